@@ -1,0 +1,240 @@
+"""Import census records and inheritors from sheets: validate every row, then write all or nothing.
+
+The same path serves the CLI, the curator's browser upload and the shipped corpus.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import sqlite_utils
+
+from heritage import store
+from heritage.db import write
+from heritage.fields import Field, header_lookup, normalize_header, parse_value
+from heritage.regions import divisions
+from heritage.sources import SOURCE_FORMATS, read_source
+from heritage.store import INHERITOR, RECORD, Kind
+from heritage.tabular import Problem, Sheet, read_sheet, unneutralise
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class ImportReport:
+    """What an import did or would do, and every problem found, by row and column."""
+
+    file: str
+    format: str
+    kind: str
+    encoding: str = ""
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    dry_run: bool = False
+    committed: bool = False
+    problems: list[Problem] = field(default_factory=list)
+
+    def render(self, limit: int = 50) -> str:
+        """The report as a person reads it, in Chinese."""
+        what = "记录" if self.kind == "record" else "传承人"
+        lines = [f"文件：{self.file}（{self.format}{'，' + self.encoding if self.encoding else ''}）",
+                 f"数据行：{self.rows}"]
+        if self.problems:
+            lines.append(f"发现 {len(self.problems)} 个问题：")
+            lines += [f"  {p}" for p in self.problems[:limit]]
+            if len(self.problems) > limit:
+                lines.append(f"  ……另有 {len(self.problems) - limit} 个问题未列出")
+        counts = f"新增 {self.created} 条，更新 {self.updated} 条，未变 {self.unchanged} 条"
+        if self.skipped:
+            counts += f"，跳过无效行 {self.skipped} 行"
+        if self.dry_run:
+            lines.append(f"试运行（--dry-run）：将{counts}{what}；数据库未作任何改动。")
+        elif self.committed:
+            lines.append(f"已导入：{counts}{what}。")
+        else:
+            lines.append("未导入任何数据：请改正以上问题后重新导入，或用 --skip-invalid 只导入有效的行。")
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as plain data."""
+        return asdict(self)
+
+
+class _DryRun(Exception):
+    """Raised inside the write transaction to roll a dry run back."""
+
+
+def import_file(db: sqlite_utils.Database, path: Path, fmt: str | None = None, kind: Kind | None = None,
+                skip_invalid: bool = False, dry_run: bool = False, user: str = "import",
+                progress: Progress | None = None) -> ImportReport:
+    """Import one file; nothing is written unless every row is valid (or skip_invalid is set).
+
+    :param fmt: csv, xlsx, jsonl, ich-list or ich-inheritors (default: from the extension)
+    :param kind: RECORD or INHERITOR (ich-inheritors implies INHERITOR)
+    """
+    path = Path(path)
+    if fmt in SOURCE_FORMATS:
+        sheet = read_source(path, fmt)
+        kind = INHERITOR if fmt == "ich-inheritors" else RECORD
+    else:
+        sheet = read_sheet(path, fmt)
+        fmt = fmt or path.suffix.lstrip(".").lower() or "csv"
+    kind = kind or RECORD
+    broken_rows = {p.row for p in sheet.problems if p.row is not None}
+    report = ImportReport(str(path), fmt, kind.name, sheet.encoding,
+                          rows=len(sheet.rows) + len(broken_rows), dry_run=dry_run)
+    columns = _map_headers(sheet, kind, report)
+    if columns is None or not sheet.headers:
+        return report  # the file or its header is unusable: there is nothing row by row to keep
+    unescape = fmt in ("csv", "xlsx")
+    entities = _validate(db, sheet, kind, columns, report, unescape)
+    if report.problems and not skip_invalid:
+        return report
+    report.skipped = report.rows - len(entities)
+    try:
+        with write(db):
+            for done, entity in enumerate(entities, start=1):
+                outcome = store.put(db, kind, entity, user=user, note=f"导入 {path.name}")
+                report.created += outcome == "新增"
+                report.updated += outcome == "更新"
+                report.unchanged += outcome == "未变"
+                if progress:
+                    progress(done)
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        return report
+    report.committed = True
+    return report
+
+
+def _map_headers(sheet: Sheet, kind: Kind, report: ImportReport) -> dict[str, Field] | None:
+    """Header -> field; unknown headers are a problem of the file, since their data would be lost."""
+    report.problems.extend(sheet.problems)
+    lookup = header_lookup(kind.fields)
+    columns: dict[str, Field] = {}
+    for header in sheet.headers:
+        found = lookup.get(normalize_header(header))
+        if found is None:
+            report.problems.append(Problem(None, header, "未知的列：请使用导入说明中的中文或英文表头"))
+        elif found in columns.values():
+            other = next(h for h, f in columns.items() if f is found)
+            report.problems.append(Problem(None, header, f"与「{other}」是同一字段，重复了"))
+        else:
+            columns[header] = found
+    missing = [f.zh for f in kind.fields if f.required and f not in columns.values()]
+    if missing and sheet.headers:
+        report.problems.append(Problem(None, None, f"缺少必填列：{'、'.join(missing)}"))
+    return None if any(p.row is None for p in report.problems) else columns
+
+
+def _validate(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict[str, Field],
+              report: ImportReport, unescape: bool) -> list[dict[str, Any]]:
+    entities: list[dict[str, Any]] = []
+    seen: dict[str, int] = {}
+    for number, row in sheet.rows:
+        problems_before = len(report.problems)
+        entity: dict[str, Any] = {}
+        for header, field in columns.items():
+            value = unneutralise(row.get(header)) if unescape else row.get(header)
+            try:
+                entity[field.name] = parse_value(field, value, kind.fields)
+            except ValueError as error:
+                report.problems.append(Problem(number, header, str(error)))
+        header_of = {f.name: h for h, f in columns.items()}
+        for name, reason in _cross_check(db, kind, entity):
+            report.problems.append(Problem(number, header_of.get(name, name), reason))
+        if len(report.problems) > problems_before:
+            continue
+        entity["id"] = entity.get("id") or _existing_id(db, kind, entity) or store.new_id(kind)
+        for key in ("id", "ref"):
+            value = entity.get(key)
+            if value and (key, value) in seen:
+                report.problems.append(Problem(number, header_of.get(key, key),
+                                               f"与第 {seen[key, value]} 行重复：同一{'编号' if key == 'id' else '来源编号'}只能出现一次"))
+                break
+            if value:
+                seen[key, value] = number
+        else:
+            entities.append(entity)
+    return entities
+
+
+def _cross_check(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any]) -> list[tuple[str, str]]:
+    """Checks that span fields: regions named only as text, inheritors' items.
+
+    An inheritor whose place is a unit rather than a division (中国艺术研究院) takes the
+    regions of the items they carry on."""
+    problems = []
+    if kind is INHERITOR and entity.get("items"):
+        resolved = []
+        for reference in entity["items"]:
+            record_id = _record_for(db, reference)
+            if record_id is None:
+                problems.append(("items", f"找不到项目“{reference}”：应为记录编号、来源编号、子项编码或项目编号"))
+            else:
+                resolved.append(record_id)
+        entity["items"] = list(dict.fromkeys(resolved))
+    text = entity.get("region_text")
+    if text and not entity.get("region_codes"):
+        found = [r.code for r in divisions().resolve(text)] or _item_regions(db, entity)
+        if found:
+            entity["region_codes"] = found
+        else:
+            problems.append(("region_text", f"无法识别的地区“{text}”：请写出省、市、县的全称，或填写行政区划代码"))
+    return problems
+
+
+def _item_regions(db: sqlite_utils.Database, entity: dict[str, Any]) -> list[str]:
+    codes = [code for record_id in entity.get("items") or []
+             for code in store.get(db, RECORD, record_id)["region_codes"]]
+    return list(dict.fromkeys(codes))
+
+
+_SUB_ITEM = re.compile(r"^(?P<category>[^-]+)-0*(?P<number>\d+)_\d+_(?P<county>\d{6})")
+
+
+def _record_for(db: sqlite_utils.Database, reference: str) -> str | None:
+    """The record a reference names: its id, source ref, sub-item code or item number.
+
+    A sub-item code that matches no record (Ⅷ-096_02_440100) falls back to a record of
+    the same item number in the same province."""
+    for column in ("id", "ref", "sub_item_code", "item_number"):
+        found = store.find_id(db, RECORD, column, reference)
+        if found:
+            return found
+    match = _SUB_ITEM.match(reference)
+    if not match:
+        return None
+    item = f"{match['category']}-{match['number']}"
+    row = db.execute(
+        "SELECT r.id FROM records r JOIN record_values v ON v.record_id = r.id AND v.field = 'region_codes'"
+        " WHERE r.item_number = ? AND substr(v.value, 1, 2) = ? ORDER BY r.id LIMIT 1",
+        [item, match["county"][:2]]).fetchone()
+    return row[0] if row else store.find_id(db, RECORD, "item_number", item)
+
+
+def _existing_id(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any]) -> str | None:
+    """The id of the stored entity this row describes: by source ref, else by name and place."""
+    if entity.get("ref"):
+        return store.find_id(db, kind, "ref", entity["ref"])
+    name = "title" if kind is RECORD else "name"
+    for (candidate,) in db.execute(f"SELECT id FROM {kind.table} WHERE {name} = ?", [entity.get(name)]):
+        stored = store.get(db, kind, candidate)
+        if stored and not stored.get("ref") and stored["region_codes"] == entity.get("region_codes", []):
+            if kind is INHERITOR or stored["category"] == entity.get("category"):
+                return candidate
+    return None
+
+
+def report_json(report: ImportReport) -> str:
+    """The report as one JSON object."""
+    data = report.to_json()
+    data["problems"] = [asdict(p) for p in report.problems]
+    return json.dumps(data, ensure_ascii=False)

