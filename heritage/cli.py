@@ -1,0 +1,171 @@
+"""The ``heritage`` command: set up, import, export, count, check and back up the census store."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from heritage import corpus, maintenance, users
+from heritage.exporter import export
+from heritage.importer import import_file, report_json
+from heritage.sources import SOURCE_FORMATS
+from heritage.stats import census_stats
+from heritage.store import INHERITOR, RECORD, open_store
+from heritage.tabular import FORMATS
+
+KINDS = {"record": RECORD, "inheritor": INHERITOR}
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path),
+              envvar="HERITAGE_HOME", default="instance", show_default=True,
+              help="数据文件夹（也可用环境变量 HERITAGE_HOME 指定）。")
+@click.pass_context
+def main(ctx: click.Context, home: Path) -> None:
+    """智慧民族之家：民族文化遗产普查资源库的管理命令。"""
+    ctx.obj = home
+
+
+def _db(ctx: click.Context):
+    return open_store(ctx.obj)
+
+
+def _fail(message: str) -> None:
+    click.echo(f"错误：{message}", err=True)
+    sys.exit(1)
+
+
+@main.command()
+@click.option("--no-corpus", is_flag=True, help="只建立空数据库，不载入随附的普查记录。")
+@click.pass_context
+def init(ctx: click.Context, no_corpus: bool) -> None:
+    """建立（或升级）数据库，并载入随附的普查记录与封面图。可重复运行。"""
+    db = _db(ctx)
+    click.echo(f"数据库：{Path(ctx.obj) / 'heritage.db'}")
+    if no_corpus:
+        return
+    for report in corpus.load(db, Path(ctx.obj)):
+        click.echo(report.render())
+        if not report.committed:
+            sys.exit(1)
+    stats = census_stats(db)
+    click.echo(f"库中共有 {stats['records']} 条普查记录、{stats['inheritors']} 位传承人；"
+               f"{len(stats['by_ethnic'])} 个民族，{len(stats['by_category'])} 个类别。")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS + SOURCE_FORMATS),
+              help="文件格式；默认按扩展名判断。ich-list / ich-inheritors 读取中国非物质文化遗产网的名录数据。")
+@click.option("--kind", type=click.Choice(list(KINDS)), default="record", show_default=True,
+              help="导入普查记录（record）还是传承人（inheritor）。")
+@click.option("--skip-invalid", is_flag=True, help="跳过有问题的行，只导入有效的行。")
+@click.option("--dry-run", is_flag=True, help="只检查并报告，不改动数据库。")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出导入报告。")
+@click.option("--user", default="import", show_default=True, help="记入修订历史的操作人。")
+@click.pass_context
+def import_command(ctx, file: Path, fmt, kind, skip_invalid, dry_run, as_json, user) -> None:
+    """导入 CSV、XLSX 或 JSON Lines 文件。默认全有或全无：任何一行有问题，就什么也不导入。"""
+    if not file.is_file():
+        _fail(f"找不到文件：{file}")
+    db = _db(ctx)
+    with click.progressbar(length=1, label="导入中", file=sys.stderr) as bar:
+        def progress(done: int) -> None:
+            bar.length = max(bar.length or 1, done)
+            bar.update(1)
+        report = import_file(db, file, fmt, KINDS[kind], skip_invalid=skip_invalid,
+                             dry_run=dry_run, user=user, progress=progress)
+    click.echo(report_json(report) if as_json else report.render())
+    if report.problems and not (skip_invalid and report.committed) and not dry_run:
+        sys.exit(1)
+
+
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
+@click.option("--kind", type=click.Choice(list(KINDS)), default="record", show_default=True)
+@click.option("--english", is_flag=True, help="使用英文表头（title）而不是中文表头（项目名称）。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="输出文件；默认写到标准输出。")
+@click.pass_context
+def export_command(ctx, fmt, kind, english, output) -> None:
+    """导出全部记录，表头与导入时相同，可原样再导入。"""
+    db = _db(ctx)
+    if output:
+        with output.open("wb") as out:
+            count = export(db, KINDS[kind], out, fmt, english)
+        click.echo(f"已导出 {count} 条到 {output}", err=True)
+    else:
+        export(db, KINDS[kind], sys.stdout.buffer, fmt, english)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="以一个 JSON 对象输出。")
+@click.pass_context
+def stats(ctx, as_json: bool) -> None:
+    """按类别、民族、省份统计记录数，以及有县级代码的记录比例。"""
+    numbers = census_stats(_db(ctx))
+    if as_json:
+        click.echo(json.dumps(numbers, ensure_ascii=False))
+        return
+    click.echo(f"普查记录：{numbers['records']}　传承人：{numbers['inheritors']}"
+               f"　有县级代码：{numbers['county_coverage']:.1%}")
+    for title, key in (("按类别", "by_category"), ("按民族", "by_ethnic"), ("按省份", "by_province")):
+        click.echo(f"\n{title}：")
+        for name, number in numbers[key].items():
+            click.echo(f"  {name}\t{number}")
+
+
+@main.command()
+@click.pass_context
+def check(ctx) -> None:
+    """检查数据库的完整性（SQLite 完整性、外键、修订历史）。"""
+    db = _db(ctx)
+    problems = maintenance.check(db)
+    for problem in problems:
+        click.echo(problem)
+    pending = maintenance.pending_changes(db)
+    if pending:
+        click.echo(f"提示：{pending} 项修改尚未进入检索索引。")
+    if problems:
+        sys.exit(1)
+    click.echo("数据库完好。")
+
+
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.pass_context
+def backup(ctx, path: Path) -> None:
+    """用 SQLite 在线备份接口备份数据库到 PATH，并校验备份。运行中也可安全备份。"""
+    try:
+        size = maintenance.backup(_db(ctx), path)
+    except (FileExistsError, RuntimeError) as error:
+        _fail(str(error))
+    click.echo(f"已备份到 {path}（{size / 1024 / 1024:.1f} MB），校验通过。")
+
+
+@main.group()
+def user() -> None:
+    """管理账户。"""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(users.ROLES), default="curator", show_default=True)
+@click.option("--name", "display_name", default="", help="显示名称。")
+@click.password_option("--password", envvar="HERITAGE_PASSWORD", prompt="密码",
+                       confirmation_prompt="再次输入密码", help="密码（至少 10 位）；不给出时会提示输入。")
+@click.pass_context
+def user_add(ctx, username, role, display_name, password) -> None:
+    """新建账户：heritage user add 张三 --role reviewer"""
+    try:
+        users.add_user(open_store(ctx.find_root().obj), username, password, role, display_name)
+    except ValueError as error:
+        _fail(str(error))
+    click.echo(f"已新建用户“{username}”（{role}）。")
+
+
+if __name__ == "__main__":
+    main(prog_name=os.path.basename(sys.argv[0]))

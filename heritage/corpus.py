@@ -1,0 +1,41 @@
+"""The shipped corpus: census records written by this project, their covers, and the domain word list."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+
+from heritage import covers, store
+from heritage.db import now, write
+from heritage.importer import ImportReport, import_file
+
+CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+RECORDS_FILE = CORPUS_DIR / "records.csv"
+WORDS_FILE = CORPUS_DIR / "words.txt"
+
+
+def domain_words() -> list[str]:
+    """The curated domain words (festivals, crafts, art forms) the indexer adds to jieba."""
+    lines = WORDS_FILE.read_text("utf-8").splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def load(db: sqlite_utils.Database, home: Path) -> list[ImportReport]:
+    """Import the shipped records (re-running updates, never duplicates) and draw missing covers."""
+    report = import_file(db, RECORDS_FILE, user="corpus")
+    if report.committed:
+        draw_missing_covers(db, home)
+    return [report]
+
+
+def draw_missing_covers(db: sqlite_utils.Database, home: Path) -> int:
+    """Give every shipped record whose cover is missing (row or file) a cover; returns how many."""
+    drawn = []
+    for record in store.iterate(db, store.RECORD, "id IN (SELECT entity_id FROM revisions WHERE entity = 'record' AND user = 'corpus')"):
+        has_row = db.execute("SELECT 1 FROM media WHERE record_id = ? AND kind = 'cover'",
+                             [record["id"]]).fetchone()
+        if not has_row or not covers.cover_file(home, record["id"]).exists():
+            drawn.append(covers.write_cover(home, record) | {"created_at": now()})
+    with write(db):
+        db["media"].upsert_all(drawn, pk="id")
+    return len(drawn)

@@ -1,0 +1,41 @@
+"""Export records or inheritors as CSV, XLSX or JSON Lines, under the headers the importer reads."""
+from __future__ import annotations
+
+from typing import Any, BinaryIO
+
+import sqlite_utils
+
+from heritage import store
+from heritage.fields import LIST_KINDS, Field, format_value
+from heritage.store import Kind
+from heritage.tabular import write_sheet
+
+
+def _json_value(field: Field, value: Any, kind: Kind, english: bool) -> Any:
+    if field.kind in LIST_KINDS and field.kind != "native":
+        return list(value or [])
+    if field.kind in ("year", "batch") or (field.kind == "bool" and value is not None):
+        return value
+    return format_value(field, value, kind.fields, english) or None
+
+
+def export(db: sqlite_utils.Database, kind: Kind, out: BinaryIO, fmt: str, english: bool = False,
+           where: str = "", params: list | None = None) -> int:
+    """Write every entity of a kind (ordered by id) to a stream; returns how many were written.
+
+    :param english: English headers (``title``) instead of Chinese ones (``项目名称``)
+    """
+    headers = [f.name if english else f.zh for f in kind.fields]
+    written = 0
+
+    def rows():
+        nonlocal written
+        for entity in store.iterate(db, kind, where, params):
+            written += 1
+            if fmt == "jsonl":
+                yield [_json_value(f, entity[f.name], kind, english) for f in kind.fields]
+            else:
+                yield [format_value(f, entity[f.name], kind.fields, english) for f in kind.fields]
+
+    write_sheet(out, fmt, headers, rows())
+    return written

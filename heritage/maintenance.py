@@ -1,0 +1,43 @@
+"""Integrity checks and verified online backups of the store."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+
+def check(db: sqlite_utils.Database) -> list[str]:
+    """Problems found in the store, in Chinese; an empty list means it is sound."""
+    problems = [f"完整性检查：{row[0]}" for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+    problems += [f"外键错误：{table} 第 {rowid} 行引用了不存在的 {parent}"
+                 for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check")]
+    for table in ("records", "inheritors"):
+        missing = db.execute(
+            f"SELECT count(*) FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM revisions r"
+            f" WHERE r.entity_id = t.id AND r.version = t.version)").fetchone()[0]
+        if missing:
+            problems.append(f"{table}：{missing} 条没有对应当前版本的修订记录")
+    return problems
+
+
+def pending_changes(db: sqlite_utils.Database) -> int:
+    """How many saved changes the search index has not taken in yet."""
+    return db.execute("SELECT count(*) FROM outbox WHERE done_at IS NULL").fetchone()[0]
+
+
+def backup(db: sqlite_utils.Database, target: Path) -> int:
+    """Copy the live store with SQLite's online backup API, then verify the copy; returns its size."""
+    target = Path(target)
+    if target.exists():
+        raise FileExistsError(f"备份文件已存在：{target}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    copy = sqlite3.connect(target)
+    try:
+        db.conn.backup(copy)
+        result = copy.execute("PRAGMA integrity_check").fetchone()[0]
+        if result != "ok":
+            raise RuntimeError(f"备份校验失败：{result}")
+    finally:
+        copy.close()
+    return target.stat().st_size
