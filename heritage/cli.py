@@ -1,6 +1,7 @@
 """The ``heritage`` command: set up, import, export, count, check and back up the census store."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -72,12 +73,16 @@ def import_command(ctx, file: Path, fmt, kind, skip_invalid, dry_run, as_json, u
     if not file.is_file():
         _fail(f"找不到文件：{file}")
     db = _db(ctx)
-    with click.progressbar(length=1, label="导入中", file=sys.stderr) as bar:
-        def progress(done: int) -> None:
-            bar.length = max(bar.length or 1, done)
-            bar.update(1)
-        report = import_file(db, file, fmt, KINDS[kind], skip_invalid=skip_invalid,
-                             dry_run=dry_run, user=user, progress=progress)
+    with contextlib.ExitStack() as stack:
+        bars: list = []
+
+        def progress(done: int, total: int) -> None:
+            if not bars:
+                bars.append(stack.enter_context(click.progressbar(length=total, label="写入中", file=sys.stderr)))
+            bars[0].update(1)
+
+        report = import_file(db, file, fmt, KINDS[kind], skip_invalid=skip_invalid, dry_run=dry_run,
+                             user=user, progress=progress)
     click.echo(report_json(report) if as_json else report.render())
     if report.problems and not (skip_invalid and report.committed) and not dry_run:
         sys.exit(1)

@@ -20,7 +20,7 @@ from heritage.sources import SOURCE_FORMATS, read_source
 from heritage.store import INHERITOR, RECORD, Kind
 from heritage.tabular import Problem, Sheet, read_sheet, unneutralise
 
-Progress = Callable[[int], None]
+Progress = Callable[[int, int], None]
 
 
 @dataclass
@@ -105,7 +105,7 @@ def import_file(db: sqlite_utils.Database, path: Path, fmt: str | None = None, k
                 report.updated += outcome == "更新"
                 report.unchanged += outcome == "未变"
                 if progress:
-                    progress(done)
+                    progress(done, len(entities))
             if dry_run:
                 raise _DryRun
     except _DryRun:

@@ -183,7 +183,7 @@ from pathlib import Path
 from heritage.store import open_store
 from heritage.importer import import_file
 db = open_store(sys.argv[1])
-def progress(done):
+def progress(done, total):
     if done == 2000:
         print("halfway", flush=True)
 import_file(db, Path(sys.argv[2]), progress=progress)

@@ -1,0 +1,78 @@
+"""The heritage command as a user runs it."""
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from heritage.cli import main
+from tests.conftest import write_csv
+
+
+@pytest.fixture
+def cli(home):
+    runner = CliRunner()
+
+    def invoke(*args, **kwargs):
+        return runner.invoke(main, ["--home", str(home), *args], catch_exceptions=False, **kwargs)
+    return invoke
+
+
+def test_every_command_has_help(cli):
+    for command in (["init"], ["import"], ["export"], ["stats"], ["check"], ["backup"], ["user", "add"]):
+        result = cli(*command, "--help")
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_init_loads_the_corpus_and_stats(cli, home):
+    result = cli("init")
+    assert result.exit_code == 0, result.output
+    assert "新增 186 条" in result.output
+    assert len(list((home / "media" / "covers").glob("*.png"))) == 186
+    assert "未变 186 条" in cli("init").output
+    numbers = json.loads(cli("stats", "--json").stdout)
+    assert set(numbers) == {"records", "inheritors", "by_category", "by_ethnic", "by_province", "county_coverage"}
+    assert numbers["records"] == 186 and len(numbers["by_category"]) == 10
+    assert len([g for g in numbers["by_ethnic"] if g != "汉族"]) >= 25
+    assert "普查记录：186" in cli("stats").output
+
+
+def test_corpus_meets_its_brief(cli, home):
+    cli("init")
+    from heritage.store import open_store
+    db = open_store(home)
+    festivals = db.execute("SELECT count(DISTINCT record_id) FROM record_values WHERE field = 'dates'").fetchone()[0]
+    crafts = db.execute("SELECT count(*) FROM records WHERE category IN ('传统技艺', '传统美术')").fetchone()[0]
+    titles = {row[0] for row in db.execute("SELECT title FROM records")}
+    assert festivals >= 40 and crafts >= 40
+    assert {"梭戛长角苗文化", "彝族火把节", "苗族跳花节"} <= titles
+
+
+def test_import_export_check_backup(cli, home, tmp_path):
+    good = write_csv(tmp_path / "a.csv", "项目名称,类别,分布区域\n苗族古歌,民间文学,贵州省台江县\n")
+    assert "已导入：新增 1 条" in cli("import", str(good)).output
+    bad = write_csv(tmp_path / "b.csv", "项目名称,类别\n甲,烹饪\n")
+    result = cli("import", str(bad))
+    assert result.exit_code == 1 and "第 2 行「类别」列：未知的类别“烹饪”" in result.output
+    report = json.loads(cli("import", "--json", "--dry-run", str(good)).stdout)
+    assert report["unchanged"] == 1 and report["committed"] is False
+    missing = cli("import", str(tmp_path / "nope.csv"))
+    assert missing.exit_code == 1 and "找不到文件" in missing.output
+    out = tmp_path / "out.csv"
+    assert cli("export", "-o", str(out)).exit_code == 0 and "苗族古歌" in out.read_text("utf-8-sig")
+    assert "数据库完好" in cli("check").output
+    assert "校验通过" in cli("backup", str(tmp_path / "b.db")).output
+    assert cli("backup", str(tmp_path / "b.db")).exit_code == 1
+
+
+def test_user_add(cli, home):
+    result = cli("user", "add", "张三", "--role", "reviewer", "--password", "correct horse battery")
+    assert result.exit_code == 0 and "已新建用户" in result.output
+    again = cli("user", "add", "张三", "--password", "correct horse battery")
+    assert again.exit_code == 1 and "已存在" in again.output
+    short = cli("user", "add", "李四", "--password", "short")
+    assert short.exit_code == 1 and "至少 10 位" in short.output
+    from heritage.store import open_store
+    from heritage.users import verify_password
+    stored = open_store(home).execute("SELECT password_hash FROM users").fetchone()[0]
+    assert stored.startswith("scrypt$") and verify_password("correct horse battery", stored)
+    assert not verify_password("wrong", stored)
