@@ -8,7 +8,7 @@ import json
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
@@ -66,8 +66,8 @@ class ImportReport:
         return asdict(self)
 
 
-class _DryRun(Exception):
-    """Raised inside the write transaction to roll a dry run back."""
+class _Rollback(Exception):
+    """Raised inside the write transaction to undo it: a dry run, or rows with problems."""
 
 
 def import_file(db: sqlite_utils.Database, path: Path, fmt: str | None = None, kind: Kind | None = None,
@@ -93,23 +93,25 @@ def import_file(db: sqlite_utils.Database, path: Path, fmt: str | None = None, k
     if columns is None or not sheet.headers:
         return report  # the file or its header is unusable: there is nothing row by row to keep
     unescape = fmt in ("csv", "xlsx")
-    entities = _validate(db, sheet, kind, columns, report, unescape)
-    if report.problems and not skip_invalid:
-        return report
-    report.skipped = report.rows - len(entities)
+    written = 0
     try:
-        with write(db):
-            for done, entity in enumerate(entities, start=1):
-                outcome = store.put(db, kind, entity, user=user, note=f"导入 {path.name}")
-                report.created += outcome == "新增"
-                report.updated += outcome == "更新"
-                report.unchanged += outcome == "未变"
+        with write(db):  # validation streams into one transaction, rolled back unless all is well
+            for done, entity in enumerate(_entities(db, sheet, kind, columns, report, unescape), start=1):
+                if entity is not None and (skip_invalid or dry_run or not report.problems):
+                    outcome = store.put(db, kind, entity, user=user, note=f"导入 {path.name}")
+                    report.created += outcome == "新增"
+                    report.updated += outcome == "更新"
+                    report.unchanged += outcome == "未变"
+                    written += 1
                 if progress:
-                    progress(done, len(entities))
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
+                    progress(done, len(sheet.rows))
+            if dry_run or (report.problems and not skip_invalid):
+                raise _Rollback
+    except _Rollback:
+        if not dry_run:
+            report.created = report.updated = report.unchanged = 0
         return report
+    report.skipped = report.rows - written
     report.committed = True
     return report
 
@@ -134,10 +136,11 @@ def _map_headers(sheet: Sheet, kind: Kind, report: ImportReport) -> dict[str, Fi
     return None if any(p.row is None for p in report.problems) else columns
 
 
-def _validate(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict[str, Field],
-              report: ImportReport, unescape: bool) -> list[dict[str, Any]]:
-    entities: list[dict[str, Any]] = []
-    seen: dict[str, int] = {}
+def _entities(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict[str, Field],
+              report: ImportReport, unescape: bool) -> Iterator[dict[str, Any] | None]:
+    """Each row as a valid entity, or None when the row has problems (added to the report)."""
+    seen: dict[tuple[str, str], int] = {}
+    header_of = {f.name: h for h, f in columns.items()}
     for number, row in sheet.rows:
         problems_before = len(report.problems)
         entity: dict[str, Any] = {}
@@ -147,23 +150,19 @@ def _validate(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict
                 entity[field.name] = parse_value(field, value, kind.fields)
             except ValueError as error:
                 report.problems.append(Problem(number, header, str(error)))
-        header_of = {f.name: h for h, f in columns.items()}
         for name, reason in _cross_check(db, kind, entity):
             report.problems.append(Problem(number, header_of.get(name, name), reason))
-        if len(report.problems) > problems_before:
-            continue
-        entity["id"] = entity.get("id") or _existing_id(db, kind, entity) or store.new_id(kind)
-        for key in ("id", "ref"):
-            value = entity.get(key)
-            if value and (key, value) in seen:
-                report.problems.append(Problem(number, header_of.get(key, key),
-                                               f"与第 {seen[key, value]} 行重复：同一{'编号' if key == 'id' else '来源编号'}只能出现一次"))
-                break
-            if value:
-                seen[key, value] = number
-        else:
-            entities.append(entity)
-    return entities
+        if len(report.problems) == problems_before:
+            entity["id"] = entity.get("id") or _existing_id(db, kind, entity) or store.new_id(kind)
+            for key in ("id", "ref"):
+                value = entity.get(key)
+                if value and (key, value) in seen:
+                    what = "编号" if key == "id" else "来源编号"
+                    report.problems.append(Problem(number, header_of.get(key, key),
+                                                   f"与第 {seen[key, value]} 行重复：同一{what}只能出现一次"))
+                elif value:
+                    seen[key, value] = number
+        yield entity if len(report.problems) == problems_before else None
 
 
 def _cross_check(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any]) -> list[tuple[str, str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -134,15 +135,22 @@ def put(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any], user: str
     row = {f.name: _column_value(f, merged[f.name]) for f in kind.fields if f.kind not in LIST_KINDS}
     row.update(version=version, updated_at=stamp,
                created_at=existing["created_at"] if existing else stamp)
-    db[kind.table].upsert(row, pk="id")
+    db.execute(_upsert_sql(kind.table, tuple(row)), list(row.values()))
     _write_lists(db, kind, merged)
-    db["revisions"].insert({
-        "entity": kind.name, "entity_id": merged["id"], "version": version, "user": user,
-        "at": stamp, "note": note, "diff": json.dumps(changes, ensure_ascii=False),
-    })
-    db["outbox"].insert({"entity": kind.name, "entity_id": merged["id"], "version": version,
-                         "created_at": stamp, "done_at": None})
+    db.execute("INSERT INTO revisions (entity, entity_id, version, user, at, note, diff)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?)",
+               [kind.name, merged["id"], version, user, stamp, note, json.dumps(changes, ensure_ascii=False)])
+    db.execute("INSERT INTO outbox (entity, entity_id, version, created_at) VALUES (?, ?, ?, ?)",
+               [kind.name, merged["id"], version, stamp])
     return "更新" if existing else "新增"
+
+
+@lru_cache(maxsize=None)
+def _upsert_sql(table: str, columns: tuple[str, ...]) -> str:
+    """One prepared upsert per kind: the hot path of an import writes plain SQL (see README, 基准)."""
+    updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
+    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            f" ON CONFLICT(id) DO UPDATE SET {updates}")
 
 
 def _column_value(field: Field, value: Any) -> Any:
@@ -162,13 +170,14 @@ def _write_lists(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any]) 
             continue
         for position, value in enumerate(entity[field.name] or []):
             stored = json.dumps(value, ensure_ascii=False, sort_keys=True) if field.kind == "native" else value
-            values.append({kind.key: entity_id, "field": field.name, "position": position, "value": stored})
-    db[kind.values_table].insert_all(values)
+            values.append((entity_id, field.name, position, stored))
+    db.conn.executemany(
+        f"INSERT INTO {kind.values_table} ({kind.key}, field, position, value) VALUES (?, ?, ?, ?)", values)
     if kind is INHERITOR:
         db.execute("DELETE FROM inheritor_items WHERE inheritor_id = ?", [entity_id])
-        db["inheritor_items"].insert_all(
-            {"inheritor_id": entity_id, "record_id": record_id, "position": position}
-            for position, record_id in enumerate(entity["items"] or []))
+        db.conn.executemany(
+            "INSERT INTO inheritor_items (inheritor_id, record_id, position) VALUES (?, ?, ?)",
+            [(entity_id, record_id, position) for position, record_id in enumerate(entity["items"] or [])])
 
 
 def count(db: sqlite_utils.Database, kind: Kind) -> int:
