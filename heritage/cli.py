@@ -48,10 +48,10 @@ def init(ctx: click.Context, no_corpus: bool) -> None:
     click.echo(f"数据库：{Path(ctx.obj) / 'heritage.db'}")
     if no_corpus:
         return
-    for report in corpus.load(db, Path(ctx.obj)):
-        click.echo(report.render())
-        if not report.committed:
-            sys.exit(1)
+    report = corpus.load(db, Path(ctx.obj))
+    click.echo(report.render())
+    if not report.committed:
+        sys.exit(1)
     stats = census_stats(db)
     click.echo(f"库中共有 {stats['records']} 条普查记录、{stats['inheritors']} 位传承人；"
                f"{len(stats['by_ethnic'])} 个民族，{len(stats['by_category'])} 个类别。")
@@ -77,6 +77,8 @@ def import_command(ctx, file: Path, fmt, kind, skip_invalid, dry_run, as_json, u
         bars: list = []
 
         def progress(done: int, total: int) -> None:
+            if not sys.stderr.isatty():
+                return
             if not bars:
                 bars.append(stack.enter_context(click.progressbar(length=total, label="写入中", file=sys.stderr)))
             bars[0].update(1)

@@ -20,12 +20,12 @@ def domain_words() -> list[str]:
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
-def load(db: sqlite_utils.Database, home: Path) -> list[ImportReport]:
+def load(db: sqlite_utils.Database, home: Path) -> ImportReport:
     """Import the shipped records (re-running updates, never duplicates) and draw missing covers."""
     report = import_file(db, RECORDS_FILE, user="corpus")
     if report.committed:
         draw_missing_covers(db, home)
-    return [report]
+    return report
 
 
 def draw_missing_covers(db: sqlite_utils.Database, home: Path) -> int:

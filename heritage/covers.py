@@ -52,9 +52,9 @@ def cjk_font_file() -> str | None:
     return None
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+def _font(size: int) -> ImageFont.FreeTypeFont:
     path = cjk_font_file()
-    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)
+    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)  # type: ignore[return-value]
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Any, width: int) -> list[str]:
@@ -84,12 +84,12 @@ def render_cover(record: dict[str, Any]) -> bytes:
     y = 150
     for line in _wrap(draw, record["title"], title_font, SIZE[0] - 180)[:3]:
         draw.text((100, y), line, font=title_font, fill=INK)
-        y += int(title_font.size * 1.3) if hasattr(title_font, "size") else 90
+        y += int(title_font.size * 1.3)
     draw.line((104, y + 24, 360, y + 24), fill=colour, width=4)
     subtitle = "　".join(filter(None, ["、".join(record.get("ethnic_groups") or []), record.get("region_text") or ""]))
     draw.text((104, y + 52), subtitle[:40], font=_font(30), fill=INK)
     out = io.BytesIO()
-    image.save(out, "PNG", optimize=True)
+    image.save(out, "PNG")
     return out.getvalue()
 
 

@@ -12,10 +12,10 @@ def check(db: sqlite_utils.Database) -> list[str]:
     problems = [f"完整性检查：{row[0]}" for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
     problems += [f"外键错误：{table} 第 {rowid} 行引用了不存在的 {parent}"
                  for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check")]
-    for table in ("records", "inheritors"):
+    for entity, table in (("record", "records"), ("inheritor", "inheritors")):
         missing = db.execute(
             f"SELECT count(*) FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM revisions r"
-            f" WHERE r.entity_id = t.id AND r.version = t.version)").fetchone()[0]
+            f" WHERE r.entity = ? AND r.entity_id = t.id AND r.version = t.version)", [entity]).fetchone()[0]
         if missing:
             problems.append(f"{table}：{missing} 条没有对应当前版本的修订记录")
     return problems

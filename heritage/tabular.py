@@ -106,8 +106,11 @@ def _read_csv(data: bytes) -> Sheet:
     return sheet
 
 
-def _fill(sheet: Sheet, records: list[tuple[int, list[Any]]], delimiter: str = ",") -> None:
-    """Check the header row and the shape of every row; keep the rows that have a shape."""
+def _fill(sheet: Sheet, records: list[tuple[int, list[Any]]], delimiter: str | None = None) -> None:
+    """Check the header row and the shape of every row; keep the rows that have a shape.
+
+    ``delimiter`` is the CSV's: a cell holding whole lines of delimited values betrays a quote
+    left open above it (XLSX cells cannot, so it passes None)."""
     records = [(n, cells) for n, cells in records if any(_blank(c) is False for c in cells)]
     if not records:
         sheet.problems.append(Problem(None, None, "文件为空"))
@@ -136,7 +139,8 @@ def _fill(sheet: Sheet, records: list[tuple[int, list[Any]]], delimiter: str = "
             sheet.problems.append(Problem(number, None, f"只有 {len(cells)} 格，表头有 {width} 列，这一行不完整"))
             continue
         row = dict(zip(sheet.headers, cells))
-        swallowed = next((h for h, v in row.items() if isinstance(v, str) and _looks_swallowed(v, width, delimiter)), None)
+        swallowed = delimiter and next(
+            (h for h, v in row.items() if isinstance(v, str) and _looks_swallowed(v, width, delimiter)), None)
         if swallowed:
             sheet.problems.append(Problem(number, swallowed, "这一格里含有多行完整的数据，可能是前面的引号没有闭合"))
             continue
