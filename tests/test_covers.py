@@ -22,7 +22,7 @@ def test_title_is_drawn():
     blank = _cover("传统技艺", title="").convert("L")
     titled = _cover("传统技艺").convert("L")
     box = (100, 150, SIZE[0], 260)
-    dark = lambda image: sum(1 for value in image.crop(box).getdata() if value < 100)
+    dark = lambda image: sum(1 for value in image.crop(box).tobytes() if value < 100)
     assert dark(titled) > dark(blank) + 500
 
 
