@@ -10,7 +10,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from heritage import vocab
 from heritage.dates import parse_date_rule
@@ -253,71 +253,62 @@ def _field_access(value: Any, fields: tuple[Field, ...]) -> dict[str, str]:
     return dict(sorted(result.items()))
 
 
+def _id(value: Any) -> str:
+    text = clean_text(value)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", text):
+        raise ValueError(f"编号“{text}”只能由字母、数字和 _ . - 组成，至多 64 位")
+    return text
+
+
+def _category(value: Any) -> str:
+    category = vocab.category_by_name(clean_text(value))
+    if category is None:
+        raise ValueError(f"未知的类别“{value}”：应为十大门类之一，如 传统技艺 或 Ⅷ")
+    return category.name
+
+
+def _choice(field: Field, value: Any) -> str:
+    text = clean_text(value)
+    if text not in field.choices:
+        raise ValueError(f"“{text}”不是可选值：应为 {'、'.join(field.choices)} 之一")
+    return text
+
+
+def _date_rule(value: Any) -> str:
+    text = clean_text(value)
+    parse_date_rule(text)
+    return text
+
+
+# One parser per kind of value; list kinds parse each item with their item parser.
+_SCALARS: dict[str, Callable[[Any], Any]] = {
+    "id": _id, "text": clean_text, "long": lambda value: clean_text(value, LONG_MAX),
+    "year": _year, "batch": _batch, "date": _date, "partial_date": parse_partial_date,
+    "bool": _bool, "access": _access, "category": _category, "ethnic_one": _ethnic,
+}
+_ITEMS: dict[str, Callable[[Any], Any]] = {
+    "list": clean_text, "names": clean_text, "native": _native, "ethnic": _ethnic,
+    "regions": _region, "dates": _date_rule,
+}
+
+
 def parse_value(field: Field, value: Any, fields: tuple[Field, ...] = RECORD_FIELDS) -> Any:
-    """Turn a cell or JSON value into the stored value of a field; empty gives None or []."""
-    if value is None or (isinstance(value, str) and not value.strip()) or value == []:
-        return [] if field.kind in LIST_KINDS else {} if field.kind == "field_access" else None
+    """Turn a cell or JSON value into the stored value of a field; empty gives None, [] or {}."""
     kind = field.kind
-    if kind == "id":
-        text = clean_text(value)
-        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", text):
-            raise ValueError(f"编号“{text}”只能由字母、数字和 _ . - 组成，至多 64 位")
-        return text
-    if kind == "text":
-        return clean_text(value)
-    if kind == "long":
-        return clean_text(value, LONG_MAX)
-    if kind == "year":
-        return _year(value)
-    if kind == "batch":
-        return _batch(value)
-    if kind == "date":
-        return _date(value)
-    if kind == "partial_date":
-        return parse_partial_date(value)
-    if kind == "bool":
-        return _bool(value)
-    if kind == "access":
-        return _access(value)
-    if kind == "category":
-        category = vocab.category_by_name(clean_text(value))
-        if category is None:
-            raise ValueError(f"未知的类别“{value}”：应为十大门类之一，如 传统技艺 或 Ⅷ")
-        return category.name
+    if value is None or (isinstance(value, str) and not value.strip()) or value == []:
+        return [] if kind in LIST_KINDS else {} if kind == "field_access" else None
+    if kind in _SCALARS:
+        return _SCALARS[kind](value)
     if kind == "choice":
-        text = clean_text(value)
-        if text not in field.choices:
-            raise ValueError(f"“{text}”不是可选值：应为 {'、'.join(field.choices)} 之一")
-        return text
-    if kind == "ethnic_one":
-        return _ethnic(value)
+        return _choice(field, value)
     if kind == "field_access":
         return _field_access(value, fields)
-    if kind == "native" and isinstance(value, list):
-        return _parse_list(field, value)
-    items = split_list(value, loose=kind in ("names", "ethnic", "regions", "choices"))
-    return _parse_list(field, items)
-
-
-def _parse_list(field: Field, items: list[Any]) -> list[Any]:
-    if field.kind == "native":
-        return [_native(item) for item in items]
-    if field.kind == "ethnic":
-        values = [_ethnic(item) for item in items]
-    elif field.kind == "regions":
-        values = [_region(item) for item in items]
-    elif field.kind == "dates":
-        for item in items:
-            parse_date_rule(item)
-        values = items
-    elif field.kind == "choices":
-        bad = [item for item in items if item not in field.choices]
-        if bad:
-            raise ValueError(f"“{bad[0]}”不是可选值：应为 {'、'.join(field.choices)} 之一")
-        values = items
-    else:
-        values = items
-    return list(dict.fromkeys(values))
+    items = value if kind == "native" and isinstance(value, list) else split_list(
+        value, loose=kind in ("names", "ethnic", "regions", "choices"))
+    if kind == "choices":
+        return list(dict.fromkeys(_choice(field, item) for item in items))
+    parsed = [_ITEMS[kind](item) for item in items]
+    return parsed if kind == "native" else list(dict.fromkeys(parsed))
 
 
 def format_value(field: Field, value: Any, fields: tuple[Field, ...] = RECORD_FIELDS,

@@ -130,3 +130,17 @@ def test_backup_is_verified_and_complete(db, tmp_path):
         backup(db, tmp_path / "b" / "copy.db")
     except FileExistsError as error:
         assert "已存在" in str(error)
+
+
+def test_readonly_connection_refuses_writes(db, home):
+    with write(db):
+        store.put(db, RECORD, _record(), "x")
+    reader = open_store(home, readonly=True)
+    assert store.get(reader, RECORD, "T1")["title"] == "苗族古歌"
+    try:
+        reader.execute("DELETE FROM records")
+    except sqlite3.OperationalError as error:
+        assert "readonly" in str(error) or "read-only" in str(error) or "query_only" in str(error)
+    else:
+        raise AssertionError("a read-only connection must refuse writes")
+    assert store.count(db, RECORD) == 1
