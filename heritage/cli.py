@@ -5,6 +5,7 @@ import contextlib
 import json
 import os
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import click
@@ -28,6 +29,11 @@ KINDS = {"record": RECORD, "inheritor": INHERITOR}
 def main(ctx: click.Context, home: Path) -> None:
     """智慧民族之家：民族文化遗产普查资源库的管理命令。"""
     ctx.obj = home
+
+
+def _plugins(group: str):
+    """What other packages of the project plug into this command (``heritage.commands``, ``heritage.checks``)."""
+    return [entry.load() for entry in metadata.entry_points(group=group)]
 
 
 def _db(ctx: click.Context):
@@ -131,6 +137,8 @@ def check(ctx) -> None:
     """检查数据库的完整性（SQLite 完整性、外键、修订历史）。"""
     db = _db(ctx)
     problems = maintenance.check(db)
+    for plugin_check in _plugins("heritage.checks"):
+        problems += plugin_check(Path(ctx.obj), db)
     for problem in problems:
         click.echo(problem)
     pending = maintenance.pending_changes(db)
@@ -173,6 +181,9 @@ def user_add(ctx, username, role, display_name, password) -> None:
         _fail(str(error))
     click.echo(f"已新建用户“{username}”（{role}）。")
 
+
+for _command in _plugins("heritage.commands"):
+    main.add_command(_command)
 
 if __name__ == "__main__":
     main(prog_name=os.path.basename(sys.argv[0]))

@@ -12,12 +12,23 @@ from heritage.importer import ImportReport, import_file
 CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 RECORDS_FILE = CORPUS_DIR / "records.csv"
 WORDS_FILE = CORPUS_DIR / "words.txt"
+SYNONYMS_FILE = CORPUS_DIR / "synonyms.txt"
+
+
+def _lines(path: Path) -> list[list[str]]:
+    """The words of each line of a word list, skipping blank lines and # comments."""
+    lines = path.read_text("utf-8").splitlines()
+    return [line.split() for line in lines if line.strip() and not line.startswith("#")]
 
 
 def domain_words() -> list[str]:
     """The curated domain words (festivals, crafts, art forms) the indexer adds to jieba."""
-    lines = WORDS_FILE.read_text("utf-8").splitlines()
-    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+    return [word for group in _lines(WORDS_FILE) for word in group]
+
+
+def synonym_groups() -> list[list[str]]:
+    """Groups of words that mean the same (火把节 = 星回节), from the shipped list."""
+    return _lines(SYNONYMS_FILE)
 
 
 def load(db: sqlite_utils.Database, home: Path) -> ImportReport:

@@ -164,6 +164,10 @@ class Divisions:
                 chosen.append(deepest[0])
         return [r for r in _unique(chosen) if not any(self._is_under(o, r) for o in chosen if o != r)]
 
+    def is_name(self, text: str) -> bool:
+        """True when a text is exactly the name (or name stem) of some division: 黔东南, 台江县."""
+        return text in self._names
+
     def counties_within(self, text: str, code: str) -> list[Region]:
         """The counties under a region that a text names (台江、雷山 in a description of 黔东南)."""
         ancestor = self.get(code)

@@ -1,0 +1,119 @@
+"""``heritage index`` and ``heritage search``: plugged into the heritage command by entry points."""
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+import sqlite_utils
+
+from heritage.store import open_store
+from indexer import index as index_store
+from indexer.search import MODES, SORTS, search
+
+
+def _home(ctx: click.Context) -> Path:
+    return Path(ctx.find_root().obj)
+
+
+@click.command("index")
+@click.option("--rebuild", is_flag=True, help="从数据库重建整个检索索引（并行），完成后原子切换。")
+@click.option("--watch", is_flag=True, help="持续运行：每隔 --interval 秒把新的修改写入索引。")
+@click.option("--interval", default=2.0, show_default=True, help="--watch 的间隔秒数。")
+@click.option("--procs", default=2, show_default=True, help="重建时使用的进程数。")
+@click.pass_context
+def index_command(ctx: click.Context, rebuild: bool, watch: bool, interval: float, procs: int) -> None:
+    """把数据库的修改同步到检索索引（唯一的写入者）；没有索引或加 --rebuild 时重建。"""
+    home = _home(ctx)
+    db = open_store(home)
+    if rebuild or index_store.current_generation(home) is None:
+        _rebuild(home, db, procs)
+    while True:
+        try:
+            applied = index_store.sync(home, db)
+        except index_store.LockError as error:
+            click.echo(f"错误：{error}", err=True)
+            sys.exit(1)
+        if applied or not watch:
+            click.echo(f"已同步 {applied} 条记录的修改。")
+        if not watch:
+            return
+        time.sleep(interval)
+
+
+def _rebuild(home: Path, db: sqlite_utils.Database, procs: int) -> None:
+    started = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        bars: list = []
+
+        def progress(done: int, total: int) -> None:
+            if not sys.stderr.isatty():
+                return
+            if not bars:
+                bars.append(stack.enter_context(click.progressbar(length=total, label="建索引", file=sys.stderr)))
+            bars[0].update(1)
+
+        count = index_store.rebuild(home, db, procs=procs, progress=progress)
+    click.echo(f"已重建检索索引：{count} 条记录，用时 {time.perf_counter() - started:.1f} 秒。")
+
+
+@click.command("search")
+@click.argument("query", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
+@click.option("--limit", default=10, show_default=True, help="每页条数（至多 50）。")
+@click.option("--page", default=1, show_default=True)
+@click.option("--mode", type=click.Choice(MODES), default="public", show_default=True,
+              help="public：只查公开发布的记录，词与引号短语；research：可用字段、AND/OR/NOT 和括号。")
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--category", help="类别，如 传统技艺")
+@click.option("--ethnic", help="民族，如 苗族")
+@click.option("--region", help="地区：行政区划代码或名称，如 522600 或 黔东南")
+@click.pass_context
+def search_command(ctx, query, as_json, limit, page, mode, sort, category, ethnic, region) -> None:
+    """检索普查记录：heritage search 蜡染；heritage search --mode research '类别:传统技艺 民族:苗族'"""
+    home = _home(ctx)
+    filters = {"category": category, "ethnic": ethnic, "region": region}
+    answer = search(home, open_store(home, readonly=True), " ".join(query), mode=mode, filters=filters,
+                    sort=sort, page=page, limit=limit)
+    if as_json:
+        click.echo(json.dumps(answer, ensure_ascii=False))
+    else:
+        click.echo(_render(answer))
+    if answer["error"]:
+        sys.exit(1)
+
+
+def _render(answer: dict) -> str:
+    if answer["error"]:
+        return f"错误：{answer['error']}"
+    lines = []
+    if answer["corrected"]:
+        lines.append(f"没有找到“{answer['query']}”，以下是“{answer['suggestion']}”的结果。")
+    elif answer["suggestion"]:
+        lines.append(f"您是不是要找：{answer['suggestion']}")
+    lines.append(f"共 {answer['total']} 条，第 {answer['page']}/{max(answer['pages'], 1)} 页")
+    for number, hit in enumerate(answer["results"], start=(answer["page"] - 1) * answer["limit"] + 1):
+        places = "、".join(r["name"] for r in hit["regions"][:3])
+        lines.append(f"{number}. {hit['title']}〔{hit['category']}〕{'、'.join(hit['ethnic_groups'])} {places}  ({hit['id']})")
+        snippet = hit["snippet"].replace("<mark>", "【").replace("</mark>", "】")
+        lines.append("   " + html.unescape(snippet).replace("\n", " ")[:120])
+    return "\n".join(lines)
+
+
+def check_index(home: Path, db: sqlite_utils.Database) -> list[str]:
+    """Problems of the index, for ``heritage check``: missing, stale or extra records, a new dictionary."""
+    state = index_store.status(home, db)
+    if not state["available"]:
+        return [state["message"]]
+    problems = []
+    for key, label in (("missing", "缺少"), ("stale", "版本过旧"), ("extra", "多出")):
+        if state[key]:
+            sample = "、".join(state[key][:5])
+            problems.append(f"检索索引{label} {len(state[key])} 条记录（如 {sample}）：运行 heritage index")
+    if state["dictionary_changed"]:
+        problems.append("领域词典已变化（有新的标题或别称）：运行 heritage index --rebuild 以按新词典分词")
+    return problems

@@ -1,0 +1,111 @@
+"""What the index holds about a record: the schema, the document, and the domain dictionary."""
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable
+
+import sqlite_utils
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from heritage import corpus, vocab
+from heritage.fields import RECORD_FIELDS
+from heritage.regions import divisions, name_stem
+from indexer.analysis import CharAnalyzer, FastPositions, HeritageAnalyzer, PinyinAnalyzer, pinyin_of
+
+SCHEMA_VERSION = 1
+# Long text fields that make up the body, in the order a reader meets them.
+BODY_FIELDS = ("content", "history", "features", "values_text", "lineage", "vitality_note", "measures",
+               "subcategory", "artifacts", "places", "region_text", "nominating_unit", "protecting_unit")
+FACETS = ("category", "ethnic", "province", "level", "batch", "listing")
+
+
+def make_schema() -> Schema:
+    """The index schema; analyzers are module-level classes, so the pickled schema reopens."""
+    def text(analyzer=None) -> TEXT:
+        field = TEXT(analyzer=analyzer or HeritageAnalyzer(), phrase=True)
+        field.format = FastPositions()
+        return field
+
+    return Schema(
+        id=ID(stored=True, unique=True),
+        version=STORED,
+        title=text(),
+        aliases=text(),
+        native=text(),
+        body=text(),
+        chars=text(CharAnalyzer()),
+        pinyin=TEXT(analyzer=PinyinAnalyzer(), phrase=False),
+        category=KEYWORD(commas=True),
+        ethnic=KEYWORD(commas=True),
+        region=KEYWORD(commas=True),
+        province=KEYWORD(commas=True),
+        level=KEYWORD(commas=True),
+        batch=KEYWORD(commas=True),
+        listing=KEYWORD(commas=True),
+        status=KEYWORD(commas=True),
+        access=KEYWORD(commas=True),
+        year=NUMERIC(sortable=True),
+        title_key=ID(sortable=True),
+    )
+
+
+def _public(record: dict[str, Any], name: str) -> bool:
+    default = next(f.access for f in RECORD_FIELDS if f.name == name)
+    return (record.get("field_access") or {}).get(name, default) == "public"
+
+
+def _text(value: Any) -> str:
+    return "\n".join(value) if isinstance(value, list) else str(value or "")
+
+
+def region_codes_with_ancestors(codes: Iterable[str]) -> list[str]:
+    """Every code and the codes above it: a county record is also found under its prefecture and province."""
+    tree = divisions()
+    return list(dict.fromkeys(r.code for code in codes for r in tree.ancestors(code)))
+
+
+def document(record: dict[str, Any]) -> dict[str, Any]:
+    """The index document of a record; fields a record keeps from the public are left out."""
+    natives = [" ".join(filter(None, (n["name"], n["transliteration"]))) for n in record["native_names"]]
+    names = [record["title"], *record["aliases"], *[n["transliteration"] for n in record["native_names"]]]
+    regions = region_codes_with_ancestors(record["region_codes"])
+    body = "\n".join(_text(record[name]) for name in BODY_FIELDS if _public(record, name) and record.get(name))
+    doc = {
+        "id": record["id"],
+        "version": record["version"],
+        "title": record["title"],
+        "aliases": "\n".join(record["aliases"]),
+        "native": "\n".join(natives),
+        "body": body,
+        "chars": "\n".join([record["title"], *record["aliases"]]),
+        "pinyin": "\n".join(filter(None, names)),
+        "category": record["category"],
+        "ethnic": ",".join(record["ethnic_groups"]),
+        "region": ",".join(regions),
+        "province": ",".join(code for code in regions if code.endswith("0000")),
+        "level": record["level"] or "",
+        "batch": str(record["batch"] or ""),
+        "listing": record["listing_type"] or "",
+        "status": record["status"],
+        "access": record["access"],
+        "title_key": pinyin_of(record["title"]),
+    }
+    if record["year"]:
+        doc["year"] = record["year"]
+    return doc
+
+
+_NAME_PARTS = re.compile(r"[（）()【】〈〉《》“”\"、，,；;：:·\s]+")
+
+
+def dictionary_words(db: sqlite_utils.Database) -> list[str]:
+    """The domain dictionary: groups, categories, places, curated words, every title and alias."""
+    words: list[str] = [g.name for g in vocab.ETHNIC_GROUPS] + [c.name for c in vocab.CATEGORIES]
+    for region in divisions().regions.values():
+        words += [region.name, name_stem(region.name)]
+    words += corpus.domain_words()
+    names = [row[0] for row in db.execute("SELECT title FROM records")]
+    names += [row[0] for row in db.execute("SELECT value FROM record_values WHERE field = 'aliases'")]
+    for name in names:
+        words += [part for part in _NAME_PARTS.split(name) if 2 <= len(part) <= 12]
+    return [w for w in words if len(w) >= 2]

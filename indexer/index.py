@@ -1,0 +1,219 @@
+"""The Whoosh index on disk: generations, the one writer, rebuild, outbox sync and status.
+
+Layout under ``<home>/index``: one folder per generation (``gen-…``) holding the Whoosh files,
+the dictionary it was built with and ``meta.json``; the file ``CURRENT`` names the generation in
+use and is replaced atomically.  ``writer.lock`` is held by whoever writes (rebuild or sync),
+so there is only ever one writer; readers never write and never create an index.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator
+
+import sqlite_utils
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+
+from heritage import store
+from heritage.db import now, write
+from indexer.analysis import Segmenter, dictionary, use_dictionary
+from indexer.documents import SCHEMA_VERSION, dictionary_words, document, make_schema
+
+Progress = Callable[[int, int], None]
+
+
+class IndexUnavailable(Exception):
+    """There is no usable index yet: run ``heritage index --rebuild``."""
+
+
+def index_root(home: Path) -> Path:
+    """Where the index generations live."""
+    return Path(home) / "index"
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
+    _fsync_dir(path.parent)
+
+
+def current_generation(home: Path) -> Path | None:
+    """The generation folder in use, or None when no index was ever built."""
+    pointer = index_root(home) / "CURRENT"
+    try:
+        name = pointer.read_text("utf-8").strip()
+    except FileNotFoundError:
+        return None
+    return index_root(home) / name if name else None
+
+
+@contextmanager
+def writer_lock(home: Path, wait: float = 30.0) -> Iterator[None]:
+    """Hold the one-writer lock of the index (blocks up to ``wait`` seconds)."""
+    root = index_root(home)
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / "writer.lock").open("a") as handle:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise LockError("检索索引正被另一个进程写入，请稍后再试") from None
+                time.sleep(0.1)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@dataclass
+class Generation:
+    """An opened index generation with the segmenter its dictionary gives."""
+
+    path: Path
+    index: whoosh_index.Index
+    segmenter: Segmenter
+    meta: dict
+
+
+def open_generation(home: Path, attempts: int = 5) -> Generation:
+    """Open the current generation, retrying the brief errors a concurrent commit can cause."""
+    for attempt in range(attempts):
+        path = current_generation(home)
+        if path is None or not path.exists():
+            raise IndexUnavailable("检索索引尚未建立：请运行 heritage index --rebuild")
+        try:
+            meta = json.loads((path / "meta.json").read_text("utf-8"))
+            words = (path / "dictionary.txt").read_text("utf-8").splitlines()
+            segmenter = use_dictionary(words)
+            return Generation(path, whoosh_index.open_dir(str(path), schema=make_schema()), segmenter, meta)
+        except (FileNotFoundError, whoosh_index.EmptyIndexError, json.JSONDecodeError):
+            if attempt == attempts - 1:
+                raise IndexUnavailable("检索索引无法打开：请运行 heritage index --rebuild") from None
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def rebuild(home: Path, db: sqlite_utils.Database, procs: int = 2, progress: Progress | None = None) -> int:
+    """Build a new generation from the store, in parallel, and swap it in; returns how many records."""
+    home = Path(home)
+    with writer_lock(home, wait=600):
+        upto = db.execute("SELECT coalesce(max(id), 0) FROM outbox").fetchone()[0]
+        words, digest = dictionary(dictionary_words(db))
+        use_dictionary(words)
+        generation = index_root(home) / f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+        generation.mkdir(parents=True)
+        index = whoosh_index.create_in(str(generation), make_schema())
+        total = store.count(db, store.RECORD)
+        writer = index.writer(procs=procs, multisegment=procs > 1, limitmb=256)
+        done = 0
+        for record in store.iterate(db, store.RECORD):
+            writer.add_document(**document(record))
+            done += 1
+            if progress:
+                progress(done, total)
+        writer.commit()
+        (generation / "dictionary.txt").write_text("\n".join(words), "utf-8")
+        meta = {"schema": SCHEMA_VERSION, "dictionary": digest, "built_at": now(), "records": done}
+        _write_atomic(generation / "meta.json", json.dumps(meta, ensure_ascii=False))
+        previous = current_generation(home)
+        _write_atomic(index_root(home) / "CURRENT", generation.name)
+        with write(db):  # everything up to the snapshot is in the new generation
+            db.execute("UPDATE outbox SET done_at = ? WHERE id <= ? AND done_at IS NULL", [now(), upto])
+        _remove_old_generations(home, keep={generation.name, previous.name if previous else ""})
+        return done
+
+
+def _remove_old_generations(home: Path, keep: set[str]) -> None:
+    """Delete generations other than the current and the previous one (readers may still hold that)."""
+    for path in index_root(home).glob("gen-*"):
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def sync(home: Path, db: sqlite_utils.Database, batch: int = 500) -> int:
+    """Drain the outbox into the current generation with the one writer; returns records applied.
+
+    The outbox rows are marked done only after the Whoosh commit, so a crash at any point
+    replays them; applying a record twice is harmless (update by id)."""
+    applied = 0
+    with writer_lock(home):
+        generation = open_generation(home)
+        while True:
+            rows = db.execute("SELECT id, entity, entity_id FROM outbox WHERE done_at IS NULL"
+                              " ORDER BY id LIMIT ?", [batch]).fetchall()
+            if not rows:
+                return applied
+            record_ids = list(dict.fromkeys(entity_id for _, entity, entity_id in rows if entity == "record"))
+            writer = _whoosh_writer(generation.index)
+            try:
+                for record_id in record_ids:
+                    record = store.get(db, store.RECORD, record_id)
+                    if record is None:
+                        writer.delete_by_term("id", record_id)
+                    else:
+                        writer.update_document(**document(record))
+                writer.commit()
+            except BaseException:
+                writer.cancel()
+                raise
+            with write(db):
+                db.conn.executemany("UPDATE outbox SET done_at = ? WHERE id = ?", [(now(), row[0]) for row in rows])
+            applied += len(record_ids)
+
+
+def _whoosh_writer(index: whoosh_index.Index, wait: float = 30.0):
+    """Whoosh's own lock can be held by a stray process: wait for it rather than lose the batch."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return index.writer()
+        except LockError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def status(home: Path, db: sqlite_utils.Database) -> dict:
+    """How the index compares with the store: missing, stale and extra records, dictionary, backlog."""
+    pending = db.execute("SELECT count(*) FROM outbox WHERE done_at IS NULL").fetchone()[0]
+    try:
+        generation = open_generation(home)
+    except IndexUnavailable as error:
+        return {"available": False, "message": str(error), "pending": pending}
+    stored = {row[0]: row[1] for row in db.execute("SELECT id, version FROM records")}
+    with generation.index.searcher() as searcher:
+        indexed = {fields["id"]: fields["version"] for fields in searcher.all_stored_fields()}
+    _, digest = dictionary(dictionary_words(db))
+    return {
+        "available": True,
+        "generation": generation.path.name,
+        "records": len(indexed),
+        "missing": sorted(set(stored) - set(indexed)),
+        "stale": sorted(i for i in set(stored) & set(indexed) if stored[i] != indexed[i]),
+        "extra": sorted(set(indexed) - set(stored)),
+        "dictionary_changed": digest != generation.meta.get("dictionary"),
+        "pending": pending,
+    }
+

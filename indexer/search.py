@@ -1,0 +1,500 @@
+"""Search: plain data in, plain data out.
+
+A query is parsed (indexer.query), compiled into a Whoosh query over the current generation
+with the same analysis as indexing, always filtered to what the reader may see, and answered
+with ranked results, facet counts, safe highlighted snippets and a "did you mean".
+"""
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+from markupsafe import Markup, escape
+from whoosh import query as Q
+from whoosh.searching import Searcher
+from whoosh.sorting import FieldFacet
+
+from heritage import corpus, store, vocab
+from heritage.fields import parse_value
+from heritage.regions import divisions
+from indexer import analysis
+from indexer.index import Generation, IndexUnavailable, current_generation, open_generation
+from indexer.query import (And, FieldQuery, Not, Or, Phrase, QuerySyntaxError, Words,
+                           parse_public, parse_research)
+
+MODES = ("public", "research")
+SORTS = ("relevance", "year", "year_asc", "title")
+FACETS = ("category", "ethnic", "province", "level", "batch", "listing")
+MAX_LIMIT = 50
+TEXT_BOOSTS = {"title": 6.0, "aliases": 4.0, "native": 4.0, "body": 1.0}
+# Words that carry no subject in a question: 苗族有哪些传统节日, 蜡染是怎么做的.
+STOPWORDS = frozenset(
+    "的 了 是 有 和 与 及 在 吗 呢 吧 啊 么 哪些 哪个 哪里 哪儿 什么 怎么 怎样 如何 为什么 请问 一下 介绍 关于"
+    " 一些 有关 相关 都 也 还 就 呀 吗 么 做 做的 制作 是什么 有什么 是怎么 哪 谁 几 多少".split())
+# Words that name a kind of heritage rather than a word in the text.
+CONCEPTS = {
+    "节日": ["民俗"], "传统节日": ["民俗"], "节庆": ["民俗"], "民俗": ["民俗"], "习俗": ["民俗"],
+    "技艺": ["传统技艺"], "手艺": ["传统技艺"], "工艺": ["传统技艺", "传统美术"], "手工艺": ["传统技艺", "传统美术"],
+    "美术": ["传统美术"], "刺绣": ["传统美术"], "音乐": ["传统音乐"], "民歌": ["传统音乐"], "歌曲": ["传统音乐"],
+    "舞蹈": ["传统舞蹈"], "舞": ["传统舞蹈"], "戏剧": ["传统戏剧"], "戏曲": ["传统戏剧"], "戏": ["传统戏剧"],
+    "曲艺": ["曲艺"], "说唱": ["曲艺"], "医药": ["传统医药"], "医学": ["传统医药"], "体育": ["传统体育、游艺与杂技"],
+    "杂技": ["传统体育、游艺与杂技"], "竞技": ["传统体育、游艺与杂技"], "传说": ["民间文学"], "故事": ["民间文学"],
+    "史诗": ["民间文学"], "神话": ["民间文学"], "文学": ["民间文学"],
+}
+_LISTING = {"新增": "新增项目", "扩展": "扩展项目", "新增项目": "新增项目", "扩展项目": "扩展项目"}
+
+
+@dataclass
+class _ReaderCache:
+    """What is derived from one reader: postings as docnum sets, per facet value."""
+
+    postings: dict[tuple[str, str], frozenset[int]] = field(default_factory=dict)
+    values: dict[str, list[str]] = field(default_factory=dict)
+
+
+class Engine:
+    """The current generation with one searcher, refreshed before each search; one per process."""
+
+    def __init__(self, home: Path):
+        self.home = Path(home)
+        self.lock = threading.RLock()
+        self.generation: Generation | None = None
+        self.searcher: Searcher | None = None
+        self.reader_cache = _ReaderCache()
+        self._char_terms: dict[str, list[str]] | None = None
+        self._homophones: dict[str, list[str]] | None = None
+        self._synonyms: dict[str, list[str]] = {}
+
+    def refresh(self) -> Searcher:
+        """A searcher on the latest commit of the current generation."""
+        path = current_generation(self.home)
+        if self.generation is None or path != self.generation.path:
+            if self.searcher is not None:
+                self.searcher.close()
+            self.generation = open_generation(self.home)
+            self.searcher = self.generation.index.searcher()
+            self.reader_cache = _ReaderCache()
+            self._char_terms = self._homophones = None
+            self._synonyms = {}
+            for group in corpus.synonym_groups():
+                for word in group:
+                    self._synonyms[analysis.normalize(word)] = [analysis.normalize(w) for w in group if w != word]
+        else:
+            fresh = self.searcher.refresh()
+            if fresh is not self.searcher:
+                self.searcher = fresh
+                self.reader_cache = _ReaderCache()
+        analysis.use_dictionary(self.generation.segmenter.words)
+        return self.searcher
+
+    def docs(self, fieldname: str, value: str) -> frozenset[int]:
+        """The documents whose field holds a value (cached per reader)."""
+        key = (fieldname, value)
+        if key not in self.reader_cache.postings:
+            reader = self.searcher.reader()
+            found = frozenset(reader.postings(fieldname, value).all_ids()) \
+                if reader.doc_frequency(fieldname, value) else frozenset()
+            self.reader_cache.postings[key] = found
+        return self.reader_cache.postings[key]
+
+    def values(self, fieldname: str) -> list[str]:
+        """Every value a keyword field holds (cached per reader)."""
+        if fieldname not in self.reader_cache.values:
+            self.reader_cache.values[fieldname] = [
+                term.decode("utf-8") if isinstance(term, bytes) else term
+                for term in self.searcher.reader().lexicon(fieldname)]
+        return self.reader_cache.values[fieldname]
+
+    def char_terms(self, char: str) -> list[str]:
+        """The most frequent body words that contain a character (茶 -> 采茶戏, 凉茶 …)."""
+        if self._char_terms is None:
+            index: dict[str, list[tuple[int, str]]] = {}
+            reader = self.searcher.reader()
+            for term, info in reader.iter_field("body"):
+                word = term.decode("utf-8") if isinstance(term, bytes) else term
+                if 1 < len(word) <= 6:
+                    for ch in set(word):
+                        index.setdefault(ch, []).append((info.doc_frequency(), word))
+            self._char_terms = {ch: [w for _, w in sorted(pairs, reverse=True)[:40]] for ch, pairs in index.items()}
+        return self._char_terms.get(char, [])
+
+    def homophones(self, word: str) -> list[str]:
+        """Known words that sound like a word (腊染 -> 蜡染), most frequent first."""
+        if self._homophones is None:
+            table: dict[str, list[str]] = {}
+            reader = self.searcher.reader()
+            known = set(self.generation.segmenter.words)
+            for fieldname in ("title", "aliases"):
+                known.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(fieldname))
+            for known_word in known:
+                if len(known_word) >= 2 and analysis._HAN_RUN.fullmatch(known_word):
+                    table.setdefault(analysis.pinyin_of(known_word), []).append(known_word)
+            self._homophones = table
+        candidates = [w for w in self._homophones.get(analysis.pinyin_of(word), []) if w != word]
+        return sorted(candidates, key=lambda w: -self._frequency(w))
+
+    def _frequency(self, word: str) -> int:
+        reader = self.searcher.reader()
+        return sum(reader.doc_frequency(f, word) for f in ("title", "aliases", "body"))
+
+    def knows(self, word: str) -> bool:
+        """True when the word is in the dictionary or occurs in the index."""
+        return self.generation.segmenter.is_word(word) or self._frequency(word) > 0
+
+    def synonyms(self, word: str) -> list[str]:
+        """The other words of the word's synonym group."""
+        return self._synonyms.get(word, [])
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def engine(home: Path) -> Engine:
+    """The process's engine for a data folder."""
+    with _engines_lock:
+        key = str(Path(home).resolve())
+        if key not in _engines:
+            _engines[key] = Engine(Path(home))
+        return _engines[key]
+
+
+class _Compiler:
+    """AST -> Whoosh query, with the engine's dictionary, synonyms, regions and vocabularies."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.marks: set[str] = set()
+
+    def top(self, node: Any) -> Q.Query:
+        """The query for a whole parsed tree."""
+        return _standalone(self.compile(node))
+
+    def compile(self, node: Any) -> Q.Query:
+        if isinstance(node, Words):
+            return self.words(node.text)
+        if isinstance(node, Phrase):
+            return self.text_match(analysis.words(node.text), TEXT_BOOSTS) or Q.NullQuery
+        if isinstance(node, FieldQuery):
+            return self.field(node)
+        if isinstance(node, Not):
+            return Q.Not(self.compile(node.node))
+        parts = [self.compile(child) for child in node.nodes]
+        if isinstance(node, Or):
+            return Q.Or([_standalone(p) for p in parts])
+        if all(isinstance(p, Q.Not) for p in parts):
+            parts.insert(0, Q.Every())
+        return Q.And(parts)
+
+    def words(self, text: str) -> Q.Query:
+        """A user's word: its units (split at question words) must all match, or the whole word as
+        a synonym, place, ethnic group, category or pinyin."""
+        tokens = analysis.words(text)
+        units, unit = [], []
+        for token in tokens:
+            if token in STOPWORDS:
+                if unit:
+                    units.append(unit)
+                unit = []
+            else:
+                unit.append(token)
+        if unit:
+            units.append(unit)
+        if not units:
+            units = [tokens] if tokens else []
+        if not units:
+            return Q.NullQuery
+        whole = analysis.normalize(text).strip()
+        alternatives = self.whole_word(whole) if len(units) == 1 else []
+        return Q.Or([Q.And([self.unit(u) for u in units]), *alternatives])
+
+    def unit(self, tokens: list[str]) -> Q.Query:
+        text = "".join(tokens)
+        options = [self.text_match(tokens, TEXT_BOOSTS)]
+        if len(tokens) == 1 and len(text) == 1 and analysis._HAN_RUN.fullmatch(text):
+            options.append(Q.Term("chars", text, boost=2.0))
+            options += [Q.Term("body", word, boost=0.3) for word in self.engine.char_terms(text)]
+        elif analysis._HAN_RUN.fullmatch(text):
+            options.append(Q.Phrase("chars", list(text), boost=1.5))
+        for synonym in self.engine.synonyms(text):
+            options.append(self.text_match(analysis.words(synonym), TEXT_BOOSTS))
+        if text in CONCEPTS:
+            options += [Q.Term("category", name, boost=1.5) for name in CONCEPTS[text]]
+        options += self.whole_word(text) if len(tokens) > 1 else []
+        return Q.Or([o for o in options if o is not None])
+
+    def text_match(self, tokens: list[str], boosts: dict[str, float]) -> Q.Query | None:
+        """Tokens as a term (one) or an exact phrase (several) in each text field."""
+        if not tokens:
+            return None
+        self.marks.update(tokens)
+        if len(tokens) == 1:
+            return Q.Or([Q.Term(f, tokens[0], boost=b) for f, b in boosts.items()])
+        return Q.Or([Q.Phrase(f, tokens, boost=b * 1.5) for f, b in boosts.items()])
+
+    def whole_word(self, text: str) -> list[Q.Query]:
+        """The word as something other than text: pinyin, a place, an ethnic group, a category."""
+        found: list[Q.Query] = []
+        if re.fullmatch(r"[a-z]{2,}", text):
+            found.append(Q.Term("pinyin", text, boost=8.0))
+        if len(text) >= 2 and divisions().is_name(text):
+            found += [Q.Term("region", r.code, boost=2.0) for r in divisions().resolve(text)]
+        group = vocab.ethnic_group(text) if len(text) >= 2 else None
+        if group:
+            found.append(Q.Term("ethnic", group.name, boost=2.0))
+        category = vocab.category_by_name(text) if not text.isdigit() and not re.fullmatch(r"[ivx]+", text) else None
+        if category:
+            found.append(Q.Term("category", category.name, boost=2.0))
+        return found
+
+    def field(self, node: FieldQuery) -> Q.Query:
+        name, value = node.field, node.value.strip()
+        if name in ("title", "aliases", "body"):
+            return self.text_match(analysis.words(value), {name: TEXT_BOOSTS[name]}) or Q.NullQuery
+        if name == "category":
+            category = vocab.category_by_name(value)
+            if not category:
+                raise QuerySyntaxError(f"未知的类别“{value}”：应为十大门类之一，如 传统技艺")
+            return Q.Term("category", category.name)
+        if name == "ethnic":
+            group = vocab.ethnic_group(value)
+            if not group:
+                raise QuerySyntaxError(f"未知的民族“{value}”")
+            return Q.Term("ethnic", group.name)
+        if name == "region":
+            region = divisions().successor(value) if value.isdigit() else None
+            regions = [region] if region else divisions().resolve(value)
+            if not regions:
+                raise QuerySyntaxError(f"无法识别的地区“{value}”")
+            return Q.Or([Q.Term("region", r.code) for r in regions])
+        if name == "level":
+            if value not in vocab.LEVELS:
+                raise QuerySyntaxError(f"级别应为 {'、'.join(vocab.LEVELS)} 之一")
+            return Q.Term("level", value)
+        if name == "batch":
+            try:
+                return Q.Term("batch", str(parse_value(_BATCH_FIELD, value)))
+            except ValueError as error:
+                raise QuerySyntaxError(str(error)) from None
+        if name == "year":
+            match = re.fullmatch(r"(\d{4})(?:\s*[-–~至]\s*(\d{4}))?", value)
+            if not match:
+                raise QuerySyntaxError(f"年份应写作 2006 或 2006-2011，而不是“{value}”")
+            return Q.NumericRange("year", int(match[1]), int(match[2] or match[1]))
+        if value not in _LISTING:
+            raise QuerySyntaxError("类型应为 新增 或 扩展")
+        return Q.Term("listing", _LISTING[value])
+
+
+def _standalone(query: Q.Query) -> Q.Query:
+    """A NOT on its own means everything except what it names."""
+    return Q.And([Q.Every(), query]) if isinstance(query, Q.Not) else query
+
+
+_BATCH_FIELD = next(f for f in store.RECORD.fields if f.name == "batch")
+
+
+def _visible(engine: Engine, mode: str) -> frozenset[int]:
+    published = engine.docs("status", "已发布")
+    allowed = engine.docs("access", "public")
+    if mode == "research":
+        allowed = allowed | engine.docs("access", "researcher")
+    return published & allowed
+
+
+def _filter_docs(engine: Engine, filters: dict[str, str]) -> tuple[frozenset[int] | None, list[str]]:
+    """Docnums that pass the chosen facet filters, and the filters that named nothing known."""
+    docs: frozenset[int] | None = None
+    unknown = []
+    for name, value in filters.items():
+        if not value:
+            continue
+        if name == "region":
+            region = divisions().successor(value) if str(value).isdigit() else next(iter(divisions().resolve(value)), None)
+            value = region.code if region else value
+        elif name == "ethnic":
+            group = vocab.ethnic_group(value)
+            value = group.name if group else value
+        elif name == "category":
+            category = vocab.category_by_name(value)
+            value = category.name if category else value
+        elif name not in ("level", "batch", "listing"):
+            unknown.append(name)
+            continue
+        found = engine.docs(name, str(value))
+        docs = found if docs is None else docs & found
+    return docs, unknown
+
+
+def _facets(engine: Engine, matched: frozenset[int], filters: dict[str, str]) -> dict[str, list[dict]]:
+    tree = divisions()
+    facets: dict[str, list[dict]] = {}
+    for name in FACETS:
+        counts = []
+        for value in engine.values(name):
+            count = len(matched & engine.docs(name, value))
+            if count:
+                label = tree.get(value).name if name == "province" and tree.get(value) else value
+                if name == "batch":
+                    label = f"第{value}批"
+                counts.append({"value": value, "label": label, "count": count})
+        facets[name] = sorted(counts, key=lambda c: (-c["count"], c["value"]))
+    region = filters.get("region")
+    chosen = tree.successor(region) if region and str(region).isdigit() else None
+    if chosen:
+        children = [{"value": r.code, "label": r.name, "count": len(matched & engine.docs("region", r.code))}
+                    for r in tree.children(chosen.code)]
+        facets["region"] = sorted((c for c in children if c["count"]), key=lambda c: (-c["count"], c["value"]))
+    return facets
+
+
+def highlight(text: str, marks: set[str], width: int = 120) -> Markup:
+    """A window of the text around the most query words, escaped, with the words in <mark>."""
+    text = text or ""
+    spans = [(start, end) for token, start, end in analysis.token_spans(text) if token in marks]
+    if not spans:
+        return escape(text[:width] + ("…" if len(text) > width else ""))
+    best_start, best = 0, -1
+    for start, _ in spans:
+        count = sum(1 for s, e in spans if start <= s and e <= start + width)
+        if count > best:
+            best, best_start = count, start
+    begin = max(0, best_start - width // 4)
+    end = min(len(text), begin + width)
+    pieces, at = [], begin
+    for start, stop in spans:
+        if start >= at and stop <= end:
+            pieces += [escape(text[at:start]), Markup("<mark>"), escape(text[start:stop]), Markup("</mark>")]
+            at = stop
+    pieces.append(escape(text[at:end]))
+    return Markup("").join([Markup("…" if begin else ""), *pieces, Markup("…" if end < len(text) else "")])
+
+
+def _result(db: sqlite_utils.Database, record_id: str, score: float, marks: set[str]) -> dict[str, Any] | None:
+    record = store.get(db, store.RECORD, record_id)
+    if record is None:
+        return None
+    tree = divisions()
+    return {
+        "id": record["id"], "ref": record["ref"], "title": record["title"],
+        "title_html": str(highlight(record["title"], marks, width=200)),
+        "category": record["category"], "ethnic_groups": record["ethnic_groups"],
+        "regions": [{"code": c, "name": "".join(r.name for r in tree.ancestors(c)[-2:])} for c in record["region_codes"]],
+        "level": record["level"], "year": record["year"], "score": round(score, 4),
+        "snippet": str(highlight(record["content"] or record["history"] or "", marks)),
+    }
+
+
+def _empty(query: str, mode: str, error: str | None = None) -> dict[str, Any]:
+    return {"query": query, "mode": mode, "total": 0, "page": 1, "pages": 0, "limit": 10, "results": [],
+            "facets": {}, "suggestion": None, "corrected": False, "error": error}
+
+
+def search(home: Path, db: sqlite_utils.Database, query: str, mode: str = "public",
+           filters: dict[str, str] | None = None, sort: str = "relevance", page: int = 1,
+           limit: int = 10, with_facets: bool = True) -> dict[str, Any]:
+    """Search the census records; never raises on bad input (an ``error`` message comes back).
+
+    :param mode: public (published public records, words and phrases only) or research
+    :param filters: facet filters: category, ethnic, region (code or name), level, batch, listing
+    :param sort: relevance, year (newest first), year_asc or title (by pinyin)
+    :returns: total, page, pages, results (id, ref, title, category, ethnic_groups, regions,
+        score, snippet …), facets, suggestion and corrected (a did-you-mean retry), error
+    """
+    filters = {k: str(v) for k, v in (filters or {}).items() if v not in (None, "")}
+    if mode not in MODES:
+        return _empty(query, mode, f"检索模式应为 {'、'.join(MODES)} 之一")
+    if sort not in SORTS:
+        return _empty(query, mode, f"排序应为 {'、'.join(SORTS)} 之一")
+    page, limit = max(1, int(page)), min(max(1, int(limit)), MAX_LIMIT)
+    eng = engine(home)
+    with eng.lock:
+        try:
+            eng.refresh()
+            answer = _run(eng, db, query, mode, filters, sort, page, limit, with_facets)
+        except QuerySyntaxError as error:
+            return _empty(query, mode, str(error))
+        except IndexUnavailable as error:
+            return _empty(query, mode, f"检索暂不可用：{error}")
+        if answer["total"] == 0 and answer["suggestion"]:
+            retry = _run(eng, db, answer["suggestion"], mode, filters, sort, page, limit, with_facets)
+            if retry["total"]:
+                retry.update(query=query, suggestion=answer["suggestion"], corrected=True)
+                return retry
+        return answer
+
+
+def _parse(query: str, mode: str) -> Any:
+    return parse_research(query) if mode == "research" else parse_public(query)
+
+
+def _suggest(eng: Engine, query: str, mode: str) -> str | None:
+    """The query with unknown words replaced by known words that sound the same (腊染 -> 蜡染)."""
+    corrected = query
+    for word in re.findall(rf"[{analysis._HAN}]{{2,8}}", analysis.normalize(query)):
+        if eng.knows(word) and all(eng.knows(t) for t in analysis.words(word) if len(t) > 1):
+            continue
+        candidates = eng.homophones(word)
+        if candidates:
+            corrected = analysis.normalize(corrected).replace(word, candidates[0])
+    return corrected if corrected != query and analysis.normalize(corrected) != analysis.normalize(query) else None
+
+
+def _run(eng: Engine, db: sqlite_utils.Database, query: str, mode: str, filters: dict[str, str],
+         sort: str, page: int, limit: int, with_facets: bool) -> dict[str, Any]:
+    node = _parse(query, mode)
+    compiler = _Compiler(eng)
+    if isinstance(node, And) and not node.nodes:  # no words: browse by filters alone, if any
+        whoosh_query = Q.Every() if filters else Q.NullQuery
+    else:
+        whoosh_query = compiler.top(node)
+    allowed = _visible(eng, mode)
+    chosen, unknown = _filter_docs(eng, filters)
+    if unknown:
+        raise QuerySyntaxError(f"未知的筛选条件：{'、'.join(unknown)}")
+    allowed = allowed & chosen if chosen is not None else allowed
+    sortedby = {"year": FieldFacet("year", reverse=True), "year_asc": FieldFacet("year"),
+                "title": FieldFacet("title_key")}.get(sort)
+    hits = eng.searcher.search_page(whoosh_query, page, pagelen=limit, filter=set(allowed),
+                                    sortedby=sortedby, terms=False)
+    total = hits.total
+    results = [r for r in (_result(db, hit["id"], hit.score or 0.0, compiler.marks) for hit in hits) if r]
+    matched = frozenset(eng.searcher.docs_for_query(whoosh_query)) & allowed if with_facets and total else frozenset()
+    return {
+        "query": query, "mode": mode, "total": total, "page": page, "limit": limit,
+        "pages": math.ceil(total / limit), "results": results,
+        "facets": _facets(eng, matched, filters) if with_facets else {},
+        "suggestion": _suggest(eng, query, mode), "corrected": False, "error": None,
+    }
+
+
+def more_like_this(home: Path, db: sqlite_utils.Database, record_id: str, mode: str = "public",
+                   limit: int = 5) -> list[dict[str, Any]]:
+    """Records most like one record: its most telling words, its groups and category."""
+    record = store.get(db, store.RECORD, record_id)
+    if record is None:
+        return []
+    eng = engine(home)
+    with eng.lock:
+        try:
+            searcher = eng.refresh()
+        except IndexUnavailable:
+            return []
+        reader = searcher.reader()
+        counts = Counter(t for t in analysis.words(f"{record['title']}\n" * 3 + (record["content"] or ""))
+                         if len(t) > 1 and t not in STOPWORDS)
+        docs = max(reader.doc_count(), 1)
+        weights = {t: n * math.log(docs / (1 + reader.doc_frequency("body", t))) for t, n in counts.items()}
+        top = [t for t, w in sorted(weights.items(), key=lambda kv: -kv[1])[:15] if w > 0]
+        parts = [Q.Term("body", t, boost=weights[t]) for t in top]
+        parts += [Q.Term("ethnic", g, boost=2.0) for g in record["ethnic_groups"]]
+        parts.append(Q.Term("category", record["category"], boost=1.0))
+        allowed = set(_visible(eng, mode)) - {reader.first_id("id", record_id)}
+        hits = searcher.search(Q.Or(parts), limit=limit, filter=allowed, terms=False)
+        return [r for r in (_result(db, hit["id"], hit.score or 0.0, set(top)) for hit in hits) if r]
