@@ -59,6 +59,9 @@ def test_import_export_check_backup(cli, home, tmp_path):
     assert missing.exit_code == 1 and "找不到文件" in missing.output
     out = tmp_path / "out.csv"
     assert cli("export", "-o", str(out)).exit_code == 0 and "苗族古歌" in out.read_text("utf-8-sig")
+    unindexed = cli("check")
+    assert unindexed.exit_code == 1 and "检索索引尚未建立" in unindexed.output
+    assert "已重建检索索引：1 条记录" in cli("index").output
     assert "数据库完好" in cli("check").output
     assert "校验通过" in cli("backup", str(tmp_path / "b.db")).output
     assert cli("backup", str(tmp_path / "b.db")).exit_code == 1
