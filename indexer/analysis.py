@@ -126,20 +126,22 @@ def _dictionary_subwords(word: str, seg: Segmenter) -> Iterator[str]:
                 yield gram
 
 
-def token_spans(text: str) -> list[tuple[str, int, int]]:
-    """(token, start, end) with offsets into the ORIGINAL text, for highlighting."""
+def mark_spans(text: str, marks: Iterable[str]) -> list[tuple[int, int]]:
+    """Where the query's words occur in the ORIGINAL text, as (start, end), longest words first.
+
+    Matching is on normalised text, so 蠟染 in a record is marked for the query 蜡染."""
     normalized, offsets = _normalize_with_offsets(text)
+    taken = [False] * len(normalized)
     spans = []
-    seg = segmenter()
-    for match in _RUNS.finditer(normalized):
-        if match.lastgroup == "han":
-            at = match.start()
-            for word in seg.cut(match.group()):
-                spans.append((word, offsets[at], offsets[at + len(word) - 1] + 1))
-                at += len(word)
-        else:
-            spans.append((match.group(), offsets[match.start()], offsets[match.end() - 1] + 1))
-    return spans
+    for mark in sorted({m for m in marks if m}, key=len, reverse=True):
+        at = normalized.find(mark)
+        while at >= 0:
+            end = at + len(mark)
+            if not any(taken[at:end]):
+                taken[at:end] = [True] * len(mark)
+                spans.append((offsets[at], offsets[end - 1] + 1))
+            at = normalized.find(mark, end)
+    return sorted(spans)
 
 
 def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
@@ -173,7 +175,8 @@ def han_chars(text: str) -> Iterator[tuple[str, int]]:
 def pinyin_keys(text: str) -> list[str]:
     """Toneless pinyin of a name, whole and per word, full and initials: 火把节 -> huobajie, hbj."""
     keys: list[str] = []
-    parts = [normalize(text)] + [word for word in words(text) if len(word) > 1]
+    normalized = normalize(text)
+    parts = [normalized] + [word for word, _ in _tokens(normalized, subwords=True) if len(word) > 1]
     for part in parts:
         if not _HAN_RUN.search(part):
             continue

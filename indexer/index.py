@@ -7,10 +7,13 @@ so there is only ever one writer; readers never write and never create an index.
 """
 from __future__ import annotations
 
+import ctypes
 import fcntl
 import json
 import os
 import shutil
+import signal
+import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -27,6 +30,19 @@ from indexer.analysis import Segmenter, dictionary, use_dictionary
 from indexer.documents import SCHEMA_VERSION, dictionary_words, document, make_schema
 
 Progress = Callable[[int, int], None]
+_PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+_building: list[bool] = [False]
+
+
+def _die_with_the_builder() -> None:
+    """In a helper process forked by a rebuild: die when the rebuild dies, even by kill -9, so that
+    no orphan keeps the writer lock (which it inherits) or waits forever for work."""
+    if _building[0] and _LIBC is not None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+os.register_at_fork(after_in_child=_die_with_the_builder)
 
 
 class IndexUnavailable(Exception):
@@ -126,14 +142,18 @@ def rebuild(home: Path, db: sqlite_utils.Database, procs: int = 2, progress: Pro
         generation.mkdir(parents=True)
         index = whoosh_index.create_in(str(generation), make_schema())
         total = store.count(db, store.RECORD)
-        writer = index.writer(procs=procs, multisegment=procs > 1, limitmb=256)
-        done = 0
-        for record in store.iterate(db, store.RECORD):
-            writer.add_document(**document(record))
-            done += 1
-            if progress:
-                progress(done, total)
-        writer.commit()
+        _building[0] = True
+        try:
+            writer = index.writer(procs=procs, multisegment=procs > 1, limitmb=256)
+            done = 0
+            for record in store.iterate(db, store.RECORD):
+                writer.add_document(**document(record))
+                done += 1
+                if progress:
+                    progress(done, total)
+            writer.commit()
+        finally:
+            _building[0] = False
         (generation / "dictionary.txt").write_text("\n".join(words), "utf-8")
         meta = {"schema": SCHEMA_VERSION, "dictionary": digest, "built_at": now(), "records": done}
         _write_atomic(generation / "meta.json", json.dumps(meta, ensure_ascii=False))
@@ -152,13 +172,13 @@ def _remove_old_generations(home: Path, keep: set[str]) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def sync(home: Path, db: sqlite_utils.Database, batch: int = 500) -> int:
+def sync(home: Path, db: sqlite_utils.Database, batch: int = 500, wait: float = 30.0) -> int:
     """Drain the outbox into the current generation with the one writer; returns records applied.
 
     The outbox rows are marked done only after the Whoosh commit, so a crash at any point
     replays them; applying a record twice is harmless (update by id)."""
     applied = 0
-    with writer_lock(home):
+    with writer_lock(home, wait):
         generation = open_generation(home)
         while True:
             rows = db.execute("SELECT id, entity, entity_id FROM outbox WHERE done_at IS NULL"
@@ -166,7 +186,7 @@ def sync(home: Path, db: sqlite_utils.Database, batch: int = 500) -> int:
             if not rows:
                 return applied
             record_ids = list(dict.fromkeys(entity_id for _, entity, entity_id in rows if entity == "record"))
-            writer = _whoosh_writer(generation.index)
+            writer = _whoosh_writer(generation.index, wait)
             try:
                 for record_id in record_ids:
                     record = store.get(db, store.RECORD, record_id)

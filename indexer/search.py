@@ -357,7 +357,7 @@ def _facets(engine: Engine, matched: frozenset[int], filters: dict[str, str]) ->
 def highlight(text: str, marks: set[str], width: int = 120) -> Markup:
     """A window of the text around the most query words, escaped, with the words in <mark>."""
     text = text or ""
-    spans = [(start, end) for token, start, end in analysis.token_spans(text) if token in marks]
+    spans = analysis.mark_spans(text, marks)
     if not spans:
         return escape(text[:width] + ("…" if len(text) > width else ""))
     best_start, best = 0, -1
@@ -389,6 +389,11 @@ def _result(db: sqlite_utils.Database, record_id: str, score: float, marks: set[
         "level": record["level"], "year": record["year"], "score": round(score, 4),
         "snippet": str(highlight(record["content"] or record["history"] or "", marks)),
     }
+
+
+def _score(hit: Any) -> float:
+    """The relevance score of a hit (a sorted search puts the sort key there instead)."""
+    return float(hit.score) if isinstance(hit.score, (int, float)) else 0.0
 
 
 def _empty(query: str, mode: str, error: str | None = None) -> dict[str, Any]:
@@ -464,7 +469,7 @@ def _run(eng: Engine, db: sqlite_utils.Database, query: str, mode: str, filters:
     hits = eng.searcher.search_page(whoosh_query, page, pagelen=limit, filter=set(allowed),
                                     sortedby=sortedby, terms=False)
     total = hits.total
-    results = [r for r in (_result(db, hit["id"], hit.score or 0.0, compiler.marks) for hit in hits) if r]
+    results = [r for r in (_result(db, hit["id"], _score(hit), compiler.marks) for hit in hits) if r]
     matched = frozenset(eng.searcher.docs_for_query(whoosh_query)) & allowed if with_facets and total else frozenset()
     return {
         "query": query, "mode": mode, "total": total, "page": page, "limit": limit,
@@ -497,4 +502,4 @@ def more_like_this(home: Path, db: sqlite_utils.Database, record_id: str, mode: 
         parts.append(Q.Term("category", record["category"], boost=1.0))
         allowed = set(_visible(eng, mode)) - {reader.first_id("id", record_id)}
         hits = searcher.search(Q.Or(parts), limit=limit, filter=allowed, terms=False)
-        return [r for r in (_result(db, hit["id"], hit.score or 0.0, set(top)) for hit in hits) if r]
+        return [r for r in (_result(db, hit["id"], _score(hit), set(top)) for hit in hits) if r]
