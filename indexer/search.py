@@ -33,6 +33,7 @@ SORTS = ("relevance", "year", "year_asc", "title")
 FACETS = ("category", "ethnic", "province", "level", "batch", "listing")
 MAX_LIMIT = 50
 TEXT_BOOSTS = {"title": 6.0, "aliases": 4.0, "native": 4.0, "body": 1.0}
+METADATA_BOOST = 6.0  # a record recorded as of a place, group or category outranks one that mentions it
 # Words that carry no subject in a question: 苗族有哪些传统节日, 蜡染是怎么做的.
 STOPWORDS = frozenset(
     "的 了 是 有 和 与 及 在 吗 呢 吧 啊 么 哪些 哪个 哪里 哪儿 什么 怎么 怎样 如何 为什么 请问 一下 介绍 关于"
@@ -218,7 +219,7 @@ class _Compiler:
         text = "".join(tokens)
         options = [self.text_match(tokens, TEXT_BOOSTS)]
         if len(tokens) == 1 and len(text) == 1 and analysis._HAN_RUN.fullmatch(text):
-            options.append(Q.Term("chars", text, boost=2.0))
+            options.append(Q.Term("chars", text, boost=TEXT_BOOSTS["title"]))
             options += [Q.Term("body", word, boost=0.3) for word in self.engine.char_terms(text)]
         elif analysis._HAN_RUN.fullmatch(text):
             options.append(Q.Phrase("chars", list(text), boost=1.5))
@@ -244,13 +245,13 @@ class _Compiler:
         if re.fullmatch(r"[a-z]{2,}", text):
             found.append(Q.Term("pinyin", text, boost=8.0))
         if len(text) >= 2 and divisions().is_name(text):
-            found += [Q.Term("region", r.code, boost=2.0) for r in divisions().resolve(text)]
+            found += [Q.Term("region", r.code, boost=METADATA_BOOST) for r in divisions().resolve(text)]
         group = vocab.ethnic_group(text) if len(text) >= 2 else None
         if group:
-            found.append(Q.Term("ethnic", group.name, boost=2.0))
+            found.append(Q.Term("ethnic", group.name, boost=METADATA_BOOST))
         category = vocab.category_by_name(text) if not text.isdigit() and not re.fullmatch(r"[ivx]+", text) else None
         if category:
-            found.append(Q.Term("category", category.name, boost=2.0))
+            found.append(Q.Term("category", category.name, boost=METADATA_BOOST))
         return found
 
     def field(self, node: FieldQuery) -> Q.Query:
@@ -427,9 +428,9 @@ def search(home: Path, db: sqlite_utils.Database, query: str, mode: str = "publi
             return _empty(query, mode, str(error))
         except IndexUnavailable as error:
             return _empty(query, mode, f"检索暂不可用：{error}")
-        if answer["total"] == 0 and answer["suggestion"]:
+        if answer["suggestion"]:  # an unknown word that sounds like a known one: try the known one
             retry = _run(eng, db, answer["suggestion"], mode, filters, sort, page, limit, with_facets)
-            if retry["total"]:
+            if retry["total"] > answer["total"]:
                 retry.update(query=query, suggestion=answer["suggestion"], corrected=True)
                 return retry
         return answer
