@@ -85,6 +85,11 @@ def use_dictionary(words: Iterable[str]) -> Segmenter:
         return _current[0]
 
 
+def activate(chosen: Segmenter) -> None:
+    """Make an already built segmenter the one in use (cheap: no dictionary work)."""
+    _current[:] = [chosen]
+
+
 def segmenter() -> Segmenter:
     """The segmenter in use (jieba's own dictionary until use_dictionary is called)."""
     if not _current:

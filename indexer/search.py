@@ -51,6 +51,14 @@ CONCEPTS = {
 _LISTING = {"新增": "新增项目", "扩展": "扩展项目", "新增项目": "新增项目", "扩展项目": "扩展项目"}
 
 
+class _Or(Q.Or):
+    """Whoosh's Or, always as a tree of union matchers: its automatic choice preloads an array
+    as long as the whole index for every Or on indexes under 5,000 documents, which made
+    queries there slower than at 100,000 (measured: p50 20 ms -> see bench/index_speed.py)."""
+
+    matcher_type = Q.Or.DEFAULT_MATCHER
+
+
 @dataclass
 class _ReaderCache:
     """What is derived from one reader: postings as docnum sets, per facet value."""
@@ -68,7 +76,6 @@ class Engine:
         self.generation: Generation | None = None
         self.searcher: Searcher | None = None
         self.reader_cache = _ReaderCache()
-        self._char_terms: dict[str, list[str]] | None = None
         self._homophones: dict[str, list[str]] | None = None
         self._synonyms: dict[str, list[str]] = {}
 
@@ -81,7 +88,7 @@ class Engine:
             self.generation = open_generation(self.home)
             self.searcher = self.generation.index.searcher()
             self.reader_cache = _ReaderCache()
-            self._char_terms = self._homophones = None
+            self._homophones = None
             self._synonyms = {}
             for group in corpus.synonym_groups():
                 for word in group:
@@ -91,7 +98,7 @@ class Engine:
             if fresh is not self.searcher:
                 self.searcher = fresh
                 self.reader_cache = _ReaderCache()
-        analysis.use_dictionary(self.generation.segmenter.words)
+        analysis.activate(self.generation.segmenter)
         return self.searcher
 
     def docs(self, fieldname: str, value: str) -> frozenset[int]:
@@ -111,19 +118,6 @@ class Engine:
                 term.decode("utf-8") if isinstance(term, bytes) else term
                 for term in self.searcher.reader().lexicon(fieldname)]
         return self.reader_cache.values[fieldname]
-
-    def char_terms(self, char: str) -> list[str]:
-        """The most frequent body words that contain a character (茶 -> 采茶戏, 凉茶 …)."""
-        if self._char_terms is None:
-            index: dict[str, list[tuple[int, str]]] = {}
-            reader = self.searcher.reader()
-            for term, info in reader.iter_field("body"):
-                word = term.decode("utf-8") if isinstance(term, bytes) else term
-                if 1 < len(word) <= 6:
-                    for ch in set(word):
-                        index.setdefault(ch, []).append((info.doc_frequency(), word))
-            self._char_terms = {ch: [w for _, w in sorted(pairs, reverse=True)[:40]] for ch, pairs in index.items()}
-        return self._char_terms.get(char, [])
 
     def homophones(self, word: str) -> list[str]:
         """Known words that sound like a word (腊染 -> 蜡染), most frequent first."""
@@ -188,7 +182,7 @@ class _Compiler:
             return Q.Not(self.compile(node.node))
         parts = [self.compile(child) for child in node.nodes]
         if isinstance(node, Or):
-            return Q.Or([_standalone(p) for p in parts])
+            return _Or([_standalone(p) for p in parts])
         if all(isinstance(p, Q.Not) for p in parts):
             parts.insert(0, Q.Every())
         return Q.And(parts)
@@ -213,14 +207,13 @@ class _Compiler:
             return Q.NullQuery
         whole = analysis.normalize(text).strip()
         alternatives = self.whole_word(whole) if len(units) == 1 else []
-        return Q.Or([Q.And([self.unit(u) for u in units]), *alternatives])
+        return _Or([Q.And([self.unit(u) for u in units]), *alternatives])
 
     def unit(self, tokens: list[str]) -> Q.Query:
         text = "".join(tokens)
         options = [self.text_match(tokens, TEXT_BOOSTS)]
         if len(tokens) == 1 and len(text) == 1 and analysis._HAN_RUN.fullmatch(text):
             options.append(Q.Term("chars", text, boost=TEXT_BOOSTS["title"]))
-            options += [Q.Term("body", word, boost=0.3) for word in self.engine.char_terms(text)]
         elif analysis._HAN_RUN.fullmatch(text):
             options.append(Q.Phrase("chars", list(text), boost=1.5))
         for synonym in self.engine.synonyms(text):
@@ -228,7 +221,7 @@ class _Compiler:
         if text in CONCEPTS:
             options += [Q.Term("category", name, boost=1.5) for name in CONCEPTS[text]]
         options += self.whole_word(text) if len(tokens) > 1 else []
-        return Q.Or([o for o in options if o is not None])
+        return _Or([o for o in options if o is not None])
 
     def text_match(self, tokens: list[str], boosts: dict[str, float]) -> Q.Query | None:
         """Tokens as a term (one) or an exact phrase (several) in each text field."""
@@ -236,8 +229,8 @@ class _Compiler:
             return None
         self.marks.update(tokens)
         if len(tokens) == 1:
-            return Q.Or([Q.Term(f, tokens[0], boost=b) for f, b in boosts.items()])
-        return Q.Or([Q.Phrase(f, tokens, boost=b * 1.5) for f, b in boosts.items()])
+            return _Or([Q.Term(f, tokens[0], boost=b) for f, b in boosts.items()])
+        return _Or([Q.Phrase(f, tokens, boost=b * 1.5) for f, b in boosts.items()])
 
     def whole_word(self, text: str) -> list[Q.Query]:
         """The word as something other than text: pinyin, a place, an ethnic group, a category."""
@@ -273,7 +266,7 @@ class _Compiler:
             regions = [region] if region else divisions().resolve(value)
             if not regions:
                 raise QuerySyntaxError(f"无法识别的地区“{value}”")
-            return Q.Or([Q.Term("region", r.code) for r in regions])
+            return _Or([Q.Term("region", r.code) for r in regions])
         if name == "level":
             if value not in vocab.LEVELS:
                 raise QuerySyntaxError(f"级别应为 {'、'.join(vocab.LEVELS)} 之一")
@@ -502,5 +495,5 @@ def more_like_this(home: Path, db: sqlite_utils.Database, record_id: str, mode: 
         parts += [Q.Term("ethnic", g, boost=2.0) for g in record["ethnic_groups"]]
         parts.append(Q.Term("category", record["category"], boost=1.0))
         allowed = set(_visible(eng, mode)) - {reader.first_id("id", record_id)}
-        hits = searcher.search(Q.Or(parts), limit=limit, filter=allowed, terms=False)
+        hits = searcher.search(_Or(parts), limit=limit, filter=allowed, terms=False)
         return [r for r in (_result(db, hit["id"], _score(hit), set(top)) for hit in hits) if r]
