@@ -32,17 +32,20 @@ def index_command(ctx: click.Context, rebuild: bool, watch: bool, interval: floa
     db = open_store(home)
     if rebuild or index_store.current_generation(home) is None:
         _rebuild(home, db, procs)
-    while True:
+    if watch:
+        click.echo(f"持续同步中（每 {interval:g} 秒），按 Ctrl+C 结束。")
+        worker = index_store.SyncWorker(home, interval, lambda n: n and click.echo(f"已同步 {n} 条记录的修改。"))
         try:
-            applied = index_store.sync(home, db)
-        except index_store.LockError as error:
-            click.echo(f"错误：{error}", err=True)
-            sys.exit(1)
-        if applied or not watch:
-            click.echo(f"已同步 {applied} 条记录的修改。")
-        if not watch:
-            return
-        time.sleep(interval)
+            worker.run()
+        except KeyboardInterrupt:
+            worker.stop()
+        return
+    try:
+        applied = index_store.sync(home, db)
+    except index_store.LockError as error:
+        click.echo(f"错误：{error}", err=True)
+        sys.exit(1)
+    click.echo(f"已同步 {applied} 条记录的修改。")
 
 
 def _rebuild(home: Path, db: sqlite_utils.Database, procs: int) -> None:

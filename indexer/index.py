@@ -14,6 +14,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -237,3 +238,33 @@ def status(home: Path, db: sqlite_utils.Database) -> dict:
         "pending": pending,
     }
 
+
+
+class SyncWorker(threading.Thread):
+    """Drains the outbox into the index every few seconds, in the background (the web process runs
+    one); if another writer holds the lock it simply tries again on the next round."""
+
+    def __init__(self, home: Path, interval: float = 2.0, on_sync: Callable[[int], None] | None = None):
+        super().__init__(name="heritage-index-sync", daemon=True)
+        self.home, self.interval, self.on_sync = Path(home), interval, on_sync
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        from heritage.store import open_store
+
+        db = open_store(self.home)
+        try:
+            while not self._stopping.is_set():
+                try:
+                    applied = sync(self.home, db, wait=self.interval)
+                    if self.on_sync:
+                        self.on_sync(applied)
+                except (LockError, IndexUnavailable):
+                    pass
+                self._stopping.wait(self.interval)
+        finally:
+            db.conn.close()
+
+    def stop(self) -> None:
+        """Finish the current round and end."""
+        self._stopping.set()

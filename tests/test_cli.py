@@ -79,3 +79,19 @@ def test_user_add(cli, home):
     stored = open_store(home).execute("SELECT password_hash FROM users").fetchone()[0]
     assert stored.startswith("scrypt$") and verify_password("correct horse battery", stored)
     assert not verify_password("wrong", stored)
+
+
+def test_search_from_the_command_line(cli, home):
+    cli("init")
+    assert "已重建检索索引：186 条记录" in cli("index").output
+    answer = json.loads(cli("search", "蠟染", "--json").stdout)
+    assert {"total", "results", "facets", "suggestion"} <= set(answer)
+    assert {"id", "ref", "title", "score"} <= set(answer["results"][0]) and answer["results"][0]["id"] == "C134"
+    text = cli("search", "火把结").output
+    assert "火把节" in text and "彝族火把节" in text
+    research = cli("search", "--mode", "research", "类别:传统技艺 民族:苗族", "--limit", "3")
+    assert research.exit_code == 0 and "共 " in research.output
+    broken = cli("search", "--mode", "research", "(((")
+    assert broken.exit_code == 1 and "检索式不完整" in broken.output
+    filtered = json.loads(cli("search", "节", "--category", "民俗", "--region", "黔东南", "--json").stdout)
+    assert filtered["total"] and all(r["category"] == "民俗" for r in filtered["results"])

@@ -170,3 +170,23 @@ def test_random_unicode_never_raises(corpus_index, text, mode):
     home, db = corpus_index
     answer = search(home, db, text, mode=mode, limit=3)
     assert answer["error"] is None or isinstance(answer["error"], str)
+
+
+def test_the_background_worker_makes_saves_searchable(corpus_index):
+    import time
+
+    home, db = corpus_index
+    worker = index.SyncWorker(home, interval=0.2)
+    worker.start()
+    try:
+        with write(db):
+            store.put(db, store.RECORD, {"id": "W1", "title": "后台同步的铜鼓舞", "category": "传统舞蹈",
+                                         "status": "已发布"}, "curator")
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not search(home, db, "后台同步")["total"]:
+            time.sleep(0.1)
+        assert ids(search(home, db, "后台同步")) == ["W1"]
+    finally:
+        worker.stop()
+        worker.join(10)
+    assert not worker.is_alive()
