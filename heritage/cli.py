@@ -1,7 +1,6 @@
 """The ``heritage`` command: set up, import, export, count, check and back up the census store."""
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import sys
@@ -12,6 +11,7 @@ import click
 
 from heritage import corpus, maintenance, users
 from heritage.exporter import export
+from heritage.progress import progress_bar
 from heritage.importer import import_file, report_json
 from heritage.sources import SOURCE_FORMATS
 from heritage.stats import census_stats
@@ -79,16 +79,7 @@ def import_command(ctx, file: Path, fmt, kind, skip_invalid, dry_run, as_json, u
     if not file.is_file():
         _fail(f"找不到文件：{file}")
     db = _db(ctx)
-    with contextlib.ExitStack() as stack:
-        bars: list = []
-
-        def progress(done: int, total: int) -> None:
-            if not sys.stderr.isatty():
-                return
-            if not bars:
-                bars.append(stack.enter_context(click.progressbar(length=total, label="写入中", file=sys.stderr)))
-            bars[0].update(1)
-
+    with progress_bar("写入中") as progress:
         report = import_file(db, file, fmt, KINDS[kind], skip_invalid=skip_invalid, dry_run=dry_run,
                              user=user, progress=progress)
     click.echo(report_json(report) if as_json else report.render())

@@ -144,10 +144,10 @@ def _entities(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict
     for number, row in sheet.rows:
         problems_before = len(report.problems)
         entity: dict[str, Any] = {}
-        for header, field in columns.items():
+        for header, column in columns.items():
             value = unneutralise(row.get(header)) if unescape else row.get(header)
             try:
-                entity[field.name] = parse_value(field, value, kind.fields)
+                entity[column.name] = parse_value(column, value, kind.fields)
             except ValueError as error:
                 report.problems.append(Problem(number, header, str(error)))
         for name, reason in _cross_check(db, kind, entity):

@@ -1,7 +1,6 @@
 """``heritage index`` and ``heritage search``: plugged into the heritage command by entry points."""
 from __future__ import annotations
 
-import contextlib
 import html
 import json
 import sys
@@ -11,6 +10,7 @@ from pathlib import Path
 import click
 import sqlite_utils
 
+from heritage.progress import progress_bar
 from heritage.store import open_store
 from indexer import index as index_store
 from indexer.search import MODES, SORTS, search
@@ -50,16 +50,7 @@ def index_command(ctx: click.Context, rebuild: bool, watch: bool, interval: floa
 
 def _rebuild(home: Path, db: sqlite_utils.Database, procs: int) -> None:
     started = time.perf_counter()
-    with contextlib.ExitStack() as stack:
-        bars: list = []
-
-        def progress(done: int, total: int) -> None:
-            if not sys.stderr.isatty():
-                return
-            if not bars:
-                bars.append(stack.enter_context(click.progressbar(length=total, label="建索引", file=sys.stderr)))
-            bars[0].update(1)
-
+    with progress_bar("建索引") as progress:
         count = index_store.rebuild(home, db, procs=procs, progress=progress)
     click.echo(f"已重建检索索引：{count} 条记录，用时 {time.perf_counter() - started:.1f} 秒。")
 

@@ -1,5 +1,4 @@
 """The index survives kill -9, a held lock, and a deleted or corrupt folder; the store stays the truth."""
-import os
 import random
 import signal
 import subprocess
