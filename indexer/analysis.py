@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from functools import lru_cache
 import re
 import threading
 import unicodedata
@@ -259,4 +260,11 @@ class FastPositions(Positions):
         for text, position in analyzer.pairs(value, kwargs.get("mode", "index")):
             positions[text].append(position)
         for word, poslist in positions.items():
-            yield word, len(poslist), len(poslist) * self.field_boost, self.encode(poslist)
+            encoded = _single_position(poslist[0]) if len(poslist) == 1 else self.encode(poslist)
+            yield word, len(poslist), len(poslist) * self.field_boost, encoded
+
+
+@lru_cache(maxsize=65536)
+def _single_position(position: int) -> bytes:
+    """Positions' encoding of a one-position list (most postings), computed once per position."""
+    return Positions().encode([position])
