@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,12 +59,31 @@ class _Or(Q.Or):
     matcher_type = Q.Or.DEFAULT_MATCHER
 
 
+class _LRU(OrderedDict):
+    """A small least-recently-used map (document sets of the terms and phrases queries use)."""
+
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def remember(self, key: Any, compute: Any) -> Any:
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        value = self[key] = compute()
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
 @dataclass
 class _ReaderCache:
-    """What is derived from one reader: postings as docnum sets, per facet value."""
+    """What is derived from one reader: documents per term, phrase and facet value."""
 
-    postings: dict[tuple[str, str], frozenset[int]] = field(default_factory=dict)
+    postings: _LRU = field(default_factory=lambda: _LRU(4096))
     values: dict[str, list[str]] = field(default_factory=dict)
+    visible: dict[str, set[int]] = field(default_factory=dict)
+    every: frozenset[int] | None = None
 
 
 class Engine:
@@ -103,13 +122,37 @@ class Engine:
 
     def docs(self, fieldname: str, value: str) -> frozenset[int]:
         """The documents whose field holds a value (cached per reader)."""
-        key = (fieldname, value)
-        if key not in self.reader_cache.postings:
+        def read() -> frozenset[int]:
             reader = self.searcher.reader()
-            found = frozenset(reader.postings(fieldname, value).all_ids()) \
-                if reader.doc_frequency(fieldname, value) else frozenset()
-            self.reader_cache.postings[key] = found
-        return self.reader_cache.postings[key]
+            if not reader.doc_frequency(fieldname, value):
+                return frozenset()
+            return frozenset(reader.postings(fieldname, value).all_ids())
+        return self.reader_cache.postings.remember((fieldname, value), read)
+
+    def matching(self, query: Q.Query) -> frozenset[int]:
+        """Every document a query matches, from cached term sets with C-speed set algebra;
+        only phrases (and ranges) go through Whoosh's matchers, among their terms' documents."""
+        if query is Q.NullQuery:
+            return frozenset()
+        if isinstance(query, Q.Term):
+            return self.docs(query.fieldname, query.text)
+        if isinstance(query, Q.Every):
+            if self.reader_cache.every is None:
+                self.reader_cache.every = frozenset(self.searcher.reader().all_doc_ids())
+            return self.reader_cache.every
+        if isinstance(query, Q.Not):
+            return self.matching(Q.Every()) - self.matching(query.query)
+        if isinstance(query, Q.Or):
+            return frozenset().union(*(self.matching(q) for q in query.subqueries))
+        if isinstance(query, Q.And):
+            sets = sorted((self.matching(q) for q in query.subqueries), key=len)
+            return sets[0].intersection(*sets[1:]) if sets else frozenset()
+        if isinstance(query, Q.Phrase):
+            candidates = self.matching(Q.And([Q.Term(query.fieldname, w) for w in query.words]))
+            if not candidates:
+                return frozenset()
+        key = ("query", repr(query))
+        return self.reader_cache.postings.remember(key, lambda: frozenset(self.searcher.docs_for_query(query)))
 
     def values(self, fieldname: str) -> list[str]:
         """Every value a keyword field holds (cached per reader)."""
@@ -212,10 +255,8 @@ class _Compiler:
     def unit(self, tokens: list[str]) -> Q.Query:
         text = "".join(tokens)
         options = [self.text_match(tokens, TEXT_BOOSTS)]
-        if len(tokens) == 1 and len(text) == 1 and analysis._HAN_RUN.fullmatch(text):
+        if len(text) == 1 and analysis._HAN_RUN.fullmatch(text):  # 茶 inside 采茶戏, in titles
             options.append(Q.Term("chars", text, boost=TEXT_BOOSTS["title"]))
-        elif analysis._HAN_RUN.fullmatch(text):
-            options.append(Q.Phrase("chars", list(text), boost=1.5))
         for synonym in self.engine.synonyms(text):
             options.append(self.text_match(analysis.words(synonym), TEXT_BOOSTS))
         if text in CONCEPTS:
@@ -294,12 +335,14 @@ def _standalone(query: Q.Query) -> Q.Query:
 _BATCH_FIELD = next(f for f in store.RECORD.fields if f.name == "batch")
 
 
-def _visible(engine: Engine, mode: str) -> frozenset[int]:
-    published = engine.docs("status", "已发布")
-    allowed = engine.docs("access", "public")
-    if mode == "research":
-        allowed = allowed | engine.docs("access", "researcher")
-    return published & allowed
+def _visible(engine: Engine, mode: str) -> set[int]:
+    """The documents a mode may see: published, and public (or for researchers also researcher)."""
+    if mode not in engine.reader_cache.visible:
+        allowed = engine.docs("access", "public")
+        if mode == "research":
+            allowed = allowed | engine.docs("access", "researcher")
+        engine.reader_cache.visible[mode] = set(engine.docs("status", "已发布") & allowed)
+    return engine.reader_cache.visible[mode]
 
 
 def _filter_docs(engine: Engine, filters: dict[str, str]) -> tuple[frozenset[int] | None, list[str]]:
@@ -457,14 +500,17 @@ def _run(eng: Engine, db: sqlite_utils.Database, query: str, mode: str, filters:
     chosen, unknown = _filter_docs(eng, filters)
     if unknown:
         raise QuerySyntaxError(f"未知的筛选条件：{'、'.join(unknown)}")
-    allowed = allowed & chosen if chosen is not None else allowed
+    if chosen is not None:
+        allowed = allowed & chosen
+    matched = eng.matching(whoosh_query) & allowed
+    total = len(matched)
     sortedby = {"year": FieldFacet("year", reverse=True), "year_asc": FieldFacet("year"),
                 "title": FieldFacet("title_key")}.get(sort)
-    hits = eng.searcher.search_page(whoosh_query, page, pagelen=limit, filter=set(allowed),
-                                    sortedby=sortedby, terms=False)
-    total = hits.total
+    hits = []
+    if total and (page - 1) * limit < total:
+        found = eng.searcher.search(whoosh_query, limit=page * limit, filter=allowed, sortedby=sortedby, terms=False)
+        hits = [found[i] for i in range((page - 1) * limit, found.scored_length())]  # no len(): it counts
     results = [r for r in (_result(db, hit["id"], _score(hit), compiler.marks) for hit in hits) if r]
-    matched = frozenset(eng.searcher.docs_for_query(whoosh_query)) & allowed if with_facets and total else frozenset()
     return {
         "query": query, "mode": mode, "total": total, "page": page, "limit": limit,
         "pages": math.ceil(total / limit), "results": results,
@@ -494,6 +540,6 @@ def more_like_this(home: Path, db: sqlite_utils.Database, record_id: str, mode: 
         parts = [Q.Term("body", t, boost=weights[t]) for t in top]
         parts += [Q.Term("ethnic", g, boost=2.0) for g in record["ethnic_groups"]]
         parts.append(Q.Term("category", record["category"], boost=1.0))
-        allowed = set(_visible(eng, mode)) - {reader.first_id("id", record_id)}
+        allowed = _visible(eng, mode) - {reader.first_id("id", record_id)}
         hits = searcher.search(_Or(parts), limit=limit, filter=allowed, terms=False)
         return [r for r in (_result(db, hit["id"], _score(hit), set(top)) for hit in hits) if r]
