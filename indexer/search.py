@@ -271,7 +271,10 @@ class _Compiler:
         self.marks.update(tokens)
         if len(tokens) == 1:
             return _Or([Q.Term(f, tokens[0], boost=b) for f, b in boosts.items()])
-        return _Or([Q.Phrase(f, tokens, boost=b * 1.5) for f, b in boosts.items()])
+        # A phrase in long text; in a name, all the words are enough (a name that the dictionary
+        # keeps whole, 苗族蜡染技艺, carries its sub-words at one position, so no phrase fits).
+        return _Or([Q.Phrase(f, tokens, boost=b * 1.5) if f == "body"
+                    else Q.And([Q.Term(f, t) for t in tokens], boost=b * 1.5) for f, b in boosts.items()])
 
     def whole_word(self, text: str) -> list[Q.Query]:
         """The word as something other than text: pinyin, a place, an ethnic group, a category."""
