@@ -23,14 +23,14 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.formats import Positions
 
 _T2S = opencc.OpenCC("t2s")
-_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
 _RUNS = re.compile(
-    rf"(?P<han>[{_HAN}]+)"
+    rf"(?P<han>[{HAN}]+)"
     r"|(?P<tibetan>[\u0f20-\u0f33\u0f3e-\u0fbc]+)"  # a syllable: between tsheg (་) and shad (།)
     r"|(?P<yi>[\ua000-\ua4cf])"
-    rf"|(?P<word>(?:(?![{_HAN}\u0f00-\u0fff\ua000-\ua4cf])[^\W_])+)"
+    rf"|(?P<word>(?:(?![{HAN}\u0f00-\u0fff\ua000-\ua4cf])[^\W_])+)"
 )
-_HAN_RUN = re.compile(rf"[{_HAN}]+")
+HAN_RUN = re.compile(rf"[{HAN}]+")
 
 
 def normalize(text: str) -> str:
@@ -52,7 +52,7 @@ class Segmenter:
         self._jieba = rjieba.Jieba()
         self.frequencies = {}
         for word in words:
-            if _HAN_RUN.fullmatch(word) and not self._jieba.has_word(word):
+            if HAN_RUN.fullmatch(word) and not self._jieba.has_word(word):
                 self.frequencies[word] = self._jieba.suggest_freq(word)
                 self._jieba.add_word(word, self.frequencies[word], None)
 
@@ -184,7 +184,7 @@ def pinyin_keys(text: str) -> list[str]:
     normalized = normalize(text)
     parts = [normalized] + [word for word, _ in _tokens(normalized, subwords=True) if len(word) > 1]
     for part in parts:
-        if not _HAN_RUN.search(part):
+        if not HAN_RUN.search(part):
             continue
         syllables = [s for s in lazy_pinyin(part, errors="ignore") if s.isalpha()]
         initials = [s for s in lazy_pinyin(part, style=Style.FIRST_LETTER, errors="ignore") if s.isalpha()]
