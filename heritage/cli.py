@@ -125,7 +125,7 @@ def stats(ctx, as_json: bool) -> None:
 @main.command()
 @click.pass_context
 def check(ctx) -> None:
-    """检查数据库的完整性（SQLite 完整性、外键、修订历史）。"""
+    """检查数据库的完整性（SQLite 完整性、外键、修订历史），以及检索索引是否与数据库同步。"""
     db = _db(ctx)
     problems = maintenance.check(db)
     for plugin_check in _plugins("heritage.checks"):
