@@ -16,7 +16,6 @@ SCHEMA_VERSION = 1
 # Long text fields that make up the body, in the order a reader meets them.
 BODY_FIELDS = ("content", "history", "features", "values_text", "lineage", "vitality_note", "measures",
                "subcategory", "artifacts", "places", "region_text", "nominating_unit", "protecting_unit")
-FACETS = ("category", "ethnic", "province", "level", "batch", "listing")
 
 
 def make_schema() -> Schema:
