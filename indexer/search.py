@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+import time
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,7 +114,7 @@ class Engine:
                 for word in group:
                     self._synonyms[analysis.normalize(word)] = [analysis.normalize(w) for w in group if w != word]
         else:
-            fresh = self.searcher.refresh()
+            fresh = _retry(self.searcher.refresh)
             if fresh is not self.searcher:
                 self.searcher = fresh
                 self.reader_cache = _ReaderCache()
@@ -188,6 +189,18 @@ class Engine:
     def synonyms(self, word: str) -> list[str]:
         """The other words of the word's synonym group."""
         return self._synonyms.get(word, [])
+
+
+def _retry(action: Any, attempts: int = 5) -> Any:
+    """Run a reader action again when a concurrent commit briefly removed a file it opens."""
+    for attempt in range(attempts):
+        try:
+            return action()
+        except FileNotFoundError:
+            if attempt == attempts - 1:
+                raise IndexUnavailable("检索索引正在更新，请稍后再试") from None
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")
 
 
 _engines: dict[str, Engine] = {}

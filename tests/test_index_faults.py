@@ -126,3 +126,34 @@ def test_pages_of_the_store_outlive_a_deleted_index(big_home):
     assert store.get(db, store.RECORD, "C134")["title"] == "苗族蜡染技艺"
     index.rebuild(home, db, procs=1)
     assert search(home, db, "蜡染")["total"] > 3000
+
+
+def test_searches_while_the_writer_commits_never_fail(big_home):
+    import threading
+
+    home, db = big_home
+    writer_db = open_store(home)
+    stop = threading.Event()
+
+    def keep_committing():
+        number = 0
+        while not stop.is_set():
+            with write(writer_db):
+                store.put(writer_db, store.RECORD, {"id": f"Z{number % 20}", "title": f"并发写入{number}",
+                                                    "category": "民俗", "status": "已发布"}, "load")
+            index.sync(home, writer_db)
+            number += 1
+
+    with write(writer_db):
+        store.put(writer_db, store.RECORD, {"id": "Z0", "title": "并发写入起点", "category": "民俗",
+                                            "status": "已发布"}, "load")
+    index.sync(home, writer_db)
+    committer = threading.Thread(target=keep_committing)
+    committer.start()
+    try:
+        answers = [search(home, db, "蜡染" if n % 2 else "并发写入", limit=3) for n in range(150)]
+    finally:
+        stop.set()
+        committer.join(60)
+    assert [a["error"] for a in answers if a["error"]] == []
+    assert all(a["total"] > 0 for a in answers[::2])
