@@ -39,14 +39,13 @@ def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 @pytest.fixture(scope="module")
 def corpus_index(tmp_path_factory):
-    """A data folder with the shipped corpus imported and indexed, shared by a module's tests."""
+    """A data folder with the shipped corpus loaded (covers too) and indexed, shared by a module's tests."""
     from heritage import corpus
-    from heritage.importer import import_file
     from indexer import index
 
     folder = tmp_path_factory.mktemp("indexed") / "instance"
     database = open_store(folder)
-    assert import_file(database, corpus.RECORDS_FILE).committed
+    assert corpus.load(database, folder).committed
     index.rebuild(folder, database, procs=1)
     yield folder, database
     database.conn.close()

@@ -1,0 +1,68 @@
+"""The public site: a Flask app factory, one blueprint per area, served by a real WSGI server."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                               "object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "SAMEORIGIN",
+    "Referrer-Policy": "same-origin",
+}
+ERRORS = {400: "请求有误", 404: "页面不存在", 405: "不支持这种请求方式", 413: "请求内容过大", 500: "服务器出了点问题"}
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start with this configuration (for instance: production without a secret key)."""
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the site for a data folder: ``HERITAGE_HOME`` in config or the environment (default ./instance).
+
+    Production (anything but TESTING or DEBUG) refuses to start without ``SECRET_KEY``."""
+    app = Flask(__name__)
+    app.config.update(
+        HERITAGE_HOME=os.environ.get("HERITAGE_HOME", "instance"),
+        SECRET_KEY=os.environ.get("HERITAGE_SECRET_KEY"),
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+        TRUSTED_HOSTS=[h for h in os.environ.get("HERITAGE_TRUSTED_HOSTS", "").split(",") if h] or None,
+        JSON_AS_ASCII=False,
+    )
+    app.config.update(config or {})
+    if not app.config["SECRET_KEY"]:
+        if not (app.config.get("TESTING") or app.config.get("DEBUG")):
+            raise ConfigError("生产环境必须设置密钥：请设置环境变量 HERITAGE_SECRET_KEY")
+        app.config["SECRET_KEY"] = os.urandom(32).hex()
+    app.config["HERITAGE_HOME"] = str(Path(app.config["HERITAGE_HOME"]).resolve())
+    app.json.ensure_ascii = False
+
+    from web import api, db, public
+
+    db.init_app(app)
+    app.register_blueprint(public.bp)
+    app.register_blueprint(api.bp)
+
+    @app.after_request
+    def secure(response):
+        response.headers.update(SECURITY_HEADERS)
+        return response
+
+    for code in ERRORS:
+        app.register_error_handler(code, _error_page)
+    return app
+
+
+def _error_page(error: Any):
+    code = getattr(error, "code", 500) or 500
+    message = ERRORS.get(code, "请求有误")
+    if request.path.startswith("/api/"):
+        return jsonify({"error": {"code": code, "message": message}}), code
+    return render_template("error.html", code=code, message=message), code

@@ -1,0 +1,89 @@
+"""The public site through Flask's test client: pages, API, hostile input, security headers."""
+import pytest
+
+from heritage import store
+from heritage.db import write
+from indexer import index
+from web import ConfigError, create_app
+
+
+@pytest.fixture(scope="module")
+def client(corpus_index):
+    home, db = corpus_index
+    with write(db):
+        store.put(db, store.RECORD, {"id": "X1", "title": "<script>alert(1)</script>侗族大歌", "category": "传统音乐",
+                                     "content": "<img src=x onerror=alert(1)>", "status": "已发布"}, "test")
+        store.put(db, store.RECORD, {"id": "X2", "title": "未发布的侗族大歌", "category": "传统音乐",
+                                     "status": "待审核"}, "test")
+        store.put(db, store.RECORD, {"id": "X3", "title": "有内部字段的侗族大歌", "category": "传统音乐",
+                                     "status": "已发布", "informant": "讲述人甲"}, "test")
+    index.sync(home, db)
+    app = create_app({"TESTING": True, "HERITAGE_HOME": str(home)})
+    return app.test_client()
+
+
+def test_production_needs_a_secret_key(corpus_index, monkeypatch):
+    monkeypatch.delenv("HERITAGE_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="密钥"):
+        create_app({"HERITAGE_HOME": str(corpus_index[0])})
+
+
+def test_home_lists_festivals_and_crafts_with_covers(client):
+    page = client.get("/")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and 'lang="zh-CN"' in text and "彝族火把节" in text
+    cover = client.get("/covers/C001.png")
+    assert cover.status_code == 200 and cover.mimetype == "image/png" and cover.data[:4] == b"\x89PNG"
+    cover.close()
+
+
+def test_security_headers_on_every_response(client):
+    for path in ("/", "/search?q=蜡染", "/nope", "/api/records/nope"):
+        headers = client.get(path).headers
+        assert "script-src 'self'" in headers["Content-Security-Policy"]
+        assert headers["X-Content-Type-Options"] == "nosniff" and headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_search_page_with_facets_and_pages(client):
+    page = client.get("/search?q=蠟染")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "苗族<mark>蜡染</mark>技艺" in text and "类别" in text
+    filtered = client.get("/search?q=节&category=民俗&page=2").get_data(as_text=True)
+    assert "第 2 /" in filtered
+    assert "您是不是要找" in client.get("/search?q=腊染").get_data(as_text=True) or \
+        "以下是“蜡染”的结果" in client.get("/search?q=腊染").get_data(as_text=True)
+
+
+def test_record_page_shows_public_fields_only(client):
+    text = client.get("/records/C001").get_data(as_text=True)
+    assert "彝族火把节" in text and "农历六月二十四" in text and "星回节" in text and "相似项目" in text
+    assert "讲述人甲" not in client.get("/records/X3").get_data(as_text=True)
+    assert "informant" not in client.get("/api/records/X3").get_json()
+    assert client.get("/records/X2").status_code == 404
+    assert client.get("/api/records/X2").status_code == 404
+
+
+def test_hostile_input_is_escaped_and_never_a_500(client):
+    text = client.get("/records/X1").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in text and "&lt;script&gt;" in text
+    assert "<img src=x" not in text
+    results = client.get("/search?q=侗族大歌").get_data(as_text=True)
+    assert "<script>alert" not in results
+    for path in ("/search?q=%00", "/search?q=" + "字" * 5000, "/search?q=(((&mode=research",
+                 "/search?q=a&page=abc", "/search?q=a&limit=9999", "/search?q=a&sort=evil",
+                 "/records/../../etc/passwd", "/covers/nope.png", "/api/search?q=(((&mode=research",
+                 "/search?q=<script>alert(1)</script>"):
+        response = client.get(path)
+        assert response.status_code < 500, path
+        assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+    assert client.get("/search?q=a&page=abc").status_code == 400
+    assert client.get("/nope").status_code == 404 and "页面不存在" in client.get("/nope").get_data(as_text=True)
+
+
+def test_api_search_and_errors_as_json(client):
+    answer = client.get("/api/search?q=huobajie").get_json()
+    assert answer["results"][0]["id"] == "C001" and {"total", "facets", "suggestion"} <= set(answer)
+    error = client.get("/api/search?q=(((&mode=research")
+    assert error.status_code == 400 and error.get_json()["error"].startswith("检索式不完整")
+    missing = client.get("/api/records/nope")
+    assert missing.status_code == 404 and missing.get_json()["error"]["message"] == "页面不存在"

@@ -1,0 +1,36 @@
+"""``heritage serve``: the site on a real WSGI server (waitress), with the index worker running."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from indexer.index import SyncWorker
+from web import ConfigError, create_app
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8080, show_default=True)
+@click.option("--threads", default=8, show_default=True, help="服务线程数。")
+@click.option("--dev", is_flag=True, help="开发模式：没有 HERITAGE_SECRET_KEY 时使用临时密钥，Cookie 不限 HTTPS。")
+@click.pass_context
+def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: bool) -> None:
+    """启动网站（waitress），并在后台把修改同步进检索索引。"""
+    import waitress
+
+    home = Path(ctx.find_root().obj)
+    config = {"HERITAGE_HOME": str(home)}
+    if dev:
+        config.update(DEBUG=True, SESSION_COOKIE_SECURE=False)
+    try:
+        app = create_app(config)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    worker = SyncWorker(home)
+    worker.start()
+    click.echo(f"网站已启动：http://{host}:{port}/ （数据：{home}）")
+    try:
+        waitress.serve(app, host=host, port=port, threads=threads, ident="heritage")
+    finally:
+        worker.stop()
