@@ -87,3 +87,30 @@ def test_api_search_and_errors_as_json(client):
     assert error.status_code == 400 and error.get_json()["error"].startswith("检索式不完整")
     missing = client.get("/api/records/nope")
     assert missing.status_code == 404 and missing.get_json()["error"]["message"] == "页面不存在"
+
+
+def test_festivals_between_two_dates(client):
+    found = client.get("/api/festivals?from=2026-01-01&to=2026-12-31").get_json()
+    assert {"date": "2026-08-06", "id": "C001", "title": "彝族火把节", "days": 1, "rule": "农历六月二十四"} in found
+    assert any(f["id"] == "C010" and f["date"] == "2026-04-05" for f in found)  # 清明
+    assert [f["date"] for f in found] == sorted(f["date"] for f in found)
+    for bad in ("from=2026-13-01&to=2026-12-31", "from=2026-01-01", "from=2026-12-31&to=2026-01-01",
+                "from=2000-01-01&to=2026-01-01"):
+        response = client.get("/api/festivals?" + bad)
+        assert response.status_code == 400 and response.get_json()["error"]["code"] == 400
+
+
+def test_calendar_feed(client):
+    response = client.get("/calendar.ics?year=2026")
+    text = response.get_data(as_text=True)
+    assert response.mimetype == "text/calendar" and text.startswith("BEGIN:VCALENDAR\r\n")
+    assert "DTSTART;VALUE=DATE:20260806\r\nDTEND;VALUE=DATE:20260807\r\nSUMMARY:彝族火把节" in text
+    assert "DTSTART;VALUE=DATE:20260413\r\nDTEND;VALUE=DATE:20260416" in text  # 泼水节, three days
+    assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
+    assert client.get("/calendar.ics?year=abc").status_code == 400
+    assert "BEGIN:VEVENT" in client.get("/calendar.ics").get_data(as_text=True)
+
+
+def test_record_page_gives_the_next_dates(client):
+    text = client.get("/records/C001").get_data(as_text=True)
+    assert "近期：" in text

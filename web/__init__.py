@@ -44,11 +44,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["HERITAGE_HOME"] = str(Path(app.config["HERITAGE_HOME"]).resolve())
     app.json.ensure_ascii = False
 
-    from web import api, db, public
+    from web import api, db, festivals, public
 
     db.init_app(app)
     app.register_blueprint(public.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(festivals.bp)
 
     @app.after_request
     def secure(response):

@@ -1,11 +1,12 @@
 """Public pages: home, search, record pages and covers. Only published, public records and fields."""
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 
-from heritage import covers, store
+from heritage import calendar, covers, store
 from heritage.fields import RECORD_FIELDS
 from heritage.regions import divisions
 from indexer.search import FACETS, SORTS, more_like_this, search
@@ -87,7 +88,10 @@ def record_page(record_id: str):
     places = ["".join(r.name for r in divisions().ancestors(code)) for code in record.get("region_codes", [])]
     related = more_like_this(home(), get_db(), record_id, limit=5)
     has_cover = covers.cover_file(home(), record_id).exists()
-    return render_template("record.html", record=record, places=places, related=related, has_cover=has_cover)
+    today = dt.date.today()
+    upcoming = calendar.between(record.get("dates", []), today, today + dt.timedelta(days=2 * 365))[:3]
+    return render_template("record.html", record=record, places=places, related=related,
+                           has_cover=has_cover, upcoming=upcoming)
 
 
 @bp.route("/covers/<record_id>.png")

@@ -1,0 +1,62 @@
+"""The festival calendar: the Gregorian dates on which a date rule falls, computed for any year.
+
+Lunar dates and solar terms come from the ``lunar-python`` calendar library.  A lunar date
+means the regular month (not a leap month); day 30 of a 29-day month, and 除夕, fall on the
+month's last day.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Iterable
+
+from lunar_python import Lunar, LunarYear
+
+from heritage.dates import DateRule, parse_date_rule
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One day a festival begins, and how many days it lasts."""
+
+    date: dt.date
+    days: int = 1
+
+
+def _lunar(year: int, month: int, day: int) -> dt.date:
+    last = LunarYear.fromYear(year).getMonth(month).getDayCount()
+    solar = Lunar.fromYmd(year, month, min(day, last) if day else last).getSolar()
+    return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+def _solar_term(year: int, term: str) -> dt.date | None:
+    for lunar_year in (year, year + 1):
+        found = Lunar.fromYmd(lunar_year, 1, 1).getJieQiTable().get(term)
+        if found is not None and found.getYear() == year:
+            return dt.date(found.getYear(), found.getMonth(), found.getDay())
+    return None
+
+
+def occurrences(rule: DateRule, year: int) -> list[Occurrence]:
+    """The days in a Gregorian year on which a rule's occasion begins (a lunar date may fall twice
+    or not at all in one Gregorian year; 2月29日 only in leap years)."""
+    if rule.calendar == "gregorian":
+        try:
+            return [Occurrence(dt.date(year, rule.month, rule.day), rule.days)]
+        except ValueError:
+            return []
+    if rule.calendar == "solar_term":
+        found = _solar_term(year, rule.term)
+        return [Occurrence(found, rule.days)] if found else []
+    dates = (_lunar(lunar_year, rule.month, rule.day) for lunar_year in (year - 1, year))
+    return [Occurrence(date, rule.days) for date in dates if date.year == year]
+
+
+def between(rules: Iterable[str], start: dt.date, end: dt.date) -> list[Occurrence]:
+    """Every occurrence of any of the written rules from start to end, both included, in date order."""
+    found = []
+    for text in rules:
+        rule = parse_date_rule(text)
+        for year in range(start.year, end.year + 1):
+            found += [o for o in occurrences(rule, year) if start <= o.date <= end]
+    return sorted(set(found), key=lambda o: o.date)
