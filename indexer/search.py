@@ -30,6 +30,7 @@ from indexer.query import (And, FieldQuery, Not, Or, Phrase, QuerySyntaxError, W
                            parse_public, parse_research)
 
 MODES = ("public", "research")
+AUDIENCES = ("public", "researcher")
 SORTS = ("relevance", "year", "year_asc", "title")
 FACETS = ("category", "ethnic", "province", "level", "batch", "listing")
 MAX_LIMIT = 50
@@ -351,14 +352,14 @@ def _standalone(query: Q.Query) -> Q.Query:
 _BATCH_FIELD = next(f for f in store.RECORD.fields if f.name == "batch")
 
 
-def _visible(engine: Engine, mode: str) -> set[int]:
-    """The documents a mode may see: published, and public (or for researchers also researcher)."""
-    if mode not in engine.reader_cache.visible:
+def _visible(engine: Engine, audience: str) -> set[int]:
+    """The documents an audience may see: published, and public (researchers: also researcher)."""
+    if audience not in engine.reader_cache.visible:
         allowed = engine.docs("access", "public")
-        if mode == "research":
+        if audience == "researcher":
             allowed = allowed | engine.docs("access", "researcher")
-        engine.reader_cache.visible[mode] = set(engine.docs("status", "已发布") & allowed)
-    return engine.reader_cache.visible[mode]
+        engine.reader_cache.visible[audience] = set(engine.docs("status", "已发布") & allowed)
+    return engine.reader_cache.visible[audience]
 
 
 def _filter_docs(engine: Engine, filters: dict[str, str]) -> tuple[frozenset[int] | None, list[str]]:
@@ -456,18 +457,21 @@ def _empty(query: str, mode: str, error: str | None = None) -> dict[str, Any]:
 
 def search(home: Path, db: sqlite_utils.Database, query: str, mode: str = "public",
            filters: dict[str, str] | None = None, sort: str = "relevance", page: int = 1,
-           limit: int = 10, with_facets: bool = True) -> dict[str, Any]:
+           limit: int = 10, with_facets: bool = True, audience: str | None = None) -> dict[str, Any]:
     """Search the census records; never raises on bad input (an ``error`` message comes back).
 
-    :param mode: public (published public records, words and phrases only) or research
+    :param mode: the query language: public (words and phrases only) or research (fields, operators)
+    :param audience: who reads: public (published public records) or researcher (also records
+        for researchers); by default researcher in research mode — the public site passes public
     :param filters: facet filters: category, ethnic, region (code or name), level, batch, listing
     :param sort: relevance, year (newest first), year_asc or title (by pinyin)
     :returns: total, page, pages, results (id, ref, title, category, ethnic_groups, regions,
         score, snippet …), facets, suggestion and corrected (a did-you-mean retry), error
     """
     filters = {k: str(v) for k, v in (filters or {}).items() if v not in (None, "")}
-    if mode not in MODES:
-        return _empty(query, mode, f"检索模式应为 {'、'.join(MODES)} 之一")
+    audience = audience or ("researcher" if mode == "research" else "public")
+    if mode not in MODES or audience not in AUDIENCES:
+        return _empty(query, mode, f"检索模式应为 {'、'.join(MODES)} 之一，读者应为 {'、'.join(AUDIENCES)} 之一")
     if sort not in SORTS:
         return _empty(query, mode, f"排序应为 {'、'.join(SORTS)} 之一")
     page, limit = max(1, int(page)), min(max(1, int(limit)), MAX_LIMIT)
@@ -475,13 +479,13 @@ def search(home: Path, db: sqlite_utils.Database, query: str, mode: str = "publi
     with eng.lock:
         try:
             eng.refresh()
-            answer = _run(eng, db, query, mode, filters, sort, page, limit, with_facets)
+            answer = _run(eng, db, query, mode, audience, filters, sort, page, limit, with_facets)
         except QuerySyntaxError as error:
             return _empty(query, mode, str(error))
         except IndexUnavailable as error:
             return _empty(query, mode, f"检索暂不可用：{error}")
         if answer["suggestion"]:  # an unknown word that sounds like a known one: try the known one
-            retry = _run(eng, db, answer["suggestion"], mode, filters, sort, page, limit, with_facets)
+            retry = _run(eng, db, answer["suggestion"], mode, audience, filters, sort, page, limit, with_facets)
             if retry["total"] > answer["total"]:
                 retry.update(query=query, suggestion=answer["suggestion"], corrected=True)
                 return retry
@@ -504,7 +508,7 @@ def _suggest(eng: Engine, query: str) -> str | None:
     return corrected if corrected != query and analysis.normalize(corrected) != analysis.normalize(query) else None
 
 
-def _run(eng: Engine, db: sqlite_utils.Database, query: str, mode: str, filters: dict[str, str],
+def _run(eng: Engine, db: sqlite_utils.Database, query: str, mode: str, audience: str, filters: dict[str, str],
          sort: str, page: int, limit: int, with_facets: bool) -> dict[str, Any]:
     node = _parse(query, mode)
     compiler = _Compiler(eng)
@@ -512,7 +516,7 @@ def _run(eng: Engine, db: sqlite_utils.Database, query: str, mode: str, filters:
         whoosh_query = Q.Every() if filters else Q.NullQuery
     else:
         whoosh_query = compiler.top(node)
-    allowed = _visible(eng, mode)
+    allowed = _visible(eng, audience)
     chosen, unknown = _filter_docs(eng, filters)
     if unknown:
         raise QuerySyntaxError(f"未知的筛选条件：{'、'.join(unknown)}")
@@ -535,7 +539,7 @@ def _run(eng: Engine, db: sqlite_utils.Database, query: str, mode: str, filters:
     }
 
 
-def more_like_this(home: Path, db: sqlite_utils.Database, record_id: str, mode: str = "public",
+def more_like_this(home: Path, db: sqlite_utils.Database, record_id: str, audience: str = "public",
                    limit: int = 5) -> list[dict[str, Any]]:
     """Records most like one record: its most telling words, its groups and category."""
     record = store.get(db, store.RECORD, record_id)
@@ -556,6 +560,6 @@ def more_like_this(home: Path, db: sqlite_utils.Database, record_id: str, mode: 
         parts = [Q.Term("body", t, boost=weights[t]) for t in top]
         parts += [Q.Term("ethnic", g, boost=2.0) for g in record["ethnic_groups"]]
         parts.append(Q.Term("category", record["category"], boost=1.0))
-        allowed = _visible(eng, mode) - {reader.first_id("id", record_id)}
+        allowed = _visible(eng, audience) - {reader.first_id("id", record_id)}
         hits = searcher.search(_Or(parts), limit=limit, filter=allowed, terms=False)
         return [r for r in (_result(db, hit["id"], _score(hit), set(top)) for hit in hits) if r]

@@ -114,3 +114,17 @@ def test_calendar_feed(client):
 def test_record_page_gives_the_next_dates(client):
     text = client.get("/records/C001").get_data(as_text=True)
     assert "近期：" in text
+
+
+def test_research_syntax_on_the_site_never_shows_researcher_records(corpus_index, client):
+    home, db = corpus_index
+    with write(db):
+        store.put(db, store.RECORD, {"id": "X4", "title": "研究人员可见的侗族大歌", "category": "传统音乐",
+                                     "status": "已发布", "access": "researcher"}, "test")
+    index.sync(home, db)
+    for path in ("/search?q=研究人员可见&mode=research", "/api/search?q=研究人员可见&mode=research",
+                 "/search?q=标题:研究人员可见&mode=research"):
+        assert "研究人员可见的侗族大歌" not in client.get(path).get_data(as_text=True), path
+    assert client.get("/records/X4").status_code == 404
+    from indexer.search import search
+    assert search(home, db, "研究人员可见", mode="research")["total"] == 1  # the CLI's research mode

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from indexer.search import search
-from web.db import get_db, home
-from web.public import published, search_args
+from web.public import published, run_search
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -13,9 +11,8 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 @bp.route("/search")
 def api_search():
     """Search: the same parameters as /search; plain JSON out."""
-    args = search_args()
-    answer = search(home(), get_db(), args["query"], mode=args["mode"], filters=args["filters"],
-                    sort=args["sort"], page=args["page"], limit=args["limit"])
+    answer = run_search()
+    del answer["args"]
     if answer["error"]:
         return jsonify(answer), 503 if answer["error"].startswith("检索暂不可用") else 400
     return jsonify(answer)

@@ -53,6 +53,14 @@ def search_args() -> dict[str, Any]:
     }
 
 
+def run_search() -> dict[str, Any]:
+    """The search this request asks for, always as the public sees it (research syntax allowed)."""
+    args = search_args()
+    answer = search(home(), get_db(), args["query"], mode=args["mode"], filters=args["filters"],
+                    sort=args["sort"], page=args["page"], limit=args["limit"], audience="public")
+    return answer | {"args": args}
+
+
 @bp.route("/")
 def index():
     """Home: a search box and the shipped festivals and crafts."""
@@ -66,9 +74,8 @@ def index():
 @bp.route("/search")
 def search_page():
     """Search results with facets, filters, sorting and pages."""
-    args = search_args()
-    answer = search(home(), get_db(), args["query"], mode=args["mode"], filters=args["filters"],
-                    sort=args["sort"], page=args["page"], limit=args["limit"])
+    answer = run_search()
+    args = answer["args"]
 
     def link(**changes: Any) -> str:
         """This search with some parameters changed (a facet chosen, another page)."""
