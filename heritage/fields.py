@@ -108,6 +108,16 @@ INHERITOR_FIELDS = (
     Field("field_access", "字段访问级别", "field_access"),
 )
 
+_DEFAULT_ACCESS = {f.name: f.access for f in RECORD_FIELDS}
+
+
+def public_fields(record: dict[str, Any]) -> set[str]:
+    """The fields of a record the public may see: each field's default access, unless the record
+    sets another one for it in ``field_access``."""
+    overrides = record.get("field_access") or {}
+    return {name for name, default in _DEFAULT_ACCESS.items() if overrides.get(name, default) == "public"}
+
+
 LIST_KINDS = {"list", "names", "native", "ethnic", "regions", "dates", "choices"}
 
 

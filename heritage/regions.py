@@ -164,6 +164,14 @@ class Divisions:
                 chosen.append(deepest[0])
         return [r for r in _unique(chosen) if not any(self._is_under(o, r) for o in chosen if o != r)]
 
+    def find(self, text: str) -> list[Region]:
+        """The regions a person means by a code (old codes followed) or a name: 522600, 黔东南."""
+        text = str(text).strip()
+        if text.isdigit():
+            region = self.successor(text)
+            return [region] if region else []
+        return self.resolve(text)
+
     def is_name(self, text: str) -> bool:
         """True when a text is exactly the name (or name stem) of some division: 黔东南, 台江县."""
         return text in self._names

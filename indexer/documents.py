@@ -8,7 +8,7 @@ import sqlite_utils
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from heritage import corpus, vocab
-from heritage.fields import RECORD_FIELDS
+from heritage.fields import public_fields
 from heritage.regions import divisions, name_stem
 from indexer.analysis import CharAnalyzer, FastPositions, HeritageAnalyzer, PinyinAnalyzer, pinyin_of
 
@@ -48,11 +48,6 @@ def make_schema() -> Schema:
     )
 
 
-def _public(record: dict[str, Any], name: str) -> bool:
-    default = next(f.access for f in RECORD_FIELDS if f.name == name)
-    return (record.get("field_access") or {}).get(name, default) == "public"
-
-
 def _text(value: Any) -> str:
     return "\n".join(value) if isinstance(value, list) else str(value or "")
 
@@ -68,7 +63,8 @@ def document(record: dict[str, Any]) -> dict[str, Any]:
     natives = [" ".join(filter(None, (n["name"], n["transliteration"]))) for n in record["native_names"]]
     names = [record["title"], *record["aliases"], *[n["transliteration"] for n in record["native_names"]]]
     regions = region_codes_with_ancestors(record["region_codes"])
-    body = "\n".join(_text(record[name]) for name in BODY_FIELDS if _public(record, name) and record.get(name))
+    public = public_fields(record)
+    body = "\n".join(_text(record[name]) for name in BODY_FIELDS if name in public and record.get(name))
     doc = {
         "id": record["id"],
         "version": record["version"],

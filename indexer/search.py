@@ -320,8 +320,7 @@ class _Compiler:
                 raise QuerySyntaxError(f"未知的民族“{value}”")
             return Q.Term("ethnic", group.name)
         if name == "region":
-            region = divisions().successor(value) if value.isdigit() else None
-            regions = [region] if region else divisions().resolve(value)
+            regions = divisions().find(value)
             if not regions:
                 raise QuerySyntaxError(f"无法识别的地区“{value}”")
             return _Or([Q.Term("region", r.code) for r in regions])
@@ -370,8 +369,8 @@ def _filter_docs(engine: Engine, filters: dict[str, str]) -> tuple[frozenset[int
         if not value:
             continue
         if name == "region":
-            region = divisions().successor(value) if str(value).isdigit() else next(iter(divisions().resolve(value)), None)
-            value = region.code if region else value
+            regions = divisions().find(value)
+            value = regions[0].code if regions else value
         elif name == "ethnic":
             group = vocab.ethnic_group(value)
             value = group.name if group else value
@@ -400,7 +399,7 @@ def _facets(engine: Engine, matched: frozenset[int], filters: dict[str, str]) ->
                 counts.append({"value": value, "label": label, "count": count})
         facets[name] = sorted(counts, key=lambda c: (-c["count"], c["value"]))
     region = filters.get("region")
-    chosen = tree.successor(region) if region and str(region).isdigit() else None
+    chosen = next(iter(tree.find(region)), None) if region else None
     if chosen:
         children = [{"value": r.code, "label": r.name, "count": len(matched & engine.docs("region", r.code))}
                     for r in tree.children(chosen.code)]

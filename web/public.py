@@ -7,7 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 
 from heritage import calendar, covers, store
-from heritage.fields import RECORD_FIELDS
+from heritage.fields import public_fields
 from heritage.regions import divisions
 from indexer.search import FACETS, SORTS, more_like_this, search
 from web.db import get_db, home
@@ -23,9 +23,7 @@ def published(record_id: str) -> dict[str, Any]:
     record = store.get(get_db(), store.RECORD, record_id)
     if record is None or record["status"] != "已发布" or record["access"] != "public":
         abort(404)
-    access = record["field_access"] or {}
-    return {f.name: record[f.name] for f in RECORD_FIELDS
-            if access.get(f.name, f.access) == "public"} | {"version": record["version"]}
+    return {name: record[name] for name in sorted(public_fields(record))} | {"version": record["version"]}
 
 
 def int_arg(name: str, default: int, low: int, high: int) -> int:
