@@ -1,11 +1,12 @@
 """The shipped corpus: census records written by this project, their covers, and the domain word list."""
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import sqlite_utils
 
-from heritage import covers, store
+from heritage import articles, covers, exhibits, store
 from heritage.db import now, write
 from heritage.importer import ImportReport, import_file
 
@@ -13,6 +14,8 @@ CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
 RECORDS_FILE = CORPUS_DIR / "records.csv"
 WORDS_FILE = CORPUS_DIR / "words.txt"
 SYNONYMS_FILE = CORPUS_DIR / "synonyms.txt"
+EXHIBITS_FILE = CORPUS_DIR / "exhibits.toml"
+ARTICLES_FILE = CORPUS_DIR / "articles.toml"
 
 
 def _lines(path: Path) -> list[list[str]]:
@@ -36,7 +39,24 @@ def load(db: sqlite_utils.Database, home: Path) -> ImportReport:
     report = import_file(db, RECORDS_FILE, user="corpus")
     if report.committed:
         draw_missing_covers(db, home)
+        load_exhibits_and_articles(db)
     return report
+
+
+def load_exhibits_and_articles(db: sqlite_utils.Database) -> None:
+    """Add the shipped exhibits and articles the store lacks; ones already there (perhaps edited by a
+    curator since) are left as they are."""
+    shipped_exhibits = tomllib.loads(EXHIBITS_FILE.read_text("utf-8"))["exhibit"]
+    shipped_articles = tomllib.loads(ARTICLES_FILE.read_text("utf-8"))["article"]
+    with write(db):
+        for position, exhibit in enumerate(shipped_exhibits):
+            if exhibits.get(db, exhibit["id"]):
+                continue
+            items = [{"record_id": item["record"], "note": item.get("note", "")} for item in exhibit["items"]]
+            exhibits.put(db, exhibit | {"position": position, "items": items}, user="corpus")
+        for article in shipped_articles:
+            if not articles.get(db, article["id"]):
+                articles.put(db, article, user="corpus")
 
 
 def draw_missing_covers(db: sqlite_utils.Database, home: Path) -> int:

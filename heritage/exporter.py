@@ -1,7 +1,7 @@
 """Export records or inheritors as CSV, XLSX or JSON Lines, under the headers the importer reads."""
 from __future__ import annotations
 
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, Iterable
 
 import sqlite_utils
 
@@ -25,17 +25,25 @@ def export(db: sqlite_utils.Database, kind: Kind, out: BinaryIO, fmt: str, engli
 
     :param english: English headers (``title``) instead of Chinese ones (``项目名称``)
     """
-    headers = [f.name if english else f.zh for f in kind.fields]
+    return write_entities(store.iterate(db, kind, where, params), kind, out, fmt, english)
+
+
+def write_entities(entities: Iterable[dict[str, Any]], kind: Kind, out: BinaryIO, fmt: str,
+                   english: bool = False, fields: tuple[Field, ...] | None = None) -> int:
+    """Write entities under the importer's headers (all of the kind's fields, or only ``fields``);
+    returns how many were written."""
+    fields = fields or kind.fields
+    headers = [f.name if english else f.zh for f in fields]
     written = 0
 
     def rows():
         nonlocal written
-        for entity in store.iterate(db, kind, where, params):
+        for entity in entities:
             written += 1
             if fmt == "jsonl":
-                yield [_json_value(f, entity[f.name], kind, english) for f in kind.fields]
+                yield [_json_value(f, entity.get(f.name), kind, english) for f in fields]
             else:
-                yield [format_value(f, entity[f.name], kind.fields, english) for f in kind.fields]
+                yield [format_value(f, entity.get(f.name), kind.fields, english) for f in fields]
 
     write_sheet(out, fmt, headers, rows())
     return written

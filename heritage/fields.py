@@ -108,14 +108,11 @@ INHERITOR_FIELDS = (
     Field("field_access", "字段访问级别", "field_access"),
 )
 
-_DEFAULT_ACCESS = {f.name: f.access for f in RECORD_FIELDS}
-
-
-def public_fields(record: dict[str, Any]) -> set[str]:
-    """The fields of a record the public may see: each field's default access, unless the record
-    sets another one for it in ``field_access``."""
-    overrides = record.get("field_access") or {}
-    return {name for name, default in _DEFAULT_ACCESS.items() if overrides.get(name, default) == "public"}
+def public_fields(entity: dict[str, Any], fields: tuple[Field, ...] | None = None) -> set[str]:
+    """The fields of a record (or, given INHERITOR_FIELDS, an inheritor) the public may see: each
+    field's default access, unless the entity sets another one for it in ``field_access``."""
+    overrides = entity.get("field_access") or {}
+    return {f.name for f in fields or RECORD_FIELDS if overrides.get(f.name, f.access) == "public"}
 
 
 LIST_KINDS = {"list", "names", "native", "ethnic", "regions", "dates", "choices"}
@@ -263,7 +260,7 @@ def _field_access(value: Any, fields: tuple[Field, ...]) -> dict[str, str]:
     return dict(sorted(result.items()))
 
 
-def _id(value: Any) -> str:
+def parse_id(value: Any) -> str:
     text = clean_text(value)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}", text):
         raise ValueError(f"编号“{text}”只能由字母、数字和 _ . - 组成，至多 64 位")
@@ -292,7 +289,7 @@ def _date_rule(value: Any) -> str:
 
 # One parser per kind of value; list kinds parse each item with their item parser.
 _SCALARS: dict[str, Callable[[Any], Any]] = {
-    "id": _id, "text": clean_text, "long": lambda value: clean_text(value, LONG_MAX),
+    "id": parse_id, "text": clean_text, "long": lambda value: clean_text(value, LONG_MAX),
     "year": _year, "batch": _batch, "date": _date, "partial_date": parse_partial_date,
     "bool": _bool, "access": _access, "category": _category, "ethnic_one": _ethnic,
 }

@@ -76,6 +76,24 @@ def _census_store(db: sqlite_utils.Database) -> None:
     }, pk="username", not_null={"password_hash", "role"})
 
 
+
+@migration("0002_exhibits_and_articles")
+def _exhibits_and_articles(db: sqlite_utils.Database) -> None:
+    db["exhibits"].create({
+        "id": str, "title": str, "intro": str, "position": int, "status": str,
+        "version": int, "created_at": str, "updated_at": str,
+    }, pk="id", not_null={"title", "status"})
+    db["exhibit_items"].create(
+        {"exhibit_id": str, "record_id": str, "position": int, "note": str},
+        pk=("exhibit_id", "position"),
+        foreign_keys=[("exhibit_id", "exhibits", "id"), ("record_id", "records", "id")])
+    db["exhibit_items"].create_index(["record_id"])
+    db["articles"].create({
+        "id": str, "title": str, "kind": str, "published_on": str, "source": str, "summary": str,
+        "body": str, "status": str, "version": int, "created_at": str, "updated_at": str,
+    }, pk="id", not_null={"title", "kind", "status"})
+    db["articles"].create_index(["published_on"])
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks, each in its own write transaction."""
     if "migrations" not in db.table_names():

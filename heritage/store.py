@@ -137,12 +137,17 @@ def put(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any], user: str
                created_at=existing["created_at"] if existing else stamp)
     db.execute(_upsert_sql(kind.table, tuple(row)), list(row.values()))
     _write_lists(db, kind, merged)
-    db.execute("INSERT INTO revisions (entity, entity_id, version, user, at, note, diff)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?)",
-               [kind.name, merged["id"], version, user, stamp, note, json.dumps(changes, ensure_ascii=False)])
+    add_revision(db, kind.name, merged["id"], version, user, stamp, changes, note)
     db.execute("INSERT INTO outbox (entity, entity_id, version, created_at) VALUES (?, ?, ?, ?)",
                [kind.name, merged["id"], version, stamp])
     return "更新" if existing else "新增"
+
+
+def add_revision(db: sqlite_utils.Database, entity: str, entity_id: str, version: int, user: str,
+                 stamp: str, changes: dict[str, list[Any]], note: str = "") -> None:
+    """Record who changed what, when: one revision with its field diff ({field: [old, new]})."""
+    db.execute("INSERT INTO revisions (entity, entity_id, version, user, at, note, diff) VALUES (?, ?, ?, ?, ?, ?, ?)",
+               [entity, entity_id, version, user, stamp, note, json.dumps(changes, ensure_ascii=False)])
 
 
 @lru_cache(maxsize=None)

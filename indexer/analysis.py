@@ -103,6 +103,11 @@ def words(text: str) -> list[str]:
     return [t for t, _ in _tokens(normalize(text), subwords=False)]
 
 
+def index_words(text: str) -> set[str]:
+    """The tokens a text is found by, as the index sees them: its words and their dictionary sub-words."""
+    return {t for t, _ in _tokens(normalize(text), subwords=True)}
+
+
 def _tokens(text: str, subwords: bool) -> Iterator[tuple[str, int]]:
     """(token, position) pairs of normalised text; sub-words of long words share their position."""
     seg = segmenter()

@@ -511,8 +511,8 @@ def _run(eng: Engine, db: sqlite_utils.Database, query: str, mode: str, audience
          sort: str, page: int, limit: int, with_facets: bool) -> dict[str, Any]:
     node = _parse(query, mode)
     compiler = _Compiler(eng)
-    if isinstance(node, And) and not node.nodes:  # no words: browse by filters alone, if any
-        whoosh_query = Q.Every() if filters else Q.NullQuery
+    if isinstance(node, And) and not node.nodes:  # no words: browse every record (within the filters)
+        whoosh_query = Q.Every()
     else:
         whoosh_query = compiler.top(node)
     allowed = _visible(eng, audience)

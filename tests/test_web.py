@@ -84,7 +84,7 @@ def test_api_search_and_errors_as_json(client):
     answer = client.get("/api/search?q=huobajie").get_json()
     assert answer["results"][0]["id"] == "C001" and {"total", "facets", "suggestion"} <= set(answer)
     error = client.get("/api/search?q=(((&mode=research")
-    assert error.status_code == 400 and error.get_json()["error"].startswith("检索式不完整")
+    assert error.status_code == 400 and error.get_json()["error"]["message"].startswith("检索式不完整")
     missing = client.get("/api/records/nope")
     assert missing.status_code == 404 and missing.get_json()["error"]["message"] == "页面不存在"
 

@@ -44,12 +44,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["HERITAGE_HOME"] = str(Path(app.config["HERITAGE_HOME"]).resolve())
     app.json.ensure_ascii = False
 
-    from web import api, db, festivals, public
+    from web import api, browse, db, festivals, public, showcase, sitemap
 
     db.init_app(app)
-    app.register_blueprint(public.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(festivals.bp)
+    for area in (public, browse, showcase, festivals, api, sitemap):
+        app.register_blueprint(area.bp)
 
     @app.after_request
     def secure(response):

@@ -1,26 +1,96 @@
-"""Festival dates for the site: the API between two dates and an iCalendar feed to subscribe to."""
+"""Festival dates for the site: month and year pages, the API between two dates, and an
+iCalendar feed to subscribe to — all computed from each festival's rule for any year."""
 from __future__ import annotations
 
+import calendar as month_grid
 import datetime as dt
+from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
 from heritage import calendar
-from web.db import get_db
+from web.db import get_db, home
+from web.visible import json_ld
 
 bp = Blueprint("festivals", __name__)
 MAX_DAYS = 2 * 366
+FIRST_YEAR, LAST_YEAR = 1901, 2099
+MONTHS = "一二三四五六七八九十"
+WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
 
 
 def festival_occurrences(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    """Each published, public festival's days from start to end: date, id, title, days."""
+    """Each published, public festival's days from start to end: date, id, title, days, rule."""
+    db = get_db()
+    stamp = db.execute("SELECT max(id) FROM revisions").fetchone()[0]
+    return [dict(item) for item in _occurrences(str(home()), stamp, start, end)]
+
+
+@lru_cache(maxsize=64)
+def _occurrences(folder: str, stamp: int | None, start: dt.date, end: dt.date) -> tuple:
+    """Computed once per store, data version (the last revision) and range."""
     rows = get_db().execute(
         "SELECT r.id, r.title, v.value FROM records r JOIN record_values v ON v.record_id = r.id"
         " WHERE v.field = 'dates' AND r.status = '已发布' AND r.access = 'public' ORDER BY r.id, v.position")
     found = [{"date": o.date.isoformat(), "id": record_id, "title": title, "days": o.days, "rule": rule}
              for record_id, title, rule in rows for o in calendar.between([rule], start, end)]
-    return sorted(found, key=lambda f: (f["date"], f["id"]))
+    return tuple(tuple(f.items()) for f in sorted(found, key=lambda f: (f["date"], f["id"])))
+
+
+def _year_in_range(year: int) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        abort(404)
+
+
+@bp.route("/calendar")
+def calendar_now():
+    """This month's festivals."""
+    today = dt.date.today()
+    return redirect(url_for("festivals.month_page", year=today.year, month=today.month))
+
+
+@bp.route("/calendar/<int:year>")
+def year_page(year: int):
+    """A year of festivals, month by month."""
+    _year_in_range(year)
+    months = {m: [] for m in range(1, 13)}
+    for item in festival_occurrences(dt.date(year, 1, 1), dt.date(year, 12, 31)):
+        day = dt.date.fromisoformat(item["date"])
+        months[day.month].append(item | {"day": day})
+    return render_template("calendar_year.html", year=year, months=months, month_names=MONTHS,
+                           first=FIRST_YEAR, last=LAST_YEAR)
+
+
+@bp.route("/calendar/<int:year>/<int:month>")
+def month_page(year: int, month: int):
+    """A month as a grid of weeks, each day with the festivals held on it."""
+    _year_in_range(year)
+    if not 1 <= month <= 12:
+        abort(404)
+    first = dt.date(year, month, 1)
+    last = dt.date(year, month, month_grid.monthrange(year, month)[1])
+    on_day: dict[dt.date, list[dict]] = {}
+    held = festival_occurrences(max(first - dt.timedelta(days=31), dt.date(FIRST_YEAR, 1, 1)), last)
+    for item in held:
+        start = dt.date.fromisoformat(item["date"])
+        for offset in range(item["days"]):
+            day = start + dt.timedelta(days=offset)
+            if first <= day <= last:
+                on_day.setdefault(day, []).append(item | {"first": offset == 0})
+    weeks = month_grid.Calendar().monthdatescalendar(year, month)
+    previous, following = first - dt.timedelta(days=1), last + dt.timedelta(days=1)
+    events = [{"@context": "https://schema.org", "@type": "Event", "name": item["title"],
+               "startDate": item["date"],
+               "endDate": (dt.date.fromisoformat(item["date"]) + dt.timedelta(days=item["days"] - 1)).isoformat(),
+               "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+               "location": {"@type": "Place", "name": "中国"},
+               "url": url_for("public.record_page", record_id=item["id"], _external=True)}
+              for item in held if first <= dt.date.fromisoformat(item["date"]) <= last]
+    return render_template("calendar_month.html", year=year, month=month, weeks=weeks, on_day=on_day,
+                           weekdays=WEEKDAYS, previous=previous, following=following, today=dt.date.today(),
+                           ld=json_ld(events), in_range=lambda d: FIRST_YEAR <= d.year <= LAST_YEAR,
+                           listing=[i for i in held if first <= dt.date.fromisoformat(i["date"]) <= last])
 
 
 def _day(name: str) -> dt.date:
@@ -34,7 +104,7 @@ def _day(name: str) -> dt.date:
 def api_festivals():
     """Festivals between ?from=YYYY-MM-DD and ?to=YYYY-MM-DD (at most two years)."""
     start, end = _day("from"), _day("to")
-    if end < start or (end - start).days > MAX_DAYS:
+    if end < start or (end - start).days > MAX_DAYS or not FIRST_YEAR <= start.year <= end.year <= LAST_YEAR:
         abort(400)
     return jsonify(festival_occurrences(start, end))
 
@@ -59,7 +129,7 @@ def _fold(line: str) -> list[str]:
 def ics():
     """The festival calendar for this year and the next (or ?year=) as iCalendar."""
     year_arg = request.args.get("year", "")
-    if year_arg and (not year_arg.isdigit() or not 1900 <= int(year_arg) <= 2200):
+    if year_arg and (not year_arg.isdigit() or not FIRST_YEAR <= int(year_arg) <= LAST_YEAR):
         abort(400)
     first = int(year_arg) if year_arg else dt.date.today().year
     last = first if year_arg else first + 1

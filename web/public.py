@@ -1,39 +1,33 @@
-"""Public pages: home, search, record pages and covers. Only published, public records and fields."""
+"""Public pages: home, search (with the advanced form and export), record pages and covers."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
 
-from heritage import calendar, covers, store
-from heritage.fields import public_fields
+from heritage import articles, calendar, covers, vocab
+from heritage.exporter import write_entities
+from heritage.fields import RECORD_FIELDS
 from heritage.regions import divisions
+from heritage.store import RECORD
+from indexer.articles import search_articles
 from indexer.search import FACETS, SORTS, more_like_this, search
+from web.advanced import ADVANCED_FIELDS, build_query
 from web.db import get_db, home
+from web.festivals import festival_occurrences
+from web.showcase import public_exhibits
+from web.visible import HIDDEN_COLUMNS, inheritors_of, int_arg, json_ld, published, record_or_none
 
 bp = Blueprint("public", __name__)
 FACET_LABELS = {"category": "类别", "ethnic": "民族", "province": "省份", "level": "级别", "batch": "批次",
                 "listing": "新增/扩展", "region": "下一级地区"}
 FILTERS = ("category", "ethnic", "region", "level", "batch", "listing")
-
-
-def published(record_id: str) -> dict[str, Any]:
-    """A record as the public may see it: published, public, and only its public fields; else 404."""
-    record = store.get(get_db(), store.RECORD, record_id)
-    if record is None or record["status"] != "已发布" or record["access"] != "public":
-        abort(404)
-    return {name: record[name] for name in sorted(public_fields(record))} | {"version": record["version"]}
-
-
-def int_arg(name: str, default: int, low: int, high: int) -> int:
-    """A whole-number query parameter within bounds; anything else is a 400."""
-    value = request.args.get(name, "")
-    if not value:
-        return default
-    if not value.isdigit() or not low <= int(value) <= high:
-        abort(400)
-    return int(value)
+SORT_LABELS = {"relevance": "相关度", "year": "公布年份（新→旧）", "year_asc": "公布年份（旧→新）", "title": "名称拼音"}
+EXPORT_LIMIT = 1000
+EXPORT_FIELDS = tuple(f for f in RECORD_FIELDS if f.access == "public" and f.name not in HIDDEN_COLUMNS)
 
 
 def search_args() -> dict[str, Any]:
@@ -51,52 +45,144 @@ def search_args() -> dict[str, Any]:
     }
 
 
-def run_search() -> dict[str, Any]:
+def run_search(**overrides: Any) -> dict[str, Any]:
     """The search this request asks for, always as the public sees it (research syntax allowed)."""
-    args = search_args()
+    args = search_args() | overrides
     answer = search(home(), get_db(), args["query"], mode=args["mode"], filters=args["filters"],
-                    sort=args["sort"], page=args["page"], limit=args["limit"], audience="public")
+                    sort=args["sort"], page=args["page"], limit=args["limit"], audience="public",
+                    with_facets=args.get("with_facets", True))
     return answer | {"args": args}
+
+
+def overview() -> dict[str, Any]:
+    """How many public records there are, counted by every facet."""
+    return search(home(), get_db(), "", limit=1, audience="public")
 
 
 @bp.route("/")
 def index():
-    """Home: a search box and the shipped festivals and crafts."""
+    """Home: the search box, exhibits, coming festivals, ways to browse, festivals and crafts, news."""
     db = get_db()
-    featured = [store.get(db, store.RECORD, row[0]) for row in db.execute(
+    today = dt.date.today()
+    coming, seen = [], set()
+    for item in festival_occurrences(today, today + dt.timedelta(days=90)):
+        if item["id"] not in seen:
+            seen.add(item["id"])
+            coming.append(item | {"day": dt.date.fromisoformat(item["date"])})
+    featured = [r for r in (record_or_none(row[0]) for row in db.execute(
         "SELECT id FROM records WHERE status = '已发布' AND access = 'public' AND ref IS NULL"
-        " AND category IN ('民俗', '传统技艺', '传统美术') ORDER BY id LIMIT 12")]
-    return render_template("home.html", featured=featured)
+        " AND category IN ('民俗', '传统技艺', '传统美术') ORDER BY id LIMIT 8")) if r]
+    return render_template("home.html", exhibits=public_exhibits()[:4], coming=coming[:8],
+                           overview=overview(), featured=featured, news=articles.listing(db)[:3],
+                           categories=vocab.CATEGORIES)
 
 
 @bp.route("/search")
 def search_page():
-    """Search results with facets, filters, sorting and pages."""
+    """Search results with facets, removable filters, sorting, pages, articles and export links."""
     answer = run_search()
     args = answer["args"]
 
-    def link(**changes: Any) -> str:
-        """This search with some parameters changed (a facet chosen, another page)."""
+    def link(endpoint: str = "public.search_page", **changes: Any) -> str:
+        """This search with some parameters changed (a facet chosen or removed, another page)."""
         params = {"q": args["query"], "sort": args["sort"], **args["filters"], **changes}
         if args["mode"] == "research":
             params["mode"] = "research"
-        return url_for("public.search_page", **{k: v for k, v in params.items() if v not in ("", None)})
+        if params.get("sort") == "relevance":
+            del params["sort"]
+        return url_for(endpoint, **{k: v for k, v in params.items() if v not in ("", None)})
 
+    found_articles = (search_articles(get_db(), args["query"])
+                      if args["mode"] == "public" and args["page"] == 1 and not answer["error"] else [])
+    chosen = set(args["filters"]) | ({"province"} if "region" in args["filters"] else set())
+    shown = [name for name in FACETS if answer["facets"].get(name) and name not in chosen]
     return render_template("search.html", answer=answer, args=args, facet_labels=FACET_LABELS,
-                           facet_order=[*FACETS, "region"], link=link)
+                           facet_order=shown, link=link, sort_labels=SORT_LABELS,
+                           articles=found_articles, filter_label=_filter_label)
+
+
+def _filter_label(name: str, value: str) -> str:
+    """How a chosen filter reads on the page: 类别：民俗, 地区：贵州省."""
+    if name == "region":
+        place = next(iter(divisions().find(value)), None)
+        value = place.name if place else value
+    if name == "batch":
+        value = f"第{value}批"
+    return f"{FACET_LABELS.get(name, '地区') if name != 'region' else '地区'}：{value}"
+
+
+@bp.route("/search/advanced")
+def advanced():
+    """The researchers' form: fills in a field query and sends it to the search page."""
+    form = {name: request.args.get(name, "")[:200] for name, _ in ADVANCED_FIELDS}
+    if any(form.values()):
+        query = build_query(form)
+        return redirect(url_for("public.search_page", q=query, mode="research"))
+    return render_template("advanced.html", fields=ADVANCED_FIELDS, categories=vocab.CATEGORIES,
+                           groups=vocab.ETHNIC_GROUPS, levels=vocab.LEVELS)
+
+
+@bp.route("/search/export")
+def export():
+    """The current search's results (at most 1000) as CSV (Excel opens it) or JSON; public fields only."""
+    fmt = request.args.get("format", "csv")
+    if fmt not in ("csv", "json"):
+        abort(400)
+    found, page = [], 1
+    while len(found) < EXPORT_LIMIT:
+        answer = run_search(page=page, limit=50, with_facets=False)
+        if answer["error"]:
+            abort(400)
+        found += [r for r in (record_or_none(hit["id"]) for hit in answer["results"]) if r]
+        if page >= answer["pages"]:
+            break
+        page += 1
+    found = found[:EXPORT_LIMIT]
+    stamp = dt.date.today().strftime("%Y%m%d")
+    if fmt == "json":
+        body = json.dumps(found, ensure_ascii=False, indent=1)
+        return Response(body, mimetype="application/json", headers={
+            "Content-Disposition": f"attachment; filename=heritage-search-{stamp}.json"})
+    out = io.BytesIO()
+    write_entities(found, RECORD, out, "csv", fields=EXPORT_FIELDS)
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=heritage-search-{stamp}.csv"})
 
 
 @bp.route("/records/<record_id>")
 def record_page(record_id: str):
-    """Every public field of a record, its places and related records."""
+    """Every public field of a record, its places, inheritors, related records and next dates."""
     record = published(record_id)
-    places = ["".join(r.name for r in divisions().ancestors(code)) for code in record.get("region_codes", [])]
-    related = more_like_this(home(), get_db(), record_id, limit=5)
+    tree = divisions()
+    places = [tree.ancestors(code) for code in record.get("region_codes", [])]
+    related = more_like_this(home(), get_db(), record_id, limit=6)
     has_cover = covers.cover_file(home(), record_id).exists()
     today = dt.date.today()
     upcoming = calendar.between(record.get("dates", []), today, today + dt.timedelta(days=2 * 365))[:3]
-    return render_template("record.html", record=record, places=places, related=related,
-                           has_cover=has_cover, upcoming=upcoming)
+    in_exhibits = list(get_db().query(
+        "SELECT DISTINCT e.id, e.title FROM exhibit_items i JOIN exhibits e ON e.id = i.exhibit_id"
+        " WHERE i.record_id = ? AND e.status = '已发布' ORDER BY e.position", [record_id]))
+    return render_template("record.html", record=record, places=places, related=related, has_cover=has_cover,
+                           upcoming=upcoming, inheritors=inheritors_of(record_id), in_exhibits=in_exhibits,
+                           ld=json_ld(_record_ld(record, places, upcoming)), today=today)
+
+
+def _record_ld(record: dict[str, Any], places: list, upcoming: list) -> list[dict[str, Any]]:
+    """schema.org: the record as a CreativeWork about its heritage, and each coming festival day as an Event."""
+    url = url_for("public.record_page", record_id=record["id"], _external=True)
+    place_names = ["".join(r.name for r in chain) for chain in places]
+    work = {"@context": "https://schema.org", "@type": "CreativeWork", "@id": url, "url": url,
+            "name": record["title"], "identifier": record["id"], "inLanguage": "zh-CN",
+            "genre": record["category"], "description": (record.get("content") or "")[:300],
+            "keywords": [record["category"], *record.get("ethnic_groups", []), *record.get("aliases", [])],
+            "spatialCoverage": [{"@type": "Place", "name": name} for name in place_names],
+            "isPartOf": {"@type": "Dataset", "name": "智慧民族之家 民族文化遗产普查资源库"}}
+    events = [{"@context": "https://schema.org", "@type": "Event", "name": record["title"],
+               "startDate": o.date.isoformat(), "endDate": (o.date + dt.timedelta(days=o.days - 1)).isoformat(),
+               "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+               "location": {"@type": "Place", "name": place_names[0] if place_names else "中国"},
+               "url": url, "description": "；".join(record.get("dates", []))} for o in upcoming]
+    return [work, *events]
 
 
 @bp.route("/covers/<record_id>.png")

@@ -1,0 +1,78 @@
+"""Exhibits (专题展览): curated, ordered sets of records with an introduction."""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from heritage import store
+from heritage.db import now
+from heritage.fields import LONG_MAX, clean_text, parse_id
+
+STATUSES = ("草稿", "已发布")
+
+
+class ExhibitError(ValueError):
+    """An exhibit that cannot be saved; the message says why, in Chinese."""
+
+
+def _checked(db: sqlite_utils.Database, exhibit: dict[str, Any]) -> dict[str, Any]:
+    try:
+        clean = {"id": parse_id(exhibit.get("id", "")), "title": clean_text(exhibit.get("title", "")),
+                 "intro": clean_text(exhibit.get("intro", ""), LONG_MAX),
+                 "position": int(exhibit.get("position") or 0), "status": exhibit.get("status") or "已发布"}
+        items = [{"record_id": str(item["record_id"]), "note": clean_text(item.get("note", ""))}
+                 for item in exhibit.get("items", [])]
+    except (ValueError, KeyError, TypeError) as error:
+        raise ExhibitError(f"专题展览“{exhibit.get('id', '')}”：{error}") from error
+    if not clean["title"]:
+        raise ExhibitError(f"专题展览“{clean['id']}”缺少标题")
+    if clean["status"] not in STATUSES:
+        raise ExhibitError(f"专题展览的状态应为 {'、'.join(STATUSES)} 之一")
+    for item in items:
+        if not db.execute("SELECT 1 FROM records WHERE id = ?", [item["record_id"]]).fetchone():
+            raise ExhibitError(f"专题展览“{clean['id']}”中的记录 {item['record_id']} 不存在")
+    return clean | {"items": items}
+
+
+def put(db: sqlite_utils.Database, exhibit: dict[str, Any], user: str) -> str:
+    """Create or replace an exhibit and its ordered items inside an open write transaction.
+
+    Returns 新增, 更新 or 未变; every change is a revision (entity ``exhibit``)."""
+    if not db.conn.in_transaction:
+        raise RuntimeError("exhibits.put() must run inside heritage.db.write()")
+    new = _checked(db, exhibit)
+    old = get(db, new["id"])
+    if old and all(old[k] == new[k] for k in new):
+        return "未变"
+    stamp = now()
+    version = old["version"] + 1 if old else 1
+    db.execute("INSERT INTO exhibits (id, title, intro, position, status, version, created_at, updated_at)"
+               " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET title = excluded.title,"
+               " intro = excluded.intro, position = excluded.position, status = excluded.status,"
+               " version = excluded.version, updated_at = excluded.updated_at",
+               [new["id"], new["title"], new["intro"], new["position"], new["status"], version,
+                old["created_at"] if old else stamp, stamp])
+    db.execute("DELETE FROM exhibit_items WHERE exhibit_id = ?", [new["id"]])
+    db.conn.executemany("INSERT INTO exhibit_items (exhibit_id, record_id, position, note) VALUES (?, ?, ?, ?)",
+                        [(new["id"], i["record_id"], n, i["note"]) for n, i in enumerate(new["items"])])
+    changes = {k: [old.get(k) if old else None, new[k]] for k in new if not old or old[k] != new[k]}
+    store.add_revision(db, "exhibit", new["id"], version, user, stamp, changes)
+    return "更新" if old else "新增"
+
+
+def get(db: sqlite_utils.Database, exhibit_id: str) -> dict[str, Any] | None:
+    """One exhibit with its items in order, or None."""
+    rows = list(db.query("SELECT * FROM exhibits WHERE id = ?", [exhibit_id]))
+    if not rows:
+        return None
+    items = list(db.query("SELECT record_id, note FROM exhibit_items WHERE exhibit_id = ? ORDER BY position",
+                          [exhibit_id]))
+    return rows[0] | {"items": items}
+
+
+def listing(db: sqlite_utils.Database, published_only: bool = True) -> list[dict[str, Any]]:
+    """Exhibits in their display order, each with its items."""
+    where = "WHERE status = '已发布'" if published_only else ""
+    ids = [row[0] for row in db.execute(f"SELECT id FROM exhibits {where} ORDER BY position, id")]
+    return [get(db, exhibit_id) for exhibit_id in ids]

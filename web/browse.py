@@ -1,0 +1,71 @@
+"""Browsing: by category, ethnic group, region (province → prefecture → county), level and batch;
+region pages and inheritor pages."""
+from __future__ import annotations
+
+import math
+
+from flask import Blueprint, abort, render_template, request
+
+from heritage import vocab
+from heritage.regions import divisions
+from web.db import get_db
+from web.public import overview, run_search
+from web.visible import int_arg, public_inheritor
+
+bp = Blueprint("browse", __name__)
+INHERITORS_PER_PAGE = 50
+
+
+@bp.route("/browse")
+def browse():
+    """Every way into the records, each with how many public records it holds."""
+    counts = overview()
+    facets = counts["facets"]
+    by_category = {c["value"]: c["count"] for c in facets.get("category", [])}
+    return render_template("browse.html", total=counts["total"], facets=facets,
+                           categories=[(c, by_category.get(c.name, 0)) for c in vocab.CATEGORIES])
+
+
+@bp.route("/regions/<code>")
+def region_page(code: str):
+    """A region: where it lies, the places under it with counts, and its records."""
+    if not code.isdigit() or len(code) > 12:
+        abort(404)
+    region = divisions().get(code)
+    if region is None:
+        abort(404)
+    answer = run_search(query="", filters={"region": region.code}, sort="title", page=1, limit=20, mode="public")
+    return render_template("region.html", region=region, chain=divisions().ancestors(region.code)[:-1],
+                           answer=answer, places=answer["facets"].get("region", []))
+
+
+@bp.route("/inheritors")
+def inheritors():
+    """Public inheritors, by name, optionally of one ethnic group or category."""
+    ethnic, category = request.args.get("ethnic", "")[:20], request.args.get("category", "")[:20]
+    where, params = ["access = 'public'"], []
+    if ethnic:
+        where.append("ethnic_group = ?")
+        params.append(ethnic)
+    if category:
+        where.append("category = ?")
+        params.append(category)
+    condition = " AND ".join(where)
+    db = get_db()
+    total = db.execute(f"SELECT count(*) FROM inheritors WHERE {condition}", params).fetchone()[0]
+    pages = max(1, math.ceil(total / INHERITORS_PER_PAGE))
+    page = int_arg("page", 1, 1, pages)
+    people = list(db.query(
+        f"SELECT id, name, sex, ethnic_group, category, level, region_text FROM inheritors WHERE {condition}"
+        f" ORDER BY name, id LIMIT {INHERITORS_PER_PAGE} OFFSET {(page - 1) * INHERITORS_PER_PAGE}", params))
+    return render_template("inheritors.html", people=people, total=total, page=page, pages=pages,
+                           ethnic=ethnic, category=category, categories=vocab.CATEGORIES,
+                           groups=[g.name for g in vocab.ETHNIC_GROUPS])
+
+
+@bp.route("/inheritors/<inheritor_id>")
+def inheritor_page(inheritor_id: str):
+    """One inheritor's public fields and the published items they carry on."""
+    person = public_inheritor(inheritor_id)
+    places = [divisions().ancestors(code) for code in person.get("region_codes", [])]
+    return render_template("inheritor.html", person=person, places=places)

@@ -1,0 +1,65 @@
+"""A sitemap for search engines (an index of files of at most 20,000 addresses each) and robots.txt."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, url_for
+
+from heritage.regions import divisions
+from web.db import get_db
+from web.visible import PUBLIC_RECORD
+
+bp = Blueprint("sitemap", __name__)
+PER_FILE = 20_000
+_KINDS = {"records": ("records", PUBLIC_RECORD, "public.record_page", "record_id"),
+          "inheritors": ("inheritors", "access = 'public'", "browse.inheritor_page", "inheritor_id")}
+
+
+def _xml(template: str, **context) -> Response:
+    return Response(render_template(template, **context), mimetype="application/xml")
+
+
+@bp.route("/robots.txt")
+def robots():
+    """Everything may be crawled but the curators' workspace; where the sitemap is."""
+    text = f"User-agent: *\nDisallow: /curate/\nDisallow: /login\nSitemap: {url_for('sitemap.index', _external=True)}\n"
+    return Response(text, mimetype="text/plain")
+
+
+@bp.route("/sitemap.xml")
+def index():
+    """The sitemap index: the site's pages, then the records and inheritors in files."""
+    db = get_db()
+    files = [url_for("sitemap.pages", _external=True)]
+    for kind, (table, condition, _, _) in _KINDS.items():
+        total = db.execute(f"SELECT count(*) FROM {table} WHERE {condition}").fetchone()[0]
+        files += [url_for("sitemap.part", kind=kind, number=n + 1, _external=True)
+                  for n in range((total + PER_FILE - 1) // PER_FILE)]
+    return _xml("sitemap_index.xml", files=files)
+
+
+@bp.route("/sitemaps/pages.xml")
+def pages():
+    """Home, browsing, exhibits, articles, the calendar and the province pages."""
+    db = get_db()
+    urls = [url_for(name, _external=True) for name in (
+        "public.index", "browse.browse", "showcase.exhibit_list", "showcase.article_list",
+        "festivals.calendar_now", "browse.inheritors", "public.advanced")]
+    urls += [url_for("showcase.exhibit_page", exhibit_id=row[0], _external=True)
+             for row in db.execute("SELECT id FROM exhibits WHERE status = '已发布' ORDER BY position")]
+    urls += [url_for("showcase.article_page", article_id=row[0], _external=True)
+             for row in db.execute("SELECT id FROM articles WHERE status = '已发布' ORDER BY id")]
+    urls += [url_for("browse.region_page", code=r.code, _external=True) for r in divisions().children(None)]
+    return _xml("sitemap.xml", urls=[(url, None) for url in urls])
+
+
+@bp.route("/sitemaps/<kind>-<int:number>.xml")
+def part(kind: str, number: int):
+    """One file of record or inheritor pages."""
+    if kind not in _KINDS or number < 1:
+        abort(404)
+    table, condition, endpoint, key = _KINDS[kind]
+    rows = get_db().execute(f"SELECT id, updated_at FROM {table} WHERE {condition} ORDER BY id LIMIT ? OFFSET ?",
+                            [PER_FILE, (number - 1) * PER_FILE]).fetchall()
+    if not rows:
+        abort(404)
+    urls = [(url_for(endpoint, **{key: row[0]}, _external=True), row[1][:10]) for row in rows]
+    return _xml("sitemap.xml", urls=urls)

@@ -1,0 +1,66 @@
+"""What the public may see: published, public records and inheritors, and only their public fields."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import abort, request
+from markupsafe import Markup
+
+from heritage import store
+from heritage.fields import INHERITOR_FIELDS, RECORD_FIELDS, public_fields
+from web.db import get_db
+
+PUBLIC_RECORD = "status = '已发布' AND access = 'public'"
+HIDDEN_COLUMNS = ("access", "field_access")
+
+
+def _public_view(entity: dict[str, Any], fields: tuple) -> dict[str, Any]:
+    shown = public_fields(entity, fields) - set(HIDDEN_COLUMNS)
+    return {name: entity[name] for name in sorted(shown)} | {"version": entity["version"]}
+
+
+def record_or_none(record_id: str) -> dict[str, Any] | None:
+    """A record as the public may see it, or None when it is missing, unpublished or not public."""
+    record = store.get(get_db(), store.RECORD, record_id)
+    if record is None or record["status"] != "已发布" or record["access"] != "public":
+        return None
+    return _public_view(record, RECORD_FIELDS)
+
+
+def published(record_id: str) -> dict[str, Any]:
+    """A record as the public may see it; else 404."""
+    return record_or_none(record_id) or abort(404)
+
+
+def public_inheritor(inheritor_id: str) -> dict[str, Any]:
+    """An inheritor as the public may see it, with only published items; else 404."""
+    person = store.get(get_db(), store.INHERITOR, inheritor_id)
+    if person is None or person["access"] != "public":
+        abort(404)
+    view = _public_view(person, INHERITOR_FIELDS)
+    view["items"] = [r for r in (record_or_none(i) for i in person["items"]) if r]
+    return view
+
+
+def inheritors_of(record_id: str) -> list[dict[str, Any]]:
+    """The public inheritors of a record: id, name, ethnic group."""
+    return list(get_db().query(
+        "SELECT i.id, i.name, i.ethnic_group FROM inheritor_items x JOIN inheritors i ON i.id = x.inheritor_id"
+        " WHERE x.record_id = ? AND i.access = 'public' ORDER BY i.name", [record_id]))
+
+
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    """A whole-number query parameter within bounds; anything else is a 400."""
+    value = request.args.get(name, "")
+    if not value:
+        return default
+    if not value.isdigit() or not low <= int(value) <= high:
+        abort(400)
+    return int(value)
+
+
+def json_ld(data: Any) -> Markup:
+    """schema.org data for a <script type="application/ld+json"> block, safe inside HTML."""
+    text = json.dumps(data, ensure_ascii=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
