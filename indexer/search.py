@@ -361,28 +361,43 @@ def _visible(engine: Engine, audience: str) -> set[int]:
     return engine.reader_cache.visible[audience]
 
 
+_FILTER_NAMES = {"category": "类别", "ethnic": "民族", "region": "地区", "level": "级别", "batch": "批次",
+                 "listing": "新增/扩展"}
+
+
+def _filter_value(name: str, value: str) -> str | None:
+    """A filter's value as the index holds it (名称 for 类别 and 民族, a code for 地区), or None if unknown."""
+    if name == "region":
+        regions = divisions().find(value)
+        return regions[0].code if regions else None
+    if name == "ethnic":
+        group = vocab.ethnic_group(value)
+        return group.name if group else None
+    if name == "category":
+        category = vocab.category_by_name(value)
+        return category.name if category else None
+    if name == "level":
+        return value if value in vocab.LEVELS else None
+    if name == "batch":
+        return value if value.isdigit() else None
+    return _LISTING.get(value)
+
+
 def _filter_docs(engine: Engine, filters: dict[str, str]) -> tuple[frozenset[int] | None, list[str]]:
-    """Docnums that pass the chosen facet filters, and the filters that named nothing known."""
+    """Docnums that pass the chosen facet filters, and what was wrong with the filters (in Chinese)."""
     docs: frozenset[int] | None = None
-    unknown = []
+    problems = []
     for name, value in filters.items():
-        if not value:
+        if name not in _FILTER_NAMES:
+            problems.append(f"“{name}”不是筛选条件")
             continue
-        if name == "region":
-            regions = divisions().find(value)
-            value = regions[0].code if regions else value
-        elif name == "ethnic":
-            group = vocab.ethnic_group(value)
-            value = group.name if group else value
-        elif name == "category":
-            category = vocab.category_by_name(value)
-            value = category.name if category else value
-        elif name not in ("level", "batch", "listing"):
-            unknown.append(name)
+        known = _filter_value(name, value)
+        if known is None:
+            problems.append(f"{_FILTER_NAMES[name]}“{value}”无法识别")
             continue
-        found = engine.docs(name, str(value))
+        found = engine.docs(name, known)
         docs = found if docs is None else docs & found
-    return docs, unknown
+    return docs, problems
 
 
 def _facets(engine: Engine, matched: frozenset[int], filters: dict[str, str]) -> dict[str, list[dict]]:
@@ -516,9 +531,9 @@ def _run(eng: Engine, db: sqlite_utils.Database, query: str, mode: str, audience
     else:
         whoosh_query = compiler.top(node)
     allowed = _visible(eng, audience)
-    chosen, unknown = _filter_docs(eng, filters)
-    if unknown:
-        raise QuerySyntaxError(f"未知的筛选条件：{'、'.join(unknown)}")
+    chosen, problems = _filter_docs(eng, filters)
+    if problems:
+        raise QuerySyntaxError(f"筛选条件有误：{'；'.join(problems)}")
     if chosen is not None:
         allowed = allowed & chosen
     matched = eng.matching(whoosh_query) & allowed
