@@ -7,21 +7,6 @@ from indexer import index
 from web import ConfigError, create_app
 
 
-@pytest.fixture(scope="module")
-def client(corpus_index):
-    home, db = corpus_index
-    with write(db):
-        store.put(db, store.RECORD, {"id": "X1", "title": "<script>alert(1)</script>侗族大歌", "category": "传统音乐",
-                                     "content": "<img src=x onerror=alert(1)>", "status": "已发布"}, "test")
-        store.put(db, store.RECORD, {"id": "X2", "title": "未发布的侗族大歌", "category": "传统音乐",
-                                     "status": "待审核"}, "test")
-        store.put(db, store.RECORD, {"id": "X3", "title": "有内部字段的侗族大歌", "category": "传统音乐",
-                                     "status": "已发布", "informant": "讲述人甲"}, "test")
-    index.sync(home, db)
-    app = create_app({"TESTING": True, "HERITAGE_HOME": str(home)})
-    return app.test_client()
-
-
 def test_production_needs_a_secret_key(corpus_index, monkeypatch):
     monkeypatch.delenv("HERITAGE_SECRET_KEY", raising=False)
     with pytest.raises(ConfigError, match="密钥"):

@@ -5,7 +5,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
+from flask.globals import request_ctx
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -65,4 +66,6 @@ def _error_page(error: Any):
     message = ERRORS.get(code, "请求有误")
     if request.path.startswith("/api/"):
         return jsonify({"error": {"code": code, "message": message}}), code
+    if request_ctx.url_adapter is None:  # an untrusted Host: no links can be built for it
+        return Response(f"{code} {message}", code, mimetype="text/plain")
     return render_template("error.html", code=code, message=message), code
