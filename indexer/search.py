@@ -6,6 +6,7 @@ with ranked results, facet counts, safe highlighted snippets and a "did you mean
 """
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import threading
@@ -86,6 +87,7 @@ class _ReaderCache:
     values: dict[str, list[str]] = field(default_factory=dict)
     visible: dict[str, set[int]] = field(default_factory=dict)
     every: frozenset[int] | None = None
+    frequencies: _LRU = field(default_factory=lambda: _LRU(65536))
 
 
 class Engine:
@@ -155,6 +157,11 @@ class Engine:
                 return frozenset()
         key = ("query", repr(query))
         return self.reader_cache.postings.remember(key, lambda: frozenset(self.searcher.docs_for_query(query)))
+
+    def frequency(self, fieldname: str, word: str) -> int:
+        """In how many documents a word occurs in a field (cached per reader)."""
+        return self.reader_cache.frequencies.remember(
+            (fieldname, word), lambda: self.searcher.reader().doc_frequency(fieldname, word))
 
     def values(self, fieldname: str) -> list[str]:
         """Every value a keyword field holds (cached per reader)."""
@@ -569,11 +576,18 @@ def more_like_this(home: Path, db: sqlite_utils.Database, record_id: str, audien
         counts = Counter(t for t in analysis.words(f"{record['title']}\n" * 3 + (record["content"] or ""))
                          if len(t) > 1 and t not in STOPWORDS)
         docs = max(reader.doc_count(), 1)
-        weights = {t: n * math.log(docs / (1 + reader.doc_frequency("body", t))) for t, n in counts.items()}
+        weights = {t: n * math.log(docs / (1 + eng.frequency("body", t))) for t, n in counts.items()}
         top = [t for t, w in sorted(weights.items(), key=lambda kv: -kv[1])[:15] if w > 0]
-        parts = [Q.Term("body", t, boost=weights[t]) for t in top]
-        parts += [Q.Term("ethnic", g, boost=2.0) for g in record["ethnic_groups"]]
-        parts.append(Q.Term("category", record["category"], boost=1.0))
         allowed = _visible(eng, audience) - {reader.first_id("id", record_id)}
-        hits = searcher.search(_Or(parts), limit=limit, filter=allowed, terms=False)
-        return [r for r in (_result(db, hit["id"], _score(hit), set(top)) for hit in hits) if r]
+        scores: Counter = Counter()
+        for term in top:  # summed over cached posting sets: no Whoosh matcher walks the postings
+            for docnum in eng.docs("body", term) & allowed:
+                scores[docnum] += weights[term]
+        # sharing the record's groups and category raises a record that shares its words
+        kin = [(eng.docs("ethnic", g), 0.25) for g in record["ethnic_groups"]]
+        kin.append((eng.docs("category", record["category"]), 0.1))
+        for docnum, score in scores.most_common(limit * 10):
+            scores[docnum] = score * (1 + sum(bonus for docs, bonus in kin if docnum in docs))
+        best = heapq.nlargest(limit, scores.items(), key=lambda pair: (pair[1], -pair[0]))
+        hits = [(searcher.stored_fields(docnum)["id"], score) for docnum, score in best]
+        return [r for r in (_result(db, found, score, set()) for found, score in hits) if r]

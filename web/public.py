@@ -185,6 +185,12 @@ def _record_ld(record: dict[str, Any], places: list, upcoming: list) -> list[dic
     return [work, *events]
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """Browsers that ask for /favicon.ico get the site's icon."""
+    return redirect(url_for("static", filename="favicon.svg"), 301)
+
+
 @bp.route("/covers/<record_id>.png")
 def cover(record_id: str):
     """A published record's drawn cover."""

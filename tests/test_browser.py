@@ -1,0 +1,165 @@
+"""The site in a real browser: Debian's Chromium (headless, driven by Playwright) against the real
+server (`heritage serve`, waitress) on the shipped corpus. Screenshots go to test-artifacts/browser/."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+ARTIFACTS = Path(os.environ.get("HERITAGE_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts")) / "browser"
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="未安装 Debian 的 chromium（scripts/test 以 root 运行时会安装）")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(corpus_index):
+    """`heritage serve --dev` in its own process on a free port; its address."""
+    home, _ = corpus_index
+    port = _free_port()
+    log = open(home.parent / "serve.log", "wb")
+    process = subprocess.Popen([sys.executable, "-c", "from heritage.cli import main; main()", "--home", str(home),
+                                "serve", "--dev", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
+    address = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            urllib.request.urlopen(address + "/robots.txt", timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail("网站没有启动：" + (home.parent / "serve.log").read_text("utf-8", "replace"))
+    yield address
+    process.terminate()
+    process.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield chromium
+        chromium.close()
+
+
+class Watched:
+    """A page whose console errors, page errors and failed responses are collected."""
+
+    def __init__(self, browser, **options):
+        self.context = browser.new_context(accept_downloads=True, locale="zh-CN", **options)
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
+        self.page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status} {r.url}"))
+
+    def shot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+
+def test_home_search_facet_record_calendar_ical(server, browser):
+    watched = Watched(browser, viewport={"width": 1280, "height": 900})
+    page = watched.page
+    page.goto(server + "/")
+    assert page.locator("h1").inner_text() == "中国民族文化遗产普查资源库"
+    watched.shot("01-home")
+
+    page.fill("#home-q", "蠟染技藝")  # traditional characters
+    page.press("#home-q", "Enter")
+    page.wait_for_url("**/search?q=*")
+    assert "苗族蜡染技艺" in page.locator("ol.results").inner_text()
+    watched.shot("02-search-traditional")
+
+    page.locator("aside.facets a", has_text="苗族").first.click()
+    page.wait_for_url("**ethnic=*")
+    assert "民族：苗族" in page.locator("ul.chosen").inner_text()
+    watched.shot("03-facet")
+
+    page.locator("ol.results a.title", has_text="苗族蜡染技艺").click()
+    page.wait_for_url("**/records/C134")
+    assert page.locator("h1").inner_text() == "苗族蜡染技艺"
+    assert page.locator("img.cover, figure.cover img").first.evaluate("img => img.naturalWidth") > 0
+    watched.shot("04-record")
+
+    page.locator("nav.site a", has_text="节日历").click()
+    page.wait_for_url("**/calendar/*/*")
+    page.goto(server + "/calendar/2027/7")
+    assert "彝族火把节" in page.locator("table.month").inner_text()
+    watched.shot("05-calendar")
+
+    with page.expect_download() as download_info:
+        page.locator("a", has_text="下载今明两年日历").click()
+    download = download_info.value
+    saved = ARTIFACTS / "06-festivals.ics"
+    download.save_as(saved)
+    text = saved.read_text("utf-8")
+    assert text.startswith("BEGIN:VCALENDAR") and "SUMMARY:彝族火把节" in text
+    assert watched.problems == []
+    watched.context.close()
+
+
+def test_every_kind_of_page_loads_cleanly(server, browser):
+    watched = Watched(browser, viewport={"width": 1280, "height": 900})
+    for name, path in (("07-exhibits", "/exhibits"), ("08-exhibit", "/exhibits/embroidery-and-brocade"),
+                       ("09-browse", "/browse"), ("10-region", "/regions/520000"), ("11-year", "/calendar/2027"),
+                       ("12-articles", "/articles/ich-law-2011"), ("13-advanced", "/search/advanced"),
+                       ("14-not-found", "/records/nope")):
+        watched.page.goto(server + path)
+        if name != "14-not-found":
+            assert watched.page.locator("h1").count() >= 1, path
+        watched.shot(name)
+    assert watched.problems == [f"404 {server}/records/nope",  # the one expected: the 404 page, and Chromium's note of it
+                                "console: Failed to load resource: the server responded with a status of 404 (NOT FOUND)"]
+    watched.context.close()
+
+
+def test_on_a_phone_nothing_overflows(server, browser):
+    watched = Watched(browser, viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True,
+                      has_touch=True)
+    for name, path in (("15-phone-home", "/"), ("16-phone-search", "/search?q=刺绣"),
+                       ("17-phone-record", "/records/C001"), ("18-phone-calendar", "/calendar/2027/7")):
+        watched.page.goto(server + path)
+        width = watched.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 375, f"{path} 宽 {width}px"
+        watched.shot(name)
+    assert watched.problems == []
+    watched.context.close()
+
+
+def test_keyboard_reaches_the_content_and_the_search_box(server, browser):
+    watched = Watched(browser, viewport={"width": 1280, "height": 900})
+    page = watched.page
+    page.goto(server + "/search?q=刺绣")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "跳到正文"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("火把节")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**q=%E7%81%AB%E6%8A%8A%E8%8A%82*")
+    assert "彝族火把节" in page.locator("ol.results").inner_text()
+    images = page.evaluate("[...document.images].filter(i => !i.hasAttribute('alt')).length")
+    labels = page.evaluate("[...document.querySelectorAll('input:not([type=hidden]), select')]"
+                           ".filter(e => !e.labels.length).length")
+    assert images == 0 and labels == 0
+    watched.context.close()
