@@ -109,3 +109,15 @@ def test_trusted_hosts_and_request_size(corpus_index):
 def test_security_headers_everywhere(client, path):
     headers = client.get(path).headers
     assert "script-src 'self'" in headers["Content-Security-Policy"] and headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_site_config_in_the_instance_folder(corpus_index, monkeypatch, tmp_path):
+    monkeypatch.delenv("HERITAGE_SECRET_KEY", raising=False)
+    home = corpus_index[0]
+    (home / "site.cfg").write_text('SECRET_KEY = "from-the-instance-folder"\nTRUSTED_HOSTS = ["heritage.example"]\n')
+    try:
+        app = create_app({"HERITAGE_HOME": str(home)})  # production: the key comes from site.cfg
+        assert app.config["SECRET_KEY"] == "from-the-instance-folder" and app.instance_path == str(home)
+        assert app.test_client().get("/", headers={"Host": "evil.example"}).status_code == 400
+    finally:
+        (home / "site.cfg").unlink()

@@ -25,10 +25,13 @@ class ConfigError(RuntimeError):
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the site for a data folder: ``HERITAGE_HOME`` in config or the environment (default ./instance).
 
-    Production (anything but TESTING or DEBUG) refuses to start without ``SECRET_KEY``."""
-    app = Flask(__name__)
+    The data folder is Flask's instance folder: a ``site.cfg`` there (Python assignments such as
+    ``SECRET_KEY = "…"`` or ``TRUSTED_HOSTS = ["heritage.example"]``) is read after the environment,
+    and ``config`` last.  Production (anything but TESTING or DEBUG) refuses to start without ``SECRET_KEY``."""
+    folder = Path((config or {}).get("HERITAGE_HOME") or os.environ.get("HERITAGE_HOME", "instance")).resolve()
+    app = Flask(__name__, instance_path=str(folder), instance_relative_config=True)
     app.config.update(
-        HERITAGE_HOME=os.environ.get("HERITAGE_HOME", "instance"),
+        HERITAGE_HOME=str(folder),
         SECRET_KEY=os.environ.get("HERITAGE_SECRET_KEY"),
         SESSION_COOKIE_SECURE=True,
         SESSION_COOKIE_HTTPONLY=True,
@@ -37,12 +40,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         TRUSTED_HOSTS=[h for h in os.environ.get("HERITAGE_TRUSTED_HOSTS", "").split(",") if h] or None,
         JSON_AS_ASCII=False,
     )
+    app.config.from_pyfile("site.cfg", silent=True)
     app.config.update(config or {})
     if not app.config["SECRET_KEY"]:
         if not (app.config.get("TESTING") or app.config.get("DEBUG")):
             raise ConfigError("生产环境必须设置密钥：请设置环境变量 HERITAGE_SECRET_KEY")
         app.config["SECRET_KEY"] = os.urandom(32).hex()
-    app.config["HERITAGE_HOME"] = str(Path(app.config["HERITAGE_HOME"]).resolve())
     app.json.ensure_ascii = False
 
     from web import api, browse, db, festivals, public, showcase, sitemap
