@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from heritage import corpus, maintenance, users
+from heritage import media as media_files
 from heritage.exporter import export
 from heritage.progress import progress_bar
 from heritage.importer import import_file, report_json
@@ -171,6 +172,58 @@ def user_add(ctx, username, role, display_name, password) -> None:
     except ValueError as error:
         _fail(str(error))
     click.echo(f"已新建用户“{username}”（{role}）。")
+
+
+@user.command("passwd")
+@click.argument("username")
+@click.password_option("--password", envvar="HERITAGE_PASSWORD", prompt="新密码",
+                       confirmation_prompt="再次输入新密码", help="新密码（至少 10 位）；不给出时会提示输入。")
+@click.pass_context
+def user_passwd(ctx, username, password) -> None:
+    """改密码（同时解除锁定）：heritage user passwd 张三"""
+    try:
+        users.set_password(open_store(ctx.find_root().obj), username, password)
+    except ValueError as error:
+        _fail(str(error))
+    click.echo(f"已为“{username}”设置新密码。")
+
+
+@user.command("disable")
+@click.argument("username")
+@click.option("--enable", is_flag=True, help="重新启用。")
+@click.pass_context
+def user_disable(ctx, username, enable) -> None:
+    """停用账户（不能再登录，修订记录保留）：heritage user disable 张三；--enable 重新启用"""
+    try:
+        users.set_disabled(open_store(ctx.find_root().obj), username, not enable)
+    except ValueError as error:
+        _fail(str(error))
+    click.echo(f"已{'启用' if enable else '停用'}“{username}”。")
+
+
+@user.command("list")
+@click.pass_context
+def user_list(ctx) -> None:
+    """列出账户：用户名、角色、显示名称、是否停用。"""
+    db = open_store(ctx.find_root().obj)
+    for row in db.query("SELECT username, role, display_name, disabled FROM users ORDER BY username"):
+        click.echo(f"{row['username']}\t{row['role']}\t{row['display_name']}\t{'已停用' if row['disabled'] else ''}")
+
+
+@main.group()
+def media() -> None:
+    """管理记录的图片。"""
+
+
+@media.command("rebuild")
+@click.pass_context
+def media_rebuild(ctx) -> None:
+    """由保存的原图重新生成三种尺寸的派生图（大、中、缩略图）。"""
+    home = Path(ctx.find_root().obj)
+    done, missing = media_files.rebuild(home, open_store(home))
+    click.echo(f"已重新生成 {done} 张图片的派生图。")
+    if missing:
+        _fail(f"{len(missing)} 张图片缺少原图：{'、'.join(missing[:10])}")
 
 
 for _command in _plugins("heritage.commands"):

@@ -108,11 +108,19 @@ INHERITOR_FIELDS = (
     Field("field_access", "字段访问级别", "field_access"),
 )
 
-def public_fields(entity: dict[str, Any], fields: tuple[Field, ...] | None = None) -> set[str]:
-    """The fields of a record (or, given INHERITOR_FIELDS, an inheritor) the public may see: each
-    field's default access, unless the entity sets another one for it in ``field_access``."""
+def visible_fields(entity: dict[str, Any], fields: tuple[Field, ...] | None = None,
+                   audience: str = "public") -> set[str]:
+    """The fields of a record (or, given INHERITOR_FIELDS, an inheritor) a reader may see: the public
+    sees public fields, researchers also those for researchers; each field has its default access
+    unless the entity sets another one for it in ``field_access``."""
     overrides = entity.get("field_access") or {}
-    return {f.name for f in fields or RECORD_FIELDS if overrides.get(f.name, f.access) == "public"}
+    levels = {"public"} if audience == "public" else {"public", "researcher"}
+    return {f.name for f in fields or RECORD_FIELDS if overrides.get(f.name, f.access) in levels}
+
+
+def public_fields(entity: dict[str, Any], fields: tuple[Field, ...] | None = None) -> set[str]:
+    """The fields the public may see (see visible_fields)."""
+    return visible_fields(entity, fields)
 
 
 LIST_KINDS = {"list", "names", "native", "ethnic", "regions", "dates", "choices"}

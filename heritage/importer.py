@@ -150,7 +150,7 @@ def _entities(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict
                 entity[column.name] = parse_value(column, value, kind.fields)
             except ValueError as error:
                 report.problems.append(Problem(number, header, str(error)))
-        for name, reason in _cross_check(db, kind, entity):
+        for name, reason in cross_check(db, kind, entity):
             report.problems.append(Problem(number, header_of.get(name, name), reason))
         if len(report.problems) == problems_before:
             entity["id"] = entity.get("id") or _existing_id(db, kind, entity) or store.new_id(kind)
@@ -165,7 +165,7 @@ def _entities(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict
         yield entity if len(report.problems) == problems_before else None
 
 
-def _cross_check(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any]) -> list[tuple[str, str]]:
+def cross_check(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any]) -> list[tuple[str, str]]:
     """Checks that span fields: regions named only as text, inheritors' items.
 
     An inheritor whose place is a unit rather than a division (中国艺术研究院) takes the

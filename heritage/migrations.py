@@ -94,6 +94,19 @@ def _exhibits_and_articles(db: sqlite_utils.Database) -> None:
     }, pk="id", not_null={"title", "kind", "status"})
     db["articles"].create_index(["published_on"])
 
+
+@migration("0003_curation")
+def _curation(db: sqlite_utils.Database) -> None:
+    db["drafts"].create({
+        "id": int, "entity": str, "entity_id": str, "base_version": int, "current_version": int,
+        "user": str, "at": str, "data": str,
+    }, pk="id")
+    db["drafts"].create_index(["entity", "entity_id"])
+    db["clue_contacts"].create({"record_id": str, "contact": str, "created_at": str}, pk="record_id",
+                               foreign_keys=[("record_id", "records", "id")])
+    db["clue_log"].create({"id": int, "client": str, "at": str}, pk="id")
+    db["clue_log"].create_index(["client", "at"])
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks, each in its own write transaction."""
     if "migrations" not in db.table_names():

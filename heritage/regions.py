@@ -172,6 +172,21 @@ class Divisions:
             return [region] if region else []
         return self.resolve(text)
 
+    def suggest(self, text: str, limit: int = 10) -> list[Region]:
+        """Current regions a typed name may mean, for a person to pick from: exact names first, then
+        names that start with it, then names that contain it (台江 -> 台江县; 朝阳区 -> both)."""
+        text = str(text).strip()
+        if not text:
+            return []
+        ranked = sorted(((0 if r.name == text else 1 if r.name.startswith(text) else 2, r.code, r)
+                         for r in self.regions.values() if text in r.name), key=lambda t: t[:2])
+        return [r for *_, r in ranked[:limit]]
+
+    def label(self, code: str) -> str:
+        """A region's full name, province first: 贵州省黔东南苗族侗族自治州台江县."""
+        names = [r.name for r in self.ancestors(code)]
+        return "".join(name for n, name in enumerate(names) if n == 0 or name != names[n - 1])
+
     def is_name(self, text: str) -> bool:
         """True when a text is exactly the name (or name stem) of some division: 黔东南, 台江县."""
         return text in self._names

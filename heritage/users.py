@@ -1,10 +1,12 @@
 """Accounts: usernames, roles and passwords hashed with a slow KDF (scrypt)."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import re
 import secrets
+from functools import lru_cache
 
 import sqlite_utils
 
@@ -49,3 +51,66 @@ def add_user(db: sqlite_utils.Database, username: str, password: str, role: str,
             "display_name": display_name or username, "disabled": 0, "failed_logins": 0,
             "locked_until": None, "created_at": now(),
         })
+
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+
+
+@lru_cache(maxsize=1)
+def _decoy_hash() -> str:
+    return hash_password(secrets.token_hex(16))
+
+
+def authenticate(db: sqlite_utils.Database, username: str, password: str) -> dict | None:
+    """The account for these credentials, or None.
+
+    The answer, and the work done (one scrypt), are the same whether the user is unknown, disabled,
+    locked or the password wrong.  After MAX_FAILURES wrong passwords in a row the account is locked
+    for LOCK_MINUTES; a locked account refuses even the right password."""
+    with write(db):
+        row = db.execute("SELECT username, password_hash, role, display_name, disabled, failed_logins, locked_until"
+                         " FROM users WHERE username = ?", [username or ""]).fetchone()
+        if row is None:
+            verify_password(password or "", _decoy_hash())
+            return None
+        name, stored, role, display, disabled, failures, locked_until = row
+        right = verify_password(password or "", stored)
+        stamp = now()
+        if disabled or (locked_until and locked_until > stamp):
+            return None
+        if not right:
+            failures += 1
+            until = None
+            if failures >= MAX_FAILURES:
+                until = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=LOCK_MINUTES)).isoformat(timespec="seconds")
+                failures = 0
+            db.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?", [failures, until, name])
+            return None
+        db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?", [name])
+    return {"username": name, "role": role, "display_name": display}
+
+
+def set_password(db: sqlite_utils.Database, username: str, password: str) -> None:
+    """Give an account a new password (and unlock it); raises ValueError in Chinese."""
+    if len(password or "") < 10:
+        raise ValueError("密码至少 10 位")
+    with write(db):
+        changed = db.execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL"
+                             " WHERE username = ?", [hash_password(password), username]).rowcount
+    if not changed:
+        raise ValueError(f"没有用户“{username}”")
+
+
+def set_disabled(db: sqlite_utils.Database, username: str, disabled: bool = True) -> None:
+    """Disable (or enable again) an account: a disabled account cannot sign in."""
+    with write(db):
+        changed = db.execute("UPDATE users SET disabled = ? WHERE username = ?", [int(disabled), username]).rowcount
+    if not changed:
+        raise ValueError(f"没有用户“{username}”")
+
+
+def get(db: sqlite_utils.Database, username: str) -> dict | None:
+    """An account's name, role, display name and whether it is disabled, or None."""
+    rows = list(db.query("SELECT username, role, display_name, disabled FROM users WHERE username = ?", [username]))
+    return rows[0] if rows else None

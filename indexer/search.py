@@ -578,7 +578,8 @@ def more_like_this(home: Path, db: sqlite_utils.Database, record_id: str, audien
         docs = max(reader.doc_count(), 1)
         weights = {t: n * math.log(docs / (1 + eng.frequency("body", t))) for t, n in counts.items()}
         top = [t for t, w in sorted(weights.items(), key=lambda kv: -kv[1])[:15] if w > 0]
-        allowed = _visible(eng, audience) - {reader.first_id("id", record_id)}
+        own = {reader.first_id("id", record_id)} if reader.doc_frequency("id", record_id) else set()
+        allowed = _visible(eng, audience) - own  # (a record saved a moment ago may not be indexed yet)
         scores: Counter = Counter()
         for term in top:  # summed over cached posting sets: no Whoosh matcher walks the postings
             for docnum in eng.docs("body", term) & allowed:

@@ -1,7 +1,9 @@
 """The public site: a Flask app factory, one blueprint per area, served by a real WSGI server."""
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +17,8 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "SAMEORIGIN",
     "Referrer-Policy": "same-origin",
 }
-ERRORS = {400: "请求有误", 404: "页面不存在", 405: "不支持这种请求方式", 413: "请求内容过大", 500: "服务器出了点问题"}
+ERRORS = {400: "请求有误", 401: "请先登录", 403: "没有权限", 404: "页面不存在", 405: "不支持这种请求方式",
+          413: "请求内容过大", 422: "填写有误", 429: "请求过于频繁", 500: "服务器出了点问题"}
 
 
 class ConfigError(RuntimeError):
@@ -39,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=16 * 1024 * 1024,
         TRUSTED_HOSTS=[h for h in os.environ.get("HERITAGE_TRUSTED_HOSTS", "").split(",") if h] or None,
         JSON_AS_ASCII=False,
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=30),
     )
     app.config.from_pyfile("site.cfg", silent=True)
     app.config.update(config or {})
@@ -48,11 +52,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = os.urandom(32).hex()
     app.json.ensure_ascii = False
 
-    from web import api, browse, db, festivals, public, showcase, sitemap
+    from web import (api, auth, browse, clues, curate_exhibits, curate_import, curate_media, curate_records, db,
+                     festivals, public, showcase, sitemap)
 
     db.init_app(app)
-    for area in (public, browse, showcase, festivals, api, sitemap):
+    for area in (public, browse, showcase, festivals, api, sitemap, clues, auth, curate_records, curate_media,
+                 curate_import, curate_exhibits):
         app.register_blueprint(area.bp)
+    app.before_request(auth.protect)
+    app.jinja_env.globals.update(csrf_token=auth.csrf_token, current_user=auth.current_user)
 
     @app.after_request
     def secure(response):
@@ -67,6 +75,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _error_page(error: Any):
     code = getattr(error, "code", 500) or 500
     message = ERRORS.get(code, "请求有误")
+    detail = getattr(error, "description", "") or ""
+    if re.search("[\u4e00-\u9fff]", detail):  # our own explanation, in Chinese (not Werkzeug's English)
+        message = f"{message}：{detail}"
     if request.path.startswith("/api/"):
         return jsonify({"error": {"code": code, "message": message}}), code
     if request_ctx.url_adapter is None:  # an untrusted Host: no links can be built for it

@@ -1,4 +1,4 @@
-"""One read-only store connection per request (public pages never write)."""
+"""Store connections per request: read-only for pages, writable only where a form saves."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,12 +22,20 @@ def get_db() -> sqlite_utils.Database:
 
 
 def close_db(_error: BaseException | None = None) -> None:
-    """Close the request's connection, if any."""
-    database = g.pop("db", None)
-    if database is not None:
-        database.conn.close()
+    """Close the request's connections, if any."""
+    for name in ("db", "store"):
+        database = g.pop(name, None)
+        if database is not None:
+            database.conn.close()
 
 
 def init_app(app: Flask) -> None:
     """Close connections at the end of every request."""
     app.teardown_appcontext(close_db)
+
+
+def get_store() -> sqlite_utils.Database:
+    """The request's writable connection (curator pages and forms), opened on first use."""
+    if "store" not in g:
+        g.store = open_store(home())
+    return g.store

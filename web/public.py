@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
 
-from heritage import articles, calendar, covers, vocab
+from heritage import articles, calendar, covers, media, vocab
 from heritage.exporter import write_entities
 from heritage.fields import RECORD_FIELDS
 from heritage.regions import divisions
@@ -19,7 +19,7 @@ from web.advanced import ADVANCED_FIELDS, build_query
 from web.db import get_db, home
 from web.festivals import festival_occurrences
 from web.showcase import public_exhibits
-from web.visible import HIDDEN_COLUMNS, inheritors_of, int_arg, json_ld, published, record_or_none
+from web.visible import HIDDEN_COLUMNS, audience, inheritors_of, int_arg, json_ld, published, record_or_none
 
 bp = Blueprint("public", __name__)
 FACET_LABELS = {"category": "类别", "ethnic": "民族", "province": "省份", "level": "级别", "batch": "批次",
@@ -46,10 +46,10 @@ def search_args() -> dict[str, Any]:
 
 
 def run_search(**overrides: Any) -> dict[str, Any]:
-    """The search this request asks for, always as the public sees it (research syntax allowed)."""
+    """The search this request asks for, as this reader may see it (research syntax allowed to all)."""
     args = search_args() | overrides
     answer = search(home(), get_db(), args["query"], mode=args["mode"], filters=args["filters"],
-                    sort=args["sort"], page=args["page"], limit=args["limit"], audience="public",
+                    sort=args["sort"], page=args["page"], limit=args["limit"], audience=audience(),
                     with_facets=args.get("with_facets", True))
     return answer | {"args": args}
 
@@ -152,10 +152,11 @@ def export():
 @bp.route("/records/<record_id>")
 def record_page(record_id: str):
     """Every public field of a record, its places, inheritors, related records and next dates."""
-    record = published(record_id)
+    reader = audience()
+    record = published(record_id, reader)
     tree = divisions()
     places = [tree.ancestors(code) for code in record.get("region_codes", [])]
-    related = more_like_this(home(), get_db(), record_id, limit=6)
+    related = more_like_this(home(), get_db(), record_id, audience=reader, limit=6)
     has_cover = covers.cover_file(home(), record_id).exists()
     today = dt.date.today()
     upcoming = calendar.between(record.get("dates", []), today, today + dt.timedelta(days=2 * 365))[:3]
@@ -163,6 +164,7 @@ def record_page(record_id: str):
         "SELECT DISTINCT e.id, e.title FROM exhibit_items i JOIN exhibits e ON e.id = i.exhibit_id"
         " WHERE i.record_id = ? AND e.status = '已发布' ORDER BY e.position", [record_id]))
     return render_template("record.html", record=record, places=places, related=related, has_cover=has_cover,
+                           images=media.images(get_db(), record_id),
                            upcoming=upcoming, inheritors=inheritors_of(record_id), in_exhibits=in_exhibits,
                            ld=json_ld(_record_ld(record, places, upcoming)), today=today)
 

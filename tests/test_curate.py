@@ -1,0 +1,315 @@
+"""The curators' workspace through Flask's test client: sign-in, roles, CSRF, lock-out, the workflow,
+editing with errors beside fields, conflicts, history, exhibits, bulk import, public clues."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from heritage import store, users
+from heritage.db import write
+from indexer import index
+from web import create_app
+
+PASSWORDS = {"zhang": "curator-pass-1", "li": "reviewer-pass-1", "wang": "admin-pass-01", "zhao": "research-pass1"}
+ROLES = {"zhang": "curator", "li": "reviewer", "wang": "admin", "zhao": "researcher"}
+
+
+@pytest.fixture(scope="module")
+def app(corpus_index):
+    home, db = corpus_index
+    for name, role in ROLES.items():
+        users.add_user(db, name, PASSWORDS[name], role)
+    return create_app({"TESTING": True, "HERITAGE_HOME": str(home)})
+
+
+def token(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
+
+
+class Session:
+    """A browser-like client: signs in and carries the form token."""
+
+    def __init__(self, app, name: str | None = None):
+        self.client = app.test_client()
+        self.csrf = token(self.client.get("/login").get_data(as_text=True))
+        if name:
+            response = self.post("/login", username=name, password=PASSWORDS[name])
+            assert response.status_code == 302, name
+            self.csrf = token(self.client.get("/login").get_data(as_text=True))  # a new session, a new token
+
+    def get(self, path: str, **kwargs):
+        return self.client.get(path, **kwargs)
+
+    def post(self, path: str, headers=None, **form):
+        return self.client.post(path, data={"csrf_token": self.csrf, **form}, headers=headers or {})
+
+    def text(self, path: str) -> str:
+        return self.get(path).get_data(as_text=True)
+
+
+def new_record(session: Session, **fields) -> str:
+    response = session.post("/curate/records/new", action="save", **{"title": "测试项目", "category": "传统技艺", **fields})
+    assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def version_of(session: Session, record_id: str) -> int:
+    return int(re.search(r'name="version" value="(\d+)"', session.text(f"/curate/records/{record_id}"))[1])
+
+
+def test_every_curator_route_checks_the_role(app):
+    anonymous, researcher = Session(app), Session(app, "zhao")
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/curate"):
+            continue
+        view = app.view_functions[rule.endpoint]
+        assert getattr(view, "roles", None), f"{rule.rule} 没有角色检查"
+        assert "researcher" not in view.roles
+        path = re.sub(r"<([^>]+)>", lambda m: "records" if m[1].startswith("any(") else
+                      "1" if m[1].startswith("int:") else "thumb" if m[1] == "size" else "C001", rule.rule)
+        for method in rule.methods & {"GET", "POST"}:
+            send = anonymous.get if method == "GET" else anonymous.post
+            response = send(path)
+            assert response.status_code == 302 and "/login" in response.headers["Location"], (method, path)
+            response = (researcher.get if method == "GET" else researcher.post)(path)
+            assert response.status_code == 403, (method, path)
+            checked += 1
+    assert checked >= 20
+
+
+def test_login_does_not_reveal_who_exists(app):
+    a, b = Session(app), Session(app)
+    unknown = a.post("/login", username="nobody", password="whatever-123")
+    wrong = b.post("/login", username="li", password="whatever-123")
+    strip = lambda r: re.sub(r'value="[^"]+"', "", r.get_data(as_text=True))  # noqa: E731
+    assert unknown.status_code == wrong.status_code == 401 and strip(unknown) == strip(wrong)
+    assert "用户名或密码不正确" in strip(unknown)
+
+
+def test_lock_out_after_repeated_failures(app, corpus_index):
+    db = corpus_index[1]
+    users.add_user(db, "locked", "locked-pass-1", "curator")
+    session = Session(app)
+    for _ in range(users.MAX_FAILURES):
+        assert session.post("/login", username="locked", password="nope-nope-1").status_code == 401
+    assert session.post("/login", username="locked", password="locked-pass-1").status_code == 401  # right, but locked
+    users.set_password(db, "locked", "locked-pass-2")  # an admin resets it: unlocked
+    assert session.post("/login", username="locked", password="locked-pass-2").status_code == 302
+    users.set_disabled(db, "locked")
+    assert session.get("/curate/").status_code == 302  # a disabled account's session ends
+    assert Session(app).post("/login", username="locked", password="locked-pass-2").status_code == 401
+
+
+def test_csrf_and_cross_site_requests_are_refused(app, corpus_index):
+    session = Session(app, "zhang")
+    record_id = new_record(session)
+    before = store.get(corpus_index[1], store.RECORD, record_id)["version"]
+    client = session.client
+    attempts = [
+        client.post(f"/curate/records/{record_id}/move", data={"to": "待审核"}),
+        client.post(f"/curate/records/{record_id}/move", data={"to": "待审核", "csrf_token": "forged"}),
+        session.post(f"/curate/records/{record_id}/move", to="待审核", headers={"Origin": "https://evil.example"}),
+        session.post(f"/curate/records/{record_id}/move", to="待审核", headers={"Sec-Fetch-Site": "cross-site"}),
+        Session(app).client.post("/login", data={"username": "zhang", "password": PASSWORDS["zhang"]}),
+    ]
+    assert [r.status_code for r in attempts] == [403] * 5
+    assert "表单已过期或来自其他网站" in attempts[0].get_data(as_text=True)
+    assert store.get(corpus_index[1], store.RECORD, record_id)["version"] == before
+    assert session.post(f"/curate/records/{record_id}/move", to="待审核", version=before,
+                        headers={"Origin": "http://localhost"}).status_code == 302
+
+
+def test_sessions_are_short(app):
+    session = Session(app, "zhang")
+    assert session.get("/curate/").status_code == 200
+    with session.client.session_transaction() as cookie:
+        cookie["seen"] -= 31 * 60
+    response = session.get("/curate/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_workflow_and_who_may_move(app, corpus_index):
+    curator, reviewer = Session(app, "zhang"), Session(app, "li")
+    record_id = new_record(curator)
+    db = corpus_index[1]
+    status = lambda: store.get(db, store.RECORD, record_id)["status"]  # noqa: E731
+    assert status() == "调查中"
+    move = lambda who, to, **extra: who.post(f"/curate/records/{record_id}/move", to=to, **extra)  # noqa: E731
+    move(curator, "已发布")
+    assert status() == "调查中"  # not a step from here
+    move(curator, "待审核")
+    assert status() == "待审核"
+    move(curator, "已发布")
+    assert status() == "待审核" and "只有审核人可以审核通过并发布" in curator.text(f"/curate/records/{record_id}")
+    move(reviewer, "退回")
+    assert status() == "待审核" and "退回时必须写明原因" in reviewer.text(f"/curate/records/{record_id}")
+    move(reviewer, "退回", reason="缺少调查信息")
+    assert status() == "退回" and "退回原因：缺少调查信息" in curator.text(f"/curate/records/{record_id}")
+    move(curator, "待审核")
+    move(reviewer, "已发布")
+    record = store.get(db, store.RECORD, record_id)
+    assert record["status"] == "已发布" and record["reviewer"] == "li"
+    notes = [r[0] for r in db.execute("SELECT note FROM revisions WHERE entity_id = ? ORDER BY version", [record_id])]
+    assert notes[1:] == ["调查中 → 待审核", "待审核 → 退回：缺少调查信息", "退回 → 待审核", "待审核 → 已发布"]
+    assert reviewer.post(f"/curate/records/{record_id}/move", to="调查中", version=1).status_code == 302
+    assert status() == "已发布"  # an action on a stale page is refused
+
+
+def test_queues_show_completeness_and_what_is_missing(app):
+    curator = Session(app, "zhang")
+    record_id = new_record(curator, title="某节日", category="民俗")
+    page = curator.text("/curate/queue/调查中")
+    row = re.search(rf'{record_id}</span></td>.*?</tr>', page, re.S)[0]
+    assert "时间" in row and "相关场所" in row and "图片" in row  # a festival without dates or places
+    before = int(re.search(r"(\d+)%", row)[1])
+    curator.post(f"/curate/records/{record_id}", action="save", version=1, title="某节日", category="民俗",
+                 dates="农历三月十五", places="芦笙场")
+    after = int(re.search(r"(\d+)%", re.search(rf'{record_id}</span></td>.*?</tr>', curator.text("/curate/queue/调查中"), re.S)[0])[1])
+    assert after > before
+
+
+def test_every_field_edits_and_errors_stand_beside_their_field(app, corpus_index):
+    curator = Session(app, "zhang")
+    record_id = new_record(curator)
+    full = {"title": "全字段项目", "aliases": "别名甲\n别名乙", "native_names": "ཞྭ་ལྷ་ཁ|藏文|zhwa lha kha",
+            "category": "民俗", "subcategory": "岁时节令", "level": "省级", "batch": "第二批", "year": "2008",
+            "listing_type": "新增项目", "ethnic_groups": "苗族\n侗族", "region_codes": "522630 贵州省黔东南苗族侗族自治州台江县\n雷山县",
+            "region_text": "台江、雷山", "content": "正文", "history": "渊源", "value_tags": "历史\n艺术",
+            "artifacts": "芦笙", "places": "踩鼓场", "vitality": "一般", "dates": "农历三月十五",
+            "surveyor": "调查员甲", "survey_date": "2024-05-01", "informant_consent": "是", "sources": "某志",
+            "access": "public", "access.content": "researcher"}
+    response = curator.post(f"/curate/records/{record_id}", action="save", version=1, **full)
+    assert response.status_code == 302
+    record = store.get(corpus_index[1], store.RECORD, record_id)
+    assert record["aliases"] == ["别名甲", "别名乙"] and record["region_codes"] == ["522630", "522634"]
+    assert record["native_names"][0]["script"] == "藏文" and record["batch"] == 2 and record["informant_consent"] is True
+    assert record["field_access"] == {"content": "researcher"} and record["value_tags"] == ["历史", "艺术"]
+    bad = curator.post(f"/curate/records/{record_id}", action="save", version=2,
+                       **(full | {"year": "二〇〇八年", "ethnic_groups": "火星族", "title": ""}))
+    text = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    for field, words in (("year", "年份"), ("ethnic_groups", "火星族"), ("title", "必填")):
+        assert re.search(rf'<p class="error" id="e-{field}">[^<]*{words}', text), field
+    assert store.get(corpus_index[1], store.RECORD, record_id)["version"] == 2  # nothing saved
+
+
+def test_field_access_on_the_public_site(app, corpus_index):
+    curator, reviewer = Session(app, "zhang"), Session(app, "li")
+    record_id = new_record(curator, content="只给研究人员看的正文", **{"access.content": "researcher"})
+    curator.post(f"/curate/records/{record_id}/move", to="待审核")
+    reviewer.post(f"/curate/records/{record_id}/move", to="已发布")
+    assert "只给研究人员看的正文" not in Session(app).text(f"/records/{record_id}")
+    assert "只给研究人员看的正文" in Session(app, "zhao").text(f"/records/{record_id}")
+
+
+def test_a_second_save_of_the_same_version_is_kept_not_lost(app, corpus_index):
+    first, second = Session(app, "zhang"), Session(app, "li")
+    record_id = new_record(first, content="原文")
+    first.post(f"/curate/records/{record_id}", action="save", version=1, title="测试项目", category="传统技艺",
+               content="甲的修改")
+    response = second.post(f"/curate/records/{record_id}", action="save", version=1, title="测试项目",
+                           category="传统技艺", content="乙的修改")
+    assert response.status_code == 302 and "/curate/drafts/" in response.headers["Location"]
+    page = second.text(response.headers["Location"])
+    assert "已另存为草稿" in page and "甲的修改" in page and "乙的修改" in page
+    record = store.get(corpus_index[1], store.RECORD, record_id)
+    assert record["content"] == "甲的修改" and record["version"] == 2
+    draft = corpus_index[1].execute("SELECT data FROM drafts WHERE entity_id = ?", [record_id]).fetchone()[0]
+    assert "乙的修改" in draft
+
+
+def test_history_shows_every_save_and_restores_as_a_new_revision(app, corpus_index):
+    curator = Session(app, "zhang")
+    record_id = new_record(curator, content="第一稿")
+    curator.post(f"/curate/records/{record_id}", action="save", version=1, title="测试项目", category="传统技艺",
+                 content="第二稿")
+    page = curator.text(f"/curate/records/{record_id}/history")
+    assert "第 2 版" in page and "第一稿" in page and "第二稿" in page and "zhang" in page
+    assert "第一稿" in curator.text(f"/curate/records/{record_id}/history/1")
+    curator.post(f"/curate/records/{record_id}/history/1/restore")
+    record = store.get(corpus_index[1], store.RECORD, record_id)
+    assert record["content"] == "第一稿" and record["version"] == 3 and record["status"] == "调查中"
+    assert "恢复到第 1 版" in curator.text(f"/curate/records/{record_id}/history")
+    assert curator.get(f"/curate/records/{record_id}/history/9").status_code == 404
+
+
+def test_inheritors_are_edited_with_their_items(app, corpus_index):
+    curator = Session(app, "zhang")
+    response = curator.post("/curate/inheritors/new", action="save", name="测试传承人丙", ethnic_group="苗族",
+                            links="C134\n不存在的项目", phone="13800000000")
+    assert response.status_code == 422 and "找不到项目“不存在的项目”" in response.get_data(as_text=True)
+    response = curator.post("/curate/inheritors/new", action="save", name="测试传承人丙", ethnic_group="苗族",
+                            links="C134", phone="13800000000")
+    person = store.get(corpus_index[1], store.INHERITOR, response.headers["Location"].rsplit("/", 1)[1])
+    assert person["items"] == ["C134"] and person["phone"] == "13800000000"
+    assert "测试传承人丙" in curator.text("/curate/records/C134")
+
+
+def test_exhibits_are_curated_and_ordered(app):
+    curator = Session(app, "zhang")
+    response = curator.post("/curate/exhibits/new", id="tea", title="茶", intro="茶的技艺。", status="草稿",
+                            position="9", items="C165 武夷岩茶\nC154")
+    assert response.status_code == 302
+    assert Session(app).get("/exhibits/tea").status_code == 404  # a draft is not shown
+    curator.post("/curate/exhibits/tea", title="茶", intro="茶的技艺。", status="已发布", position="9",
+                 items="C154 德昂族酸茶\nC165")
+    public = Session(app).text("/exhibits/tea")
+    assert public.index("德昂族酸茶制作技艺") < public.index("武夷岩茶")
+    bad = curator.post("/curate/exhibits/tea", title="茶", status="已发布", position="9", items="NOPE")
+    assert bad.status_code == 422 and "记录 NOPE 不存在" in bad.get_data(as_text=True)
+
+
+def test_bulk_import_shows_the_report_then_imports_on_confirmation(app, corpus_index, tmp_path):
+    import io
+    curator = Session(app, "zhang")
+    bad = "项目名称,类别,民族\n好的一行,民俗,苗族\n坏的一行,民俗,火星族\n".encode("gb18030")
+    page = curator.client.post("/curate/import/", data={"csrf_token": curator.csrf, "kind": "record",
+                                                        "file": (io.BytesIO(bad), "普查表.csv")},
+                               content_type="multipart/form-data").get_data(as_text=True)
+    assert "<td>3</td><td>民族</td>" in page and "火星族" in page and "确认导入" not in page
+    good = "项目名称,类别,民族\n浏览器导入的项目,民俗,苗族\n".encode("utf-8-sig")
+    page = curator.client.post("/curate/import/", data={"csrf_token": curator.csrf, "kind": "record",
+                                                        "file": (io.BytesIO(good), "普查表.csv")},
+                               content_type="multipart/form-data").get_data(as_text=True)
+    assert "将新增 1 条" in page
+    assert not corpus_index[1].execute("SELECT 1 FROM records WHERE title = '浏览器导入的项目'").fetchone()
+    action = re.search(r'action="(/curate/import/[^"]+)"', page)[1]
+    done = curator.post(action, kind="record", name="普查表.csv").get_data(as_text=True)
+    assert "已导入" in done
+    assert corpus_index[1].execute("SELECT 1 FROM records WHERE title = '浏览器导入的项目'").fetchone()
+    assert curator.post(action, kind="record").status_code == 404  # the file is gone once imported
+
+
+def test_public_clues_land_in_the_queue_and_stay_private(app, corpus_index):
+    visitor = Session(app)
+    form = {"title": "某村的新米节", "category": "民俗", "ethnic_groups": "苗族", "region_text": "贵州省台江县",
+            "content": "每年秋收后全村尝新。", "contact": "13700000000"}
+    assert "谢谢您" in visitor.post("/clues", **form).get_data(as_text=True)
+    db = corpus_index[1]
+    record_id = db.execute("SELECT id FROM records WHERE title = '某村的新米节'").fetchone()[0]
+    record = store.get(db, store.RECORD, record_id)
+    assert record["status"] == "线索" and record["access"] == "internal" and "13700000000" not in str(record)
+    assert visitor.get(f"/records/{record_id}").status_code == 404
+    curator = Session(app, "zhang")
+    assert "某村的新米节" in curator.text("/curate/queue/线索")
+    assert "13700000000" in curator.text(f"/curate/records/{record_id}")
+    before = db.execute("SELECT count(*) FROM records").fetchone()[0]
+    visitor.post("/clues", website="http://spam.example", **form)  # the honeypot
+    assert db.execute("SELECT count(*) FROM records").fetchone()[0] == before
+    assert visitor.post("/clues", **(form | {"title": ""})).status_code == 422
+    statuses = [visitor.post("/clues", **(form | {"title": f"线索{n}"})).status_code for n in range(6)]
+    assert statuses[-1] == 429 and "提交太频繁" in visitor.post("/clues", **form).get_data(as_text=True)
+
+
+def test_published_changes_reach_search_and_the_lag_is_shown(app, corpus_index):
+    home, db = corpus_index
+    curator, reviewer = Session(app, "zhang"), Session(app, "li")
+    record_id = new_record(curator, title="独一无二的琵琶鲊技艺")
+    curator.post(f"/curate/records/{record_id}/move", to="待审核")
+    reviewer.post(f"/curate/records/{record_id}/move", to="已发布")
+    assert "尚未进入检索" in curator.text("/curate/")
+    index.sync(home, db)  # what the server's index worker does every few seconds
+    assert "尚未进入检索" not in curator.text("/curate/")
+    assert record_id in Session(app).text("/search?q=琵琶鲊")

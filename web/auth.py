@@ -1,0 +1,115 @@
+"""Signing in and out, who the user is, role checks for curator routes, and CSRF protection.
+
+Sessions are Flask's signed cookies, short-lived: 30 minutes idle, 8 hours at most.  Every
+state-changing request must carry the session's CSRF token and must not come from another site
+(Origin and Sec-Fetch-Site are checked as well)."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hmac
+import secrets
+import time
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
+
+from heritage import users
+from web.db import get_store
+
+bp = Blueprint("auth", __name__)
+IDLE = dt.timedelta(minutes=30)
+LONGEST = dt.timedelta(hours=8)
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def current_user() -> dict[str, Any] | None:
+    """The signed-in user (username, role, display_name), checked against the store once per request."""
+    if "user" not in g:
+        g.user = None
+        name = session.get("user")
+        if name:
+            account = users.get(get_store(), name)
+            if account and not account["disabled"]:
+                g.user = account
+            else:
+                session.clear()
+    return g.user
+
+
+def requires(*roles: str) -> Callable:
+    """Only these roles may use the view; others are sent to sign in (or refused with 403)."""
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            user = current_user()
+            if user is None:
+                return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+            if user["role"] not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+        checked.roles = frozenset(roles)
+        return checked
+    return decorate
+
+
+def csrf_token() -> str:
+    """The session's CSRF token, for a hidden field in every form."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def _same_site() -> bool:
+    if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
+        return False
+    origin = request.headers.get("Origin") or request.headers.get("Referer")
+    return origin is None or urlsplit(origin).netloc == request.host
+
+
+def protect() -> None:
+    """Before every request: end stale sessions; refuse state changes without the token or from elsewhere."""
+    stamp = time.time()
+    if session.get("user"):
+        if stamp - session.get("seen", 0) > IDLE.total_seconds() or stamp - session.get("since", 0) > LONGEST.total_seconds():
+            session.clear()
+            flash("登录已超时，请重新登录。")
+        else:
+            session["seen"] = stamp
+    if request.method in UNSAFE:
+        sent = request.form.get("csrf_token", "") or request.headers.get("X-CSRF-Token", "")
+        if not _same_site() or not sent or not hmac.compare_digest(sent, session.get("csrf", "")):
+            abort(403, description="表单已过期或来自其他网站，请刷新页面后重试。")
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for("curate.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Sign in. The message is the same for an unknown user, a wrong password, a locked or disabled account."""
+    error = None
+    if request.method == "POST":
+        account = users.authenticate(get_store(), request.form.get("username", "")[:64],
+                                     request.form.get("password", "")[:256])
+        if account:
+            target = _safe_next(request.args.get("next"))
+            session.clear()
+            session.update(user=account["username"], since=time.time(), seen=time.time(),
+                           csrf=secrets.token_urlsafe(32))
+            session.permanent = True
+            return redirect(target)
+        error = f"用户名或密码不正确。连续输错 {users.MAX_FAILURES} 次后账户将锁定 {users.LOCK_MINUTES} 分钟。"
+    return render_template("login.html", error=error), 401 if error else 200
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    """Sign out."""
+    session.clear()
+    return redirect(url_for("public.index"))

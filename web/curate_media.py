@@ -1,0 +1,101 @@
+"""Curators' image uploads: through heritage.media's checks, then ordered or removed; and the public
+image files of published records."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
+
+from heritage import media
+from heritage.db import write
+from web.auth import requires
+from web.curate_records import EDITORS
+from web.db import get_db, get_store, home
+from web.visible import audience, record_or_none
+
+bp = Blueprint("curate_media", __name__)
+
+
+def _back(record_id: str):
+    return redirect(url_for("curate.edit", kinds="records", entity_id=record_id) + "#images")
+
+
+@bp.route("/curate/records/<record_id>/images", methods=["POST"])
+@requires(*EDITORS)
+def upload(record_id: str):
+    """Add an image (JPEG, PNG or WEBP) with caption, author, date and rights."""
+    db = get_store()
+    if not db.execute("SELECT 1 FROM records WHERE id = ?", [record_id]).fetchone():
+        abort(404)
+    upload_file = request.files.get("image")
+    try:
+        if upload_file is None or not upload_file.filename:
+            raise media.MediaError("请选择要上传的图片")
+        details = media.metadata(request.form)
+        stored = media.ingest(home(), upload_file.read(media.MAX_BYTES + 1), upload_file.filename)
+    except media.MediaError as error:
+        flash(f"图片未保存：{error}")
+        return _back(record_id)
+    try:
+        with write(db):
+            media.add(db, record_id, stored, details)
+    except BaseException:
+        media.remove_files(home(), stored["storage_id"])
+        raise
+    flash(f"已保存图片“{stored['original_name']}”（{stored['width']}×{stored['height']}，已去除全部元数据）。")
+    return _back(record_id)
+
+
+def _image_record(media_id: str) -> str:
+    row = get_store().execute("SELECT record_id FROM media WHERE id = ? AND kind = 'image'", [media_id]).fetchone()
+    return row[0] if row else abort(404)
+
+
+@bp.route("/curate/images/<media_id>/move", methods=["POST"])
+@requires(*EDITORS)
+def move(media_id: str):
+    """One place earlier or later."""
+    record_id = _image_record(media_id)
+    db = get_store()
+    with write(db):
+        media.move(db, media_id, -1 if request.form.get("step") == "up" else 1)
+    return _back(record_id)
+
+
+@bp.route("/curate/images/<media_id>/delete", methods=["POST"])
+@requires(*EDITORS)
+def delete(media_id: str):
+    """Remove an image and its files."""
+    record_id = _image_record(media_id)
+    db = get_store()
+    with write(db):
+        storage_id = media.delete(db, media_id)
+    media.remove_files(home(), storage_id)
+    flash("已删除图片。")
+    return _back(record_id)
+
+
+@bp.route("/images/<media_id>/<size>.jpg")
+def image(media_id: str, size: str):
+    """An image of a published, public record in one of the web sizes."""
+    if size not in media.SIZES:
+        abort(404)
+    row = get_db().execute("SELECT record_id, storage_id FROM media WHERE id = ? AND kind = 'image'",
+                           [media_id]).fetchone()
+    if row is None or record_or_none(row[0], audience()) is None:
+        abort(404)
+    path = media.folder(home(), row[1]) / f"{size}.jpg"
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype="image/jpeg", max_age=86400)
+
+
+@bp.route("/curate/images/<media_id>/<size>.jpg")
+@requires(*EDITORS)
+def curator_image(media_id: str, size: str):
+    """Any record's image, for curators."""
+    if size not in media.SIZES:
+        abort(404)
+    row = get_store().execute("SELECT storage_id FROM media WHERE id = ? AND kind = 'image'", [media_id]).fetchone()
+    path = media.folder(home(), row[0]) / f"{size}.jpg" if row else None
+    if path is None or not path.exists():
+        abort(404)
+    return send_file(path, mimetype="image/jpeg")

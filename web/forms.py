@@ -1,0 +1,62 @@
+"""Entity forms: how each field is shown for editing and read back from a submitted form."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from heritage import vocab
+from heritage.editing import editable
+from heritage.fields import ACCESS_LABELS, LIST_KINDS, Field, format_value
+from heritage.regions import divisions
+from heritage.store import Kind
+
+HINTS = {
+    "regions": "每行一个：地名（如 黔东南、贵州省台江县）或六位代码；有重名时会列出可选的代码",
+    "dates": "每行一条规则：农历六月二十四、三月三、清明、10月1日、农历六月二十四至二十六",
+    "native": "每行一个：名称|文字|转写，如 ཞྭ་ལྷ་ཁ|藏文|zhwa lha kha",
+    "ethnic": "每行一个民族，如 苗族",
+    "names": "每行一个", "list": "每行一项", "choices": "每行一个：" + "、".join(vocab.VALUE_TAGS),
+    "partial_date": "如 1935、1935-11 或 1935-11-02", "date": "如 2024-05-01",
+}
+
+
+def widget(field: Field) -> str:
+    """textarea, select or input."""
+    if field.kind == "long" or field.kind in LIST_KINDS:
+        return "textarea"
+    if field.kind in ("choice", "category", "bool", "access", "ethnic_one"):
+        return "select"
+    return "input"
+
+
+def options(field: Field) -> list[tuple[str, str]]:
+    """(value, label) pairs of a select, the empty choice first."""
+    if field.kind == "access":
+        return list(ACCESS_LABELS.items())
+    choices = {"choice": field.choices, "category": [c.name for c in vocab.CATEGORIES], "bool": ("是", "否"),
+               "ethnic_one": [g.name for g in vocab.ETHNIC_GROUPS]}[field.kind]
+    return [("", "（未填）")] + [(c, c) for c in choices]
+
+
+def cell(field: Field, value: Any, fields: tuple[Field, ...]) -> str:
+    """A stored value as the form shows it: one item per line for lists, regions with their names."""
+    if value in (None, [], {}):
+        return ""
+    if field.kind == "regions":
+        return "\n".join(f"{code} {divisions().label(code)}" for code in value)
+    if field.kind in LIST_KINDS:
+        return format_value(field, value, fields).replace("；", "\n")
+    return format_value(field, value, fields, english=field.kind == "access")
+
+
+def cells_of(kind: Kind, entity: dict[str, Any]) -> dict[str, str]:
+    """Every editable field of an entity as form text."""
+    return {f.name: cell(f, entity.get(f.name), kind.fields) for f in editable(kind)}
+
+
+def read(kind: Kind) -> tuple[dict[str, str], dict[str, str]]:
+    """(cells, access per field) from the submitted form."""
+    cells = {f.name: request.form.get(f.name, "")[:60_000] for f in editable(kind)}
+    access = {f.name: request.form.get(f"access.{f.name}", f.access) for f in editable(kind)}
+    return cells, access
