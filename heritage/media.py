@@ -53,6 +53,8 @@ def _open(data: bytes) -> Image.Image:
             if image.width * image.height > MAX_PIXELS:
                 raise MediaError(f"图片声称有 {image.width}×{image.height} 像素，超过上限（{MAX_PIXELS // 1_000_000} 百万像素），不予处理")
             image.load()
+        except MediaError:
+            raise
         except (Image.DecompressionBombWarning, Image.DecompressionBombError) as error:
             raise MediaError("图片像素数异常巨大（疑似“解压炸弹”），不予处理") from error
         except UnidentifiedImageError as error:
