@@ -4,48 +4,25 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+from tests.live import start_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(os.environ.get("HERITAGE_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts")) / "browser"
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="未安装 Debian 的 chromium（scripts/test 以 root 运行时会安装）")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(corpus_index):
     """`heritage serve --dev` in its own process on a free port; its address."""
     home, _ = corpus_index
-    port = _free_port()
-    log = open(home.parent / "serve.log", "wb")
-    process = subprocess.Popen([sys.executable, "-c", "from heritage.cli import main; main()", "--home", str(home),
-                                "serve", "--dev", "--port", str(port)], stdout=log, stderr=subprocess.STDOUT)
-    address = f"http://127.0.0.1:{port}"
-    for _ in range(150):
-        try:
-            urllib.request.urlopen(address + "/robots.txt", timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail("网站没有启动：" + (home.parent / "serve.log").read_text("utf-8", "replace"))
+    process, address = start_server(home, home.parent / "serve.log")
     yield address
     process.terminate()
     process.wait(timeout=30)
-    log.close()
 
 
 @pytest.fixture(scope="module")
@@ -162,4 +139,76 @@ def test_keyboard_reaches_the_content_and_the_search_box(server, browser):
     labels = page.evaluate("[...document.querySelectorAll('input:not([type=hidden]), select')]"
                            ".filter(e => !e.labels.length).length")
     assert images == 0 and labels == 0
+    watched.context.close()
+
+
+def test_curator_login_new_record_image_review_publish_found(server, browser, corpus_index):
+    import io
+
+    from PIL import Image
+
+    from heritage import users
+
+    db = corpus_index[1]
+    users.add_user(db, "browser-curator", "curator-pass-9", "curator")
+    users.add_user(db, "browser-reviewer", "reviewer-pass-9", "reviewer")
+    watched = Watched(browser, viewport={"width": 1280, "height": 900})
+    page = watched.page
+
+    def sign_in(name: str, password: str) -> None:
+        page.goto(server + "/login")
+        page.fill("#username", name)
+        page.fill("#password", password)
+        page.click("form.stacked button[type=submit]")
+        page.wait_for_url("**/curate/")
+
+    sign_in("browser-curator", "curator-pass-9")
+    watched.shot("20-curate-dashboard")
+    page.locator("nav.curate a", has_text="新建记录").click()
+    page.fill("#f-title", "浏览器里新建的水族剪纸")
+    page.select_option("#f-category", "传统美术")
+    page.fill("#f-ethnic_groups", "水族")
+    page.fill("#find-region_codes", "三都")
+    page.locator("#list-region_codes option").first.wait_for(state="attached")
+    option = page.locator("#list-region_codes option").first.get_attribute("value")
+    assert option.startswith("522732 ")
+    page.fill("#find-region_codes", option)  # picking a suggestion adds it as a line
+    assert page.input_value("#f-region_codes").startswith("522732 ")
+    page.fill("#f-content", "三都水族自治县的剪纸，用于马尾绣的底样。")
+    page.fill("#f-dates", "农历八月初一")
+    watched.shot("21-curate-new-record")
+    page.click("button[value=save]")
+    page.wait_for_url("**/curate/records/R*")
+    assert "已新建" in page.locator(".flashes").inner_text()
+
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (30, 90, 160)).save(out, "JPEG")
+    page.set_input_files("#m-image", files=[{"name": "水族剪纸.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}])
+    page.fill("#m-caption", "剪纸底样")
+    page.click("#images form.stacked button[type=submit]")
+    assert "已保存图片" in page.locator(".flashes").inner_text()
+    assert page.locator("#images .gallery img").first.evaluate("img => img.naturalWidth") > 0
+    page.click("button[value=待审核]")
+    assert "待审核" in page.locator("section.workflow h2").inner_text()
+    watched.shot("22-curate-submitted")
+    record_url = page.url
+
+    page.click("button.link")  # 退出
+    sign_in("browser-reviewer", "reviewer-pass-9")
+    page.locator("nav.curate a", has_text="待审核").click()
+    page.locator("a", has_text="浏览器里新建的水族剪纸").click()
+    assert page.url == record_url
+    page.click("button[value=已发布]")
+    assert "已发布" in page.locator("section.workflow h2").inner_text()
+    watched.shot("23-curate-published")
+
+    for _ in range(60):  # the server's index worker takes the change in within seconds
+        page.goto(server + "/search?q=水族剪纸")
+        if "浏览器里新建的水族剪纸" in page.locator("main").inner_text():
+            break
+        page.wait_for_timeout(500)
+    page.locator("ol.results a.title", has_text="浏览器里新建的水族剪纸").click()
+    assert page.locator(".gallery img").first.evaluate("img => img.naturalWidth") > 0
+    watched.shot("24-public-record-with-image")
+    assert watched.problems == []
     watched.context.close()

@@ -81,7 +81,7 @@ def _form_page(kind: store.Kind, entity: dict[str, Any] | None, cells: dict[str,
                errors: dict[str, str], status: int = 200, links: list[str] | None = None):
     db = get_store()
     context: dict[str, Any] = {"kind": kind, "entity": entity, "cells": cells, "access": access, "errors": errors,
-                               "fields": editable(kind), "forms": forms, "access_labels": ACCESS_LABELS}
+                               "forms": forms, "access_labels": ACCESS_LABELS}
     if kind is store.RECORD and entity:
         images = media.images(db, entity["id"])
         score, missing = completeness(entity, len(images))

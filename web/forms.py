@@ -21,6 +21,32 @@ HINTS = {
 }
 
 
+SECTIONS = {
+    "record": (("基本信息", ("title", "aliases", "native_names", "category", "subcategory", "ethnic_groups")),
+               ("分布与时间", ("region_codes", "region_text", "dates", "places", "nominating_unit", "protecting_unit")),
+               ("内容", ("content", "history", "features", "values_text", "value_tags", "artifacts", "lineage",
+                         "vitality", "vitality_note", "measures", "sources")),
+               ("名录", ("level", "batch", "year", "listing_type", "extends", "item_number", "sub_item_code", "ref")),
+               ("调查信息（默认仅内部可见）", ("surveyor", "survey_date", "survey_place", "informant",
+                                          "informant_consent", "form_filler")),
+               ("整条记录的访问级别", ("access",))),
+    "inheritor": (("基本信息", ("name", "native_name", "sex", "ethnic_group", "birth_date", "death_year", "category")),
+                  ("认定与地区", ("level", "batch", "year", "region_codes", "region_text", "ref")),
+                  ("传承", ("biography", "master", "generation", "works", "teaching")),
+                  ("联系方式（默认仅内部可见）", ("id_number", "phone", "address")),
+                  ("整个条目的访问级别", ("access",))),
+}
+
+
+def sections(kind: Kind) -> list[tuple[str, list[Field]]]:
+    """The form's fieldsets: (legend, fields); every editable field appears exactly once."""
+    by_name = {f.name: f for f in editable(kind)}
+    groups = [(legend, [by_name.pop(n) for n in names if n in by_name]) for legend, names in SECTIONS[kind.name]]
+    if by_name:
+        groups.append(("其他", list(by_name.values())))
+    return groups
+
+
 def widget(field: Field) -> str:
     """textarea, select or input."""
     if field.kind == "long" or field.kind in LIST_KINDS:
