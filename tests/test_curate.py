@@ -313,3 +313,24 @@ def test_published_changes_reach_search_and_the_lag_is_shown(app, corpus_index):
     index.sync(home, db)  # what the server's index worker does every few seconds
     assert "尚未进入检索" not in curator.text("/curate/")
     assert record_id in Session(app).text("/search?q=琵琶鲊")
+
+
+def test_preview_shows_the_next_dates_without_saving(app, corpus_index):
+    curator = Session(app, "zhang")
+    before = corpus_index[1].execute("SELECT count(*) FROM records").fetchone()[0]
+    page = curator.post("/curate/records/new", action="preview", title="预览节日", category="民俗",
+                        dates="农历六月二十四").get_data(as_text=True)
+    assert re.search(r"近期日期：\d{4}-\d{2}-\d{2}", page)
+    bad = curator.post("/curate/records/new", action="preview", title="预览节日", category="民俗", dates="农历十三月一")
+    assert bad.status_code == 422 and 'id="e-dates"' in bad.get_data(as_text=True)
+    assert corpus_index[1].execute("SELECT count(*) FROM records").fetchone()[0] == before
+
+
+def test_where_sign_in_leads(app):
+    session = Session(app)
+    response = session.post("/login?next=//evil.example/x", username="zhang", password=PASSWORDS["zhang"])
+    assert response.headers["Location"] == "/curate/"
+    session = Session(app)
+    response = session.post("/login?next=/curate/queue/线索", username="zhang", password=PASSWORDS["zhang"])
+    assert response.headers["Location"].startswith("/curate/queue/")
+    assert Session(app).post("/login", username="zhao", password=PASSWORDS["zhao"]).headers["Location"] == "/"

@@ -83,11 +83,11 @@ def protect() -> None:
             abort(403, description="表单已过期或来自其他网站，请刷新页面后重试。")
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site: never an open redirect."""
+def _safe_next(target: str | None, role: str) -> str:
+    """Only a path on this site (never an open redirect); by default the workspace, or the site for researchers."""
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
-    return url_for("curate.dashboard")
+    return url_for("public.index" if role == "researcher" else "curate.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -98,7 +98,7 @@ def login():
         account = users.authenticate(get_store(), request.form.get("username", "")[:64],
                                      request.form.get("password", "")[:256])
         if account:
-            target = _safe_next(request.args.get("next"))
+            target = _safe_next(request.args.get("next"), account["role"])
             session.clear()
             session.update(user=account["username"], since=time.time(), seen=time.time(),
                            csrf=secrets.token_urlsafe(32))

@@ -78,17 +78,20 @@ def queue(status: str):
 
 
 def _form_page(kind: store.Kind, entity: dict[str, Any] | None, cells: dict[str, str], access: dict[str, str],
-               errors: dict[str, str], status: int = 200, links: list[str] | None = None):
+               errors: dict[str, str], status: int = 200, links: list[str] | None = None,
+               dates: list[str] | None = None):
+    """The edit form; ``dates`` (the rules as typed, when they parsed) are previewed as coming days."""
     db = get_store()
+    today = dt.date.today()
+    rules = dates if dates is not None else (entity or {}).get("dates") or []
     context: dict[str, Any] = {"kind": kind, "entity": entity, "cells": cells, "access": access, "errors": errors,
-                               "forms": forms, "access_labels": ACCESS_LABELS}
+                               "forms": forms, "access_labels": ACCESS_LABELS,
+                               "upcoming": calendar.between(rules, today, today + dt.timedelta(days=730))[:4]}
     if kind is store.RECORD and entity:
         images = media.images(db, entity["id"])
         score, missing = completeness(entity, len(images))
-        today = dt.date.today()
         context.update(
             images=images, score=score, missing=missing, moves=workflow.moves(entity["status"], current_user()["role"]),
-            upcoming=calendar.between(entity.get("dates", []), today, today + dt.timedelta(days=730))[:4],
             inheritors=list(db.query("SELECT i.id, i.name FROM inheritor_items x JOIN inheritors i ON i.id = x.inheritor_id"
                                      " WHERE x.record_id = ? ORDER BY i.name", [entity["id"]])),
             contact=clues.contact(db, entity["id"]))
@@ -126,8 +129,8 @@ def _save(kind: store.Kind, entity: dict[str, Any] | None):
     links = [line.strip() for line in request.form.get("links", "").splitlines() if line.strip()]
     parsed, errors = parse_form(db, kind, cells, access, links)
     if request.form.get("action") == "preview" or errors:
-        preview = entity | parsed if entity else parsed
-        return _form_page(kind, entity and preview, cells, access, errors, 422 if errors else 200, links)
+        return _form_page(kind, entity and entity | parsed, cells, access, errors, 422 if errors else 200, links,
+                          dates=None if "dates" in errors else parsed.get("dates", []))
     parsed["id"] = entity["id"] if entity else store.new_id(kind)
     if entity is None and kind is store.RECORD:
         parsed["status"] = "调查中"
