@@ -17,6 +17,7 @@ from web.db import get_store, home
 
 bp = Blueprint("curate_import", __name__, url_prefix="/curate/import")
 SUFFIXES = (".csv", ".xlsx", ".jsonl")
+MAX_UPLOAD = 200 * 1024 * 1024  # a province's census sheet; larger files go through `heritage import`
 KINDS = {"record": RECORD, "inheritor": INHERITOR}
 
 
@@ -43,6 +44,7 @@ def start():
     """Upload a file; what comes back is the dry-run report."""
     if request.method == "GET":
         return render_template("curate/import.html", report=None)
+    request.max_content_length = MAX_UPLOAD
     upload = request.files.get("file")
     suffix = Path(upload.filename or "").suffix.lower() if upload else ""
     if not upload or suffix not in SUFFIXES:
