@@ -334,3 +334,12 @@ def test_where_sign_in_leads(app):
     response = session.post("/login?next=/curate/queue/线索", username="zhang", password=PASSWORDS["zhang"])
     assert response.headers["Location"].startswith("/curate/queue/")
     assert Session(app).post("/login", username="zhao", password=PASSWORDS["zhao"]).headers["Location"] == "/"
+
+
+def test_a_field_made_public_is_shown_on_the_record_page(app):
+    curator, reviewer = Session(app, "zhang"), Session(app, "li")
+    record_id = new_record(curator, informant="讲述人乙", surveyor="调查员丁", **{"access.informant": "public"})
+    curator.post(f"/curate/records/{record_id}/move", to="待审核")
+    reviewer.post(f"/curate/records/{record_id}/move", to="已发布")
+    page = Session(app).text(f"/records/{record_id}")
+    assert "<dt>讲述人</dt><dd>讲述人乙</dd>" in page and "调查员丁" not in page

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from heritage import articles, calendar, covers, media, vocab
 from heritage.exporter import write_entities
-from heritage.fields import RECORD_FIELDS
+from heritage.fields import RECORD_FIELDS, format_value
 from heritage.regions import divisions
 from heritage.store import RECORD
 from indexer.articles import search_articles
@@ -149,6 +149,20 @@ def export():
         "Content-Disposition": f"attachment; filename=heritage-search-{stamp}.csv"})
 
 
+# The fields the record page lays out by name; any other field the reader may see is listed after them.
+LAID_OUT = {"id", "ref", "title", "aliases", "native_names", "category", "subcategory", "level", "batch", "year",
+            "listing_type", "extends", "item_number", "sub_item_code", "ethnic_groups", "region_codes", "region_text",
+            "nominating_unit", "protecting_unit", "history", "content", "features", "values_text", "value_tags",
+            "artifacts", "places", "lineage", "vitality", "vitality_note", "measures", "dates", "sources", "status",
+            "version"}
+
+
+def _other_fields(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """(Chinese name, text) of the visible fields the page does not lay out (one made public or for researchers)."""
+    return [(f.zh, format_value(f, record[f.name])) for f in RECORD_FIELDS
+            if f.name in record and f.name not in LAID_OUT and record[f.name] not in (None, "", [], {})]
+
+
 @bp.route("/records/<record_id>")
 def record_page(record_id: str):
     """Every public field of a record, its places, inheritors, related records and next dates."""
@@ -166,7 +180,8 @@ def record_page(record_id: str):
     return render_template("record.html", record=record, places=places, related=related, has_cover=has_cover,
                            images=media.images(get_db(), record_id),
                            upcoming=upcoming, inheritors=inheritors_of(record_id), in_exhibits=in_exhibits,
-                           ld=json_ld(_record_ld(record, places, upcoming)), today=today)
+                           ld=json_ld(_record_ld(record, places, upcoming)), today=today,
+                           other_fields=_other_fields(record))
 
 
 def _record_ld(record: dict[str, Any], places: list, upcoming: list) -> list[dict[str, Any]]:
