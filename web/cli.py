@@ -31,7 +31,10 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: b
     worker = SyncWorker(home)
     worker.start()
     click.echo(f"网站已启动：http://{host}:{port}/ （数据：{home}）")
-    if not open_store(home).execute("SELECT 1 FROM users LIMIT 1").fetchone():
+    db = open_store(home)
+    has_users = db.execute("SELECT 1 FROM users LIMIT 1").fetchone()
+    db.conn.close()
+    if not has_users:
         click.echo(f"提示：还没有普查人员账户。用 heritage --home {home} user add 用户名 --role curator 建立后，"
                    f"在 http://{host}:{port}/login 登录工作台。")
     try:
