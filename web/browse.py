@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 
 from heritage import vocab
 from heritage.regions import divisions
@@ -58,7 +58,10 @@ def inheritors():
     people = list(db.query(
         f"SELECT id, name, sex, ethnic_group, category, level, region_text FROM inheritors WHERE {condition}"
         f" ORDER BY name, id LIMIT {INHERITORS_PER_PAGE} OFFSET {(page - 1) * INHERITORS_PER_PAGE}", params))
-    return render_template("inheritors.html", people=people, total=total, page=page, pages=pages,
+    def link(page: int) -> str:
+        return url_for("browse.inheritors", ethnic=ethnic or None, category=category or None, page=page)
+
+    return render_template("inheritors.html", people=people, total=total, page=page, pages=pages, link=link,
                            ethnic=ethnic, category=category, categories=vocab.CATEGORIES,
                            groups=[g.name for g in vocab.ETHNIC_GROUPS])
 
