@@ -107,6 +107,12 @@ def _curation(db: sqlite_utils.Database) -> None:
     db["clue_log"].create({"id": int, "client": str, "at": str}, pk="id")
     db["clue_log"].create_index(["client", "at"])
 
+
+@migration("0004_workspace_indexes")
+def _workspace_indexes(db: sqlite_utils.Database) -> None:
+    db["records"].create_index(["status", "updated_at"])  # the queues, longest waiting first
+    db["revisions"].create_index(["user", "at"])  # a curator's recent saves
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks, each in its own write transaction."""
     if "migrations" not in db.table_names():

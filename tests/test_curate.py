@@ -343,3 +343,12 @@ def test_a_field_made_public_is_shown_on_the_record_page(app):
     reviewer.post(f"/curate/records/{record_id}/move", to="已发布")
     page = Session(app).text(f"/records/{record_id}")
     assert "<dt>讲述人</dt><dd>讲述人乙</dd>" in page and "调查员丁" not in page
+
+
+def test_the_lag_notice_is_on_every_workspace_page(app, corpus_index):
+    curator = Session(app, "zhang")
+    new_record(curator, title="让索引落后的记录")
+    for path in ("/curate/", "/curate/queue/调查中", "/curate/import/", "/curate/exhibits/", "/curate/records/new"):
+        assert "尚未进入检索" in curator.text(path), path
+    index.sync(*corpus_index)
+    assert "尚未进入检索" not in curator.text("/curate/import/")

@@ -60,7 +60,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
                  curate_import, curate_exhibits):
         app.register_blueprint(area.bp)
     app.before_request(auth.protect)
-    app.jinja_env.globals.update(csrf_token=auth.csrf_token, current_user=auth.current_user)
+    app.jinja_env.globals.update(csrf_token=auth.csrf_token, current_user=auth.current_user,
+                                 index_lag=curate_records.index_lag)
 
     @app.after_request
     def secure(response):

@@ -32,10 +32,9 @@ def _entity(kind: store.Kind, entity_id: str) -> dict[str, Any]:
     return store.get(get_store(), kind, entity_id) or abort(404)
 
 
-@bp.context_processor
-def index_lag() -> dict[str, int]:
-    """How many saved changes search has not taken in yet: every curator page says so."""
-    return {"index_lag": pending_changes(get_store())}
+def index_lag() -> int:
+    """How many saved changes search has not taken in yet: every workspace page says so."""
+    return pending_changes(get_store())
 
 
 @bp.route("/")
