@@ -145,12 +145,13 @@ def check(ctx) -> None:
 @click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context
 def backup(ctx, path: Path) -> None:
-    """用 SQLite 在线备份接口备份数据库到 PATH，并校验备份。运行中也可安全备份。"""
+    """用 SQLite 在线备份接口备份数据库到 PATH 并校验；图片与封面复制到 PATH.media/。运行中也可安全备份。"""
     try:
         size = maintenance.backup(_db(ctx), path)
+        files = maintenance.backup_media(Path(ctx.find_root().obj), path)
     except (FileExistsError, RuntimeError) as error:
         _fail(str(error))
-    click.echo(f"已备份到 {path}（{size / 1024 / 1024:.1f} MB），校验通过。")
+    click.echo(f"已备份到 {path}（{size / 1024 / 1024:.1f} MB），校验通过；图片与封面 {files} 个文件在 {path}.media/。")
 
 
 @main.group()

@@ -1,6 +1,7 @@
 """Integrity checks and verified online backups of the store."""
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -24,6 +25,17 @@ def check(db: sqlite_utils.Database) -> list[str]:
 def pending_changes(db: sqlite_utils.Database) -> int:
     """How many saved changes the search index has not taken in yet."""
     return db.execute("SELECT count(*) FROM outbox WHERE done_at IS NULL").fetchone()[0]
+
+
+def backup_media(home: Path, target: Path) -> int:
+    """Copy the data folder's images and covers beside a database backup (``<target>.media``), after the
+    database itself, so every image row in the backup has its files; returns how many files."""
+    source = Path(home) / "media"
+    destination = Path(target).with_name(Path(target).name + ".media")
+    if not source.exists():
+        return 0
+    shutil.copytree(source, destination, ignore=shutil.ignore_patterns("*.tmp"))
+    return sum(1 for path in destination.rglob("*") if path.is_file())
 
 
 def backup(db: sqlite_utils.Database, target: Path) -> int:

@@ -63,7 +63,11 @@ def test_import_export_check_backup(cli, home, tmp_path):
     assert unindexed.exit_code == 1 and "检索索引尚未建立" in unindexed.output
     assert "已重建检索索引：1 条记录" in cli("index").output
     assert "数据库完好" in cli("check").output
+    kept = home / "media" / "images" / "ab" / "ab12" / "master.jpg"
+    kept.parent.mkdir(parents=True)
+    kept.write_bytes(b"image")
     assert "校验通过" in cli("backup", str(tmp_path / "b.db")).output
+    assert (tmp_path / "b.db.media" / "images" / "ab" / "ab12" / "master.jpg").read_bytes() == b"image"
     assert cli("backup", str(tmp_path / "b.db")).exit_code == 1
 
 

@@ -352,3 +352,13 @@ def test_the_lag_notice_is_on_every_workspace_page(app, corpus_index):
         assert "尚未进入检索" in curator.text(path), path
     index.sync(*corpus_index)
     assert "尚未进入检索" not in curator.text("/curate/import/")
+
+
+def test_behind_a_proxy_the_clue_limit_counts_visitors(corpus_index):
+    app = create_app({"TESTING": True, "HERITAGE_HOME": str(corpus_index[0]), "PROXIES": 1})
+    form = {"category": "民俗", "content": "代理之后的线索"}
+    first, second = Session(app), Session(app)
+    statuses = [first.post("/clues", headers={"X-Forwarded-For": "203.0.113.7"}, title=f"代理线索{n}", **form).status_code
+                for n in range(6)]
+    assert statuses == [200] * 5 + [429]
+    assert second.post("/clues", headers={"X-Forwarded-For": "198.51.100.9"}, title="另一位访客", **form).status_code == 200

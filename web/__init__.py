@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask.globals import request_ctx
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -43,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         TRUSTED_HOSTS=[h for h in os.environ.get("HERITAGE_TRUSTED_HOSTS", "").split(",") if h] or None,
         JSON_AS_ASCII=False,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=30),
+        PROXIES=int(os.environ.get("HERITAGE_PROXIES", "0") or 0),
     )
     app.config.from_pyfile("site.cfg", silent=True)
     app.config.update(config or {})
@@ -51,6 +53,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
             raise ConfigError("生产环境必须设置密钥：请设置环境变量 HERITAGE_SECRET_KEY")
         app.config["SECRET_KEY"] = os.urandom(32).hex()
     app.json.ensure_ascii = False
+    if app.config["PROXIES"]:  # behind that many reverse proxies: trust their X-Forwarded-* headers
+        hops = app.config["PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from web import (api, auth, browse, clues, curate_exhibits, curate_import, curate_media, curate_records, db,
                      festivals, public, showcase, sitemap)
