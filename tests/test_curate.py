@@ -362,3 +362,23 @@ def test_behind_a_proxy_the_clue_limit_counts_visitors(corpus_index):
                 for n in range(6)]
     assert statuses == [200] * 5 + [429]
     assert second.post("/clues", headers={"X-Forwarded-For": "198.51.100.9"}, title="另一位访客", **form).status_code == 200
+
+
+def test_admins_manage_accounts_in_the_browser(app, corpus_index):
+    admin, curator = Session(app, "wang"), Session(app, "zhang")
+    assert curator.get("/curate/users/").status_code == 403
+    assert admin.post("/curate/users/", username="新人", display_name="新同事", role="curator",
+                      password="new-person-01").status_code == 302
+    assert "已建立账户“新人”" in admin.text("/curate/users/")
+    admin.post("/curate/users/", username="短密码", role="curator", password="short")
+    assert "未建立：密码至少 10 位" in admin.text("/curate/users/")
+    newcomer = Session(app)
+    assert newcomer.post("/login", username="新人", password="new-person-01").status_code == 302
+    admin.post("/curate/users/新人", action="disable")
+    assert newcomer.get("/curate/").status_code == 302  # signed out
+    admin.post("/curate/users/新人", action="enable")
+    admin.post("/curate/users/新人", action="password", password="another-pass-02")
+    assert Session(app).post("/login", username="新人", password="another-pass-02").status_code == 302
+    admin.post("/curate/users/wang", action="disable")
+    assert "不能停用自己的账户" in admin.text("/curate/users/")
+    assert admin.post("/curate/users/nobody", action="disable").status_code == 404

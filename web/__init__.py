@@ -57,12 +57,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from web import (api, auth, browse, clues, curate_exhibits, curate_import, curate_media, curate_records, db,
-                     festivals, public, showcase, sitemap)
+    from web import (api, auth, browse, clues, curate_exhibits, curate_import, curate_media, curate_records,
+                     curate_users, db, festivals, public, showcase, sitemap)
 
     db.init_app(app)
     for area in (public, browse, showcase, festivals, api, sitemap, clues, auth, curate_records, curate_media,
-                 curate_import, curate_exhibits):
+                 curate_import, curate_exhibits, curate_users):
         app.register_blueprint(area.bp)
     app.before_request(auth.protect)
     app.jinja_env.globals.update(csrf_token=auth.csrf_token, current_user=auth.current_user,

@@ -20,6 +20,7 @@ from web.db import get_store
 
 bp = Blueprint("curate", __name__, url_prefix="/curate")
 EDITORS = tuple(workflow.EDITORS)
+ROLE_NAMES = {"curator": "普查员", "reviewer": "审核人", "admin": "管理员", "researcher": "研究人员"}
 PER_PAGE = 50
 KINDS = {"records": store.RECORD, "inheritors": store.INHERITOR}
 
@@ -47,7 +48,8 @@ def dashboard():
         "SELECT r.entity_id AS id, max(r.at) AS at, c.title FROM revisions r JOIN records c ON c.id = r.entity_id"
         " WHERE r.entity = 'record' AND r.user = ? GROUP BY r.entity_id ORDER BY at DESC LIMIT 10",
         [current_user()["username"]]))
-    return render_template("curate/dashboard.html", counts=counts, statuses=vocab.STATUSES, recent=recent)
+    return render_template("curate/dashboard.html", counts=counts, statuses=vocab.STATUSES, recent=recent,
+                           role_names=ROLE_NAMES)
 
 
 @bp.route("/queue/<status>")
