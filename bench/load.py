@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from index_speed import NATIONAL_LIST  # noqa: E402
 from labelled import QUERIES  # noqa: E402
 
-from heritage import corpus, vocab  # noqa: E402
+from heritage import corpus  # noqa: E402
 from heritage.importer import import_file  # noqa: E402
 from heritage.store import open_store  # noqa: E402
 from indexer import index  # noqa: E402

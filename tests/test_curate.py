@@ -7,7 +7,6 @@ import re
 import pytest
 
 from heritage import store, users
-from heritage.db import write
 from indexer import index
 from web import create_app
 
