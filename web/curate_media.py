@@ -2,6 +2,8 @@
 image files of published records."""
 from __future__ import annotations
 
+from typing import Callable
+
 from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 
 from heritage import media
@@ -73,29 +75,24 @@ def delete(media_id: str):
     return _back(record_id)
 
 
-@bp.route("/images/<media_id>/<size>.jpg")
-def image(media_id: str, size: str):
-    """An image of a published, public record in one of the web sizes."""
-    if size not in media.SIZES:
-        abort(404)
+def _send(media_id: str, size: str, visible: Callable[[str], bool]):
+    """One web size of an image whose record passes ``visible``; else 404."""
     row = get_db().execute("SELECT record_id, storage_id FROM media WHERE id = ? AND kind = 'image'",
-                           [media_id]).fetchone()
-    if row is None or record_or_none(row[0], audience()) is None:
-        abort(404)
-    path = media.folder(home(), row[1]) / f"{size}.jpg"
-    if not path.exists():
+                           [media_id]).fetchone() if size in media.SIZES else None
+    path = media.folder(home(), row[1]) / f"{size}.jpg" if row and visible(row[0]) else None
+    if path is None or not path.exists():
         abort(404)
     return send_file(path, mimetype="image/jpeg", max_age=86400)
+
+
+@bp.route("/images/<media_id>/<size>.jpg")
+def image(media_id: str, size: str):
+    """An image of a published record the reader may see, in one of the web sizes."""
+    return _send(media_id, size, lambda record_id: record_or_none(record_id, audience()) is not None)
 
 
 @bp.route("/curate/images/<media_id>/<size>.jpg")
 @requires(*EDITORS)
 def curator_image(media_id: str, size: str):
     """Any record's image, for curators."""
-    if size not in media.SIZES:
-        abort(404)
-    row = get_store().execute("SELECT storage_id FROM media WHERE id = ? AND kind = 'image'", [media_id]).fetchone()
-    path = media.folder(home(), row[0]) / f"{size}.jpg" if row else None
-    if path is None or not path.exists():
-        abort(404)
-    return send_file(path, mimetype="image/jpeg")
+    return _send(media_id, size, lambda record_id: True)
