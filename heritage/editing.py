@@ -14,9 +14,11 @@ from heritage.fields import ACCESS_LABELS, Field, parse_value
 from heritage.importer import cross_check
 from heritage.regions import divisions
 from heritage.store import Kind
+from heritage.workflow import WORKFLOW_FIELDS
 
-# Fields a form never sets: the id is given, the status moves through the workflow.
-NOT_EDITED = {"id", "status", "status_reason", "reviewer", "field_access", "items"}
+# Fields a form never sets as plain fields: the id is given, the status moves through the workflow,
+# field access and an inheritor's items have inputs of their own.
+NOT_EDITED = {"id", "field_access", "items"} | WORKFLOW_FIELDS
 _CODE = re.compile(r"^\s*(\d{6})\b")
 
 
@@ -94,7 +96,7 @@ def save(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any], base_ver
             conflict = Conflict(cursor.lastrowid, current["version"])
         else:
             if current is not None:
-                entity = entity | {n: current[n] for n in NOT_EDITED - {"id", "field_access", "items"} if n in current}
+                entity = entity | {n: current[n] for n in WORKFLOW_FIELDS if n in current}
             result = store.put(db, kind, entity, user, note=note)
     if conflict:
         raise conflict

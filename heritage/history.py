@@ -9,8 +9,7 @@ import sqlite_utils
 
 from heritage import store
 from heritage.store import Kind
-
-WORKFLOW_FIELDS = {"status", "status_reason", "reviewer"}
+from heritage.workflow import WORKFLOW_FIELDS
 
 
 def revisions(db: sqlite_utils.Database, kind: Kind, entity_id: str) -> list[dict[str, Any]]:
@@ -41,6 +40,6 @@ def restore(db: sqlite_utils.Database, kind: Kind, entity_id: str, version: int,
         raise ValueError(f"没有第 {version} 版")
     entity.pop("version")
     current = store.get(db, kind, entity_id)
-    for name in WORKFLOW_FIELDS & set(entity):  # the status moves only through the workflow
+    for name in WORKFLOW_FIELDS & set(entity):
         entity[name] = current[name]
     return store.put(db, kind, entity, user, note=f"恢复到第 {version} 版")

@@ -5,6 +5,8 @@ import sqlite_utils
 
 from heritage import store
 
+# The fields only the workflow sets: an edit or a restore keeps their stored values.
+WORKFLOW_FIELDS = frozenset({"status", "status_reason", "reviewer"})
 EDITORS = frozenset({"curator", "reviewer", "admin"})
 REVIEWERS = frozenset({"reviewer", "admin"})
 # (from, to): the roles that may make the move, and how the move reads on a button

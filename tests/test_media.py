@@ -103,7 +103,7 @@ def test_the_client_file_name_is_only_metadata(home, name, kept):
 
 
 def test_upload_through_the_workspace_and_rebuild(corpus_index, tmp_path):
-    from tests.test_curate import PASSWORDS, Session
+    from tests.test_curate import PASSWORDS, Session, token
     from heritage import users
     from web import create_app
 
@@ -112,7 +112,7 @@ def test_upload_through_the_workspace_and_rebuild(corpus_index, tmp_path):
     app = create_app({"TESTING": True, "HERITAGE_HOME": str(home)})
     curator = Session(app)
     curator.post("/login", username="uploader", password=PASSWORDS["zhang"])
-    curator.csrf = __import__("tests.test_curate", fromlist=["token"]).token(curator.text("/login"))
+    curator.csrf = token(curator.text("/login"))  # a new session, a new token
     upload = lambda data, name: curator.client.post(  # noqa: E731
         "/curate/records/C134/images", data={"csrf_token": curator.csrf, "image": (io.BytesIO(data), name),
                                              "caption": "蜡染局部", "author": "测试", "rights": "CC BY 4.0"},

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, session, url_for
 
 from heritage import users
-from web.db import get_store
+from web.db import get_db, get_store
 
 bp = Blueprint("auth", __name__)
 IDLE = dt.timedelta(minutes=30)
@@ -30,7 +30,7 @@ def current_user() -> dict[str, Any] | None:
         g.user = None
         name = session.get("user")
         if name:
-            account = users.get(get_store(), name)
+            account = users.get(get_db(), name)
             if account and not account["disabled"]:
                 g.user = account
             else:

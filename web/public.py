@@ -108,7 +108,7 @@ def _filter_label(name: str, value: str) -> str:
         value = place.name if place else value
     if name == "batch":
         value = f"第{value}批"
-    return f"{FACET_LABELS.get(name, '地区') if name != 'region' else '地区'}：{value}"
+    return f"{'地区' if name == 'region' else FACET_LABELS[name]}：{value}"
 
 
 @bp.route("/search/advanced")
