@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from heritage import corpus, maintenance, users
+from heritage.clihelp import ChineseGroup
 from heritage import media as media_files
 from heritage.exporter import export
 from heritage.progress import progress_bar
@@ -22,7 +23,7 @@ from heritage.tabular import FORMATS
 KINDS = {"record": RECORD, "inheritor": INHERITOR}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--home", type=click.Path(file_okay=False, path_type=Path),
               envvar="HERITAGE_HOME", default="instance", show_default=True,
               help="数据文件夹（也可用环境变量 HERITAGE_HOME 指定）。")
@@ -161,7 +162,8 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(users.ROLES), default="curator", show_default=True)
+@click.option("--role", type=click.Choice(users.ROLES), default="curator", show_default=True,
+              metavar="[" + "|".join(map(users.role_label, users.ROLES)) + "]", help="账户的角色。")
 @click.option("--name", "display_name", default="", help="显示名称。")
 @click.password_option("--password", envvar="HERITAGE_PASSWORD", prompt="密码",
                        confirmation_prompt="再次输入密码", help="密码（至少 10 位）；不给出时会提示输入。")
@@ -172,7 +174,7 @@ def user_add(ctx, username, role, display_name, password) -> None:
         users.add_user(open_store(ctx.find_root().obj), username, password, role, display_name)
     except ValueError as error:
         _fail(str(error))
-    click.echo(f"已新建用户“{username}”（{role}）。")
+    click.echo(f"已新建用户“{username}”，角色 {users.role_label(role)}。")
 
 
 @user.command("passwd")
@@ -208,7 +210,7 @@ def user_list(ctx) -> None:
     """列出账户：用户名、角色、显示名称、是否停用。"""
     db = open_store(ctx.find_root().obj)
     for row in db.query("SELECT username, role, display_name, disabled FROM users ORDER BY username"):
-        click.echo(f"{row['username']}\t{row['role']}\t{row['display_name']}\t{'已停用' if row['disabled'] else ''}")
+        click.echo(f"{row['username']}\t{users.role_label(row['role'])}\t{row['display_name']}\t{'已停用' if row['disabled'] else ''}")
 
 
 @main.group()

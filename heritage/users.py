@@ -13,6 +13,14 @@ import sqlite_utils
 from heritage.db import now, write
 
 ROLES = ("curator", "reviewer", "admin", "researcher")
+ROLE_NAMES = {"curator": "普查员", "reviewer": "审核人", "admin": "管理员", "researcher": "研究人员"}
+
+
+def role_label(role: str) -> str:
+    """A role as the command shows it: its value with the Chinese name, curator（普查员）."""
+    return f"{role}（{ROLE_NAMES.get(role, role)}）"
+
+
 _SCRYPT = {"n": 2**15, "r": 8, "p": 1, "maxmem": 64 * 1024 * 1024}
 
 
@@ -40,7 +48,7 @@ def add_user(db: sqlite_utils.Database, username: str, password: str, role: str,
     if not re.fullmatch(r"[A-Za-z0-9_.\-\u4e00-\u9fff]{2,32}", username or ""):
         raise ValueError("用户名应为 2–32 位的字母、数字、汉字或 _ . -")
     if role not in ROLES:
-        raise ValueError(f"角色应为 {'、'.join(ROLES)} 之一")
+        raise ValueError(f"角色应为 {'、'.join(map(role_label, ROLES))} 之一")
     if len(password or "") < 10:
         raise ValueError("密码至少 10 位")
     with write(db):

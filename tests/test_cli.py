@@ -17,10 +17,40 @@ def cli(home):
     return invoke
 
 
-def test_every_command_has_help(cli):
-    for command in (["init"], ["import"], ["export"], ["stats"], ["check"], ["backup"], ["user", "add"]):
-        result = cli(*command, "--help")
-        assert result.exit_code == 0 and "Usage" in result.output
+ENGLISH_FRAME = ("Usage:", "Options:", "Commands:", "Show this message", "[default:", "Error:", "Try '", "Missing ",
+                 "No such", "Invalid value", "is not one of")
+
+
+def _commands(group, path=()):
+    for name, command in group.commands.items():
+        yield (*path, name)
+        yield from _commands(command, (*path, name)) if hasattr(command, "commands") else ()
+
+
+def test_every_command_has_help_in_chinese(cli):
+    paths = [()] + list(_commands(main))
+    assert {("index",), ("search",), ("serve",), ("user", "add"), ("media", "rebuild")} <= set(paths)
+    for path in paths:
+        result = cli(*path, "--help")
+        assert result.exit_code == 0 and result.output.startswith("用法：main"), path
+        assert "选项：" in result.output and "显示本帮助并退出。" in result.output, path
+        assert not any(english in result.output for english in ENGLISH_FRAME), (path, result.output)
+    assert "命令：" in cli("--help").output and "[默认：instance]" in cli("--help").output
+
+
+def test_usage_errors_and_roles_are_in_chinese(cli):
+    cases = {("--bogus",): "错误：没有选项 --bogus。", ("import",): "错误：缺少参数 FILE。",
+             ("nosuch",): "错误：没有命令 nosuch。", ("user", "lis"): "您是不是要用 'list'？",
+             ("search", "--limit", "abc", "x"): "错误：--limit 的值无效：“abc”不是整数。",
+             ("user", "add", "甲", "--role", "boss"): "“boss”不是可选值"}
+    for args, message in cases.items():
+        result = cli(*args)
+        assert result.exit_code == 2 and message in result.output, (args, result.output)
+        assert "用法：main" in result.output and "查看帮助：main" in result.output
+        assert not any(english in result.output for english in ENGLISH_FRAME), (args, result.output)
+    assert "curator（普查员）" in cli("user", "add", "--help").output
+    assert cli("user", "add", "张三", "--role", "reviewer", "--password", "correct horse battery").exit_code == 0
+    assert "张三\treviewer（审核人）" in cli("user", "list").output
 
 
 def test_init_loads_the_corpus_and_stats(cli, home):
