@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Iterable
 
-from lunar_python import Lunar, LunarYear
+from lunar_python import Lunar, LunarYear, Solar
 
 from heritage.dates import DateRule, parse_date_rule
 
@@ -50,6 +50,13 @@ def occurrences(rule: DateRule, year: int) -> list[Occurrence]:
         return [Occurrence(found, rule.days)] if found else []
     dates = (_lunar(lunar_year, rule.month, rule.day) for lunar_year in (year - 1, year))
     return [Occurrence(date, rule.days) for date in dates if date.year == year]
+
+
+def lunar_label(day: dt.date) -> str:
+    """How a calendar cell names a day in the lunar calendar: the month on its first day
+    (正月, 闰六月, 冬月, 腊月), else the day (初二, 十五, 廿三)."""
+    lunar = Solar.fromYmd(day.year, day.month, day.day).getLunar()
+    return lunar.getMonthInChinese() + "月" if lunar.getDay() == 1 else lunar.getDayInChinese()
 
 
 def between(rules: Iterable[str], start: dt.date, end: dt.date) -> list[Occurrence]:

@@ -87,10 +87,24 @@ def month_page(year: int, month: int):
                "location": {"@type": "Place", "name": "中国"},
                "url": url_for("public.record_page", record_id=item["id"], _external=True)}
               for item in held if first <= dt.date.fromisoformat(item["date"]) <= last]
+    listing = [i for i in held if first <= dt.date.fromisoformat(i["date"]) <= last]
     return render_template("calendar_month.html", year=year, month=month, weeks=weeks, on_day=on_day,
                            weekdays=WEEKDAYS, previous=previous, following=following, today=dt.date.today(),
                            ld=json_ld(events), in_range=lambda d: FIRST_YEAR <= d.year <= LAST_YEAR,
-                           listing=[i for i in held if first <= dt.date.fromisoformat(i["date"]) <= last])
+                           listing=listing, upcoming=[] if listing else next_festivals(following),
+                           lunar=calendar.lunar_label)
+
+
+def next_festivals(start: dt.date, count: int = 5) -> list[dict[str, Any]]:
+    """The first festivals on or after a day (within a year), each once, with its date as ``day``."""
+    if start.year > LAST_YEAR:
+        return []
+    found, seen = [], set()
+    for item in festival_occurrences(start, min(start + dt.timedelta(days=366), dt.date(LAST_YEAR, 12, 31))):
+        if item["id"] not in seen and len(found) < count:
+            seen.add(item["id"])
+            found.append(item | {"day": dt.date.fromisoformat(item["date"])})
+    return found
 
 
 def _day(name: str) -> dt.date:

@@ -18,7 +18,7 @@ from indexer.search import FACETS, SORTS, more_like_this, search
 from web.advanced import ADVANCED_FIELDS, build_query
 from web.db import get_db, home
 from web.festivals import festival_occurrences
-from web.showcase import public_exhibits
+from web.showcase import featured_records, public_exhibits
 from web.visible import HIDDEN_COLUMNS, audience, inheritors_of, int_arg, json_ld, published, record_or_none
 
 bp = Blueprint("public", __name__)
@@ -69,11 +69,8 @@ def index():
         if item["id"] not in seen:
             seen.add(item["id"])
             coming.append(item | {"day": dt.date.fromisoformat(item["date"])})
-    featured = [r for r in (record_or_none(row[0]) for row in db.execute(
-        "SELECT id FROM records WHERE status = '已发布' AND access = 'public' AND ref IS NULL"
-        " AND category IN ('民俗', '传统技艺', '传统美术') ORDER BY id LIMIT 8")) if r]
     return render_template("home.html", exhibits=public_exhibits()[:4], coming=coming[:8],
-                           overview=overview(), featured=featured, news=articles.listing(db)[:3],
+                           overview=overview(), featured=featured_records(), news=articles.listing(db)[:3],
                            categories=vocab.CATEGORIES)
 
 

@@ -25,6 +25,19 @@ def public_exhibit(exhibit_id: str) -> dict[str, Any] | None:
     return {key: exhibit[key] for key in ("id", "title", "intro", "updated_at")} | {"items": items}
 
 
+# The home page's 节日与技艺: how many shipped records of each category it shows.
+FEATURED = {"民俗": 4, "传统技艺": 2, "传统美术": 2}
+
+
+def featured_records() -> list[dict[str, Any]]:
+    """Festivals and crafts for the home page: the first public records of the corpus in each category."""
+    db = get_db()
+    ids = [row[0] for category, count in FEATURED.items() for row in db.execute(
+        "SELECT id FROM records WHERE status = '已发布' AND access = 'public' AND ref IS NULL AND category = ?"
+        " ORDER BY id LIMIT ?", [category, count])]
+    return [r for r in map(record_or_none, ids) if r]
+
+
 def public_exhibits() -> list[dict[str, Any]]:
     """Every published exhibit, in the curators' order."""
     return [e for e in (public_exhibit(row["id"]) for row in exhibits.listing(get_db())) if e]
