@@ -327,22 +327,30 @@ def parse_value(field: Field, value: Any, fields: tuple[Field, ...] = RECORD_FIE
 
 
 def format_value(field: Field, value: Any, fields: tuple[Field, ...] = RECORD_FIELDS,
-                 english: bool = False) -> str:
+                 english: bool = False, separator: str = LIST_SEPARATOR) -> str:
     """The cell text an export writes for a stored value; parse_value reads it back unchanged."""
     if value is None or value == [] or value == {}:
         return ""
     if field.kind == "native":
-        return LIST_SEPARATOR.join(
+        return separator.join(
             "|".join([n["name"], n["script"], n["transliteration"]]).rstrip("|") for n in value)
     if field.kind in LIST_KINDS:
-        return LIST_SEPARATOR.join(value)
+        return separator.join(value)
     if field.kind == "bool":
         return "是" if value else "否"
     if field.kind == "access":
         return value if english else ACCESS_LABELS[value]
     if field.kind == "field_access":
         by_name = {f.name: f for f in fields}
-        return LIST_SEPARATOR.join(
+        return separator.join(
             f"{name if english else by_name[name].zh}={level if english else ACCESS_LABELS[level]}"
             for name, level in value.items())
     return str(value)
+
+
+def readable_value(field: Field, value: Any, fields: tuple[Field, ...] = RECORD_FIELDS) -> str:
+    """A stored value as a person reads it (as on the record page): lists joined with 、, regions
+    with their names, access levels and yes/no in Chinese; empty gives ""."""
+    if field.kind == "regions" and value:
+        return "、".join(f"{code} {divisions().label(code)}" for code in value)
+    return format_value(field, value, fields, separator="、")

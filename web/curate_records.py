@@ -11,16 +11,16 @@ from heritage import calendar, clues, history, media, store, vocab, workflow
 from heritage.completeness import completeness
 from heritage.db import write
 from heritage.editing import Conflict, draft, editable, parse_form, save
-from heritage.fields import ACCESS_LABELS
+from heritage.fields import ACCESS_LABELS, readable_value
 from heritage.maintenance import pending_changes
 from heritage.regions import divisions
+from heritage.users import ROLE_NAMES
 from web import forms
 from web.auth import current_user, requires
 from web.db import get_store
 
 bp = Blueprint("curate", __name__, url_prefix="/curate")
 EDITORS = tuple(workflow.EDITORS)
-ROLE_NAMES = {"curator": "普查员", "reviewer": "审核人", "admin": "管理员", "researcher": "研究人员"}
 PER_PAGE = 50
 KINDS = {"records": store.RECORD, "inheritors": store.INHERITOR}
 
@@ -168,9 +168,11 @@ def revisions(kinds: str, entity_id: str):
     """Every save: who, when, what changed."""
     kind = _kind(kinds)
     entity = _entity(kind, entity_id)
-    labels = {f.name: f.zh for f in kind.fields}
-    return render_template("curate/history.html", kind=kind, entity=entity, labels=labels,
-                           revisions=history.revisions(get_store(), kind, entity_id))
+    by_name = {f.name: f for f in kind.fields}
+    shown = [r | {"diff": [(by_name[name].zh, [readable_value(by_name[name], v, kind.fields) for v in pair])
+                           for name, pair in r["diff"].items()]}
+             for r in history.revisions(get_store(), kind, entity_id)]
+    return render_template("curate/history.html", kind=kind, entity=entity, revisions=shown)
 
 
 @bp.route("/<any(records, inheritors):kinds>/<entity_id>/history/<int:version>")
