@@ -11,6 +11,8 @@ from flask import Flask, Response, jsonify, render_template, request
 from flask.globals import request_ctx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from heritage import vocab
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                                "object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'",
@@ -57,16 +59,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from web import (api, auth, browse, clues, curate_exhibits, curate_import, curate_media, curate_records,
-                     curate_users, db, festivals, public, showcase, sitemap)
+    from web import (api, apidocs, auth, browse, clues, curate_exhibits, curate_import, curate_media,
+                     curate_records, curate_users, db, festivals, public, showcase, sitemap)
 
     db.init_app(app)
-    for area in (public, browse, showcase, festivals, api, sitemap, clues, auth, curate_records, curate_media,
-                 curate_import, curate_exhibits, curate_users):
+    for area in (public, browse, showcase, festivals, api, apidocs, sitemap, clues, auth, curate_records,
+                 curate_media, curate_import, curate_exhibits, curate_users):
         app.register_blueprint(area.bp)
     app.before_request(auth.protect)
     app.jinja_env.globals.update(csrf_token=auth.csrf_token, current_user=auth.current_user,
                                  index_lag=curate_records.index_lag)
+    app.jinja_env.filters["native_lang"] = vocab.native_lang
 
     @app.after_request
     def secure(response):

@@ -1,8 +1,10 @@
-"""A sitemap for search engines (an index of files of at most 20,000 addresses each) and robots.txt."""
+"""The site map: a page for people (/sitemap), and for search engines an index of files of at most
+20,000 addresses each (/sitemap.xml) with robots.txt."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, url_for
 
+from heritage import vocab
 from heritage.regions import divisions
 from web.db import get_db
 from web.visible import PUBLIC_RECORD
@@ -22,6 +24,31 @@ def robots():
     """Everything may be crawled but the curators' workspace; where the sitemap is."""
     text = f"User-agent: *\nDisallow: /curate/\nDisallow: /login\nSitemap: {url_for('sitemap.index', _external=True)}\n"
     return Response(text, mimetype="text/plain")
+
+
+# The site's sections as the site map page lists them: (endpoint, name, what is there).
+SECTIONS = (
+    ("public.index", "首页", "检索框、专题展览、近期节日、节日与技艺"),
+    ("showcase.exhibit_list", "专题展览", "策展的项目组与导言"),
+    ("browse.browse", "分类浏览", "按类别、民族、省份、级别、批次"),
+    ("festivals.calendar_now", "节日历", "按农历、节气与公历推算的月历与年历"),
+    ("browse.inheritors", "传承人", "按民族、类别筛选"),
+    ("showcase.article_list", "政策宣传", "法律、政策与动态"),
+    ("public.search_page", "检索", "全部公开记录，可筛选与排序"),
+    ("public.advanced", "高级检索", "填表组合出研究模式检索式"),
+    ("clues.clue_form", "互动交流", "提交节日、技艺或传承人的线索"),
+    ("apidocs.guide", "开放数据接口", "JSON 接口的说明与示例"),
+)
+
+
+@bp.route("/sitemap")
+def overview():
+    """The site map for people: sections, exhibits, articles, categories and provinces."""
+    db = get_db()
+    return render_template(
+        "sitemap.html", sections=SECTIONS, categories=vocab.CATEGORIES, provinces=divisions().children(None),
+        exhibits=list(db.query("SELECT id, title FROM exhibits WHERE status = '已发布' ORDER BY position")),
+        articles=list(db.query("SELECT id, title FROM articles WHERE status = '已发布' ORDER BY published_on DESC")))
 
 
 @bp.route("/sitemap.xml")
