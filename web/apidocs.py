@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote, urlencode
 
 from flask import Blueprint, render_template
 
@@ -67,8 +67,12 @@ def example(path: str, parameters: list[dict[str, Any]]) -> str | None:
 def guide():
     """Every endpoint of the JSON API, with parameters, limits and an example."""
     spec = openapi()
-    endpoints = [{"path": path, "summary": operation["summary"], "example": example(path, operation["parameters"]),
-                  "parameters": [p | {"limits": limits(p["schema"]), "place": PLACES[p["in"]]}
-                                 for p in operation["parameters"]]}
-                 for path, item in spec["paths"].items() for operation in [item["get"]]]
+    endpoints = []
+    for path, item in spec["paths"].items():
+        operation = item["get"]
+        address = example(path, operation["parameters"])
+        endpoints.append({"path": path, "summary": operation["summary"], "example": address,
+                          "example_text": unquote(address or ""),
+                          "parameters": [p | {"limits": limits(p["schema"]), "place": PLACES[p["in"]]}
+                                         for p in operation["parameters"]]})
     return render_template("api.html", info=spec["info"], endpoints=endpoints)
