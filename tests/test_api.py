@@ -54,7 +54,7 @@ def test_openapi_describes_every_api_route(client):
     spec = client.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.1")
     app_routes = {re.sub(r"<(?:\w+:)?(\w+)>", "{id}", rule.rule) for rule in client.application.url_map.iter_rules()
-                  if rule.rule.startswith("/api/") and rule.rule != "/api/openapi.json"}
+                  if rule.rule.startswith("/api/") and rule.rule not in ("/api/openapi.json", "/api/")}  # "/api/": the guide
     assert app_routes == set(spec["paths"])
     for path, item in spec["paths"].items():
         for parameter in item["get"]["parameters"]:
