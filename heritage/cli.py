@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from heritage import corpus, maintenance, users
-from heritage.clihelp import ChineseGroup
+from heritage.clihelp import ChineseGroup, password_option
 from heritage import media as media_files
 from heritage.exporter import export
 from heritage.progress import progress_bar
@@ -165,8 +165,8 @@ def user() -> None:
 @click.option("--role", type=click.Choice(users.ROLES), default="curator", show_default=True,
               metavar="[" + "|".join(map(users.role_label, users.ROLES)) + "]", help="账户的角色。")
 @click.option("--name", "display_name", default="", help="显示名称。")
-@click.password_option("--password", envvar="HERITAGE_PASSWORD", prompt="密码",
-                       confirmation_prompt="再次输入密码", help="密码（至少 10 位）；不给出时会提示输入。")
+@password_option("--password", envvar="HERITAGE_PASSWORD", prompt="密码", confirmation="再次输入密码",
+                 help="密码（至少 10 位）；不给出时会提示输入。")
 @click.pass_context
 def user_add(ctx, username, role, display_name, password) -> None:
     """新建账户：heritage user add 张三 --role reviewer"""
@@ -179,8 +179,8 @@ def user_add(ctx, username, role, display_name, password) -> None:
 
 @user.command("passwd")
 @click.argument("username")
-@click.password_option("--password", envvar="HERITAGE_PASSWORD", prompt="新密码",
-                       confirmation_prompt="再次输入新密码", help="新密码（至少 10 位）；不给出时会提示输入。")
+@password_option("--password", envvar="HERITAGE_PASSWORD", prompt="新密码", confirmation="再次输入新密码",
+                 help="新密码（至少 10 位）；不给出时会提示输入。")
 @click.pass_context
 def user_passwd(ctx, username, password) -> None:
     """改密码（同时解除锁定）：heritage user passwd 张三"""

@@ -86,6 +86,18 @@ def show_error(error: click.ClickException) -> None:
     click.echo(f"错误：{translate(error.format_message())}", err=True)
 
 
+def password_option(*names: str, prompt: str, confirmation: str, **kwargs: Any) -> Any:
+    """click.password_option, but a mismatch of the two entries is told in Chinese (and asked again)."""
+    def confirmed(ctx: click.Context, param: click.Parameter, value: str) -> str:
+        if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.PROMPT:
+            return value
+        while value != click.prompt(confirmation, hide_input=True):
+            click.echo("错误：两次输入的密码不一致，请重新输入。", err=True)
+            value = click.prompt(prompt, hide_input=True)
+        return value
+    return click.option(*names, prompt=prompt, hide_input=True, callback=confirmed, **kwargs)
+
+
 class ChineseGroup(click.Group):
     """A command group whose every subcommand (added by decorator or add_command) speaks Chinese."""
 

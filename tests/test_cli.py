@@ -51,6 +51,9 @@ def test_usage_errors_and_roles_are_in_chinese(cli):
     assert "curator（普查员）" in cli("user", "add", "--help").output
     assert cli("user", "add", "张三", "--role", "reviewer", "--password", "correct horse battery").exit_code == 0
     assert "张三\treviewer（审核人）" in cli("user", "list").output
+    typed = cli("user", "add", "李四", input="correct horse 1\ncorrect horse 2\ncorrect horse 1\ncorrect horse 1\n")
+    assert typed.exit_code == 0 and "错误：两次输入的密码不一致，请重新输入。" in typed.output
+    assert "Error" not in typed.output and "李四\tcurator（普查员）" in cli("user", "list").output
 
 
 def test_init_loads_the_corpus_and_stats(cli, home):
