@@ -1,7 +1,7 @@
 """Festival dates computed for any year from the rule as written."""
 import datetime as dt
 
-from heritage.calendar import Occurrence, between, occurrences
+from heritage.calendar import Occurrence, between, lunar_label, occurrences
 from heritage.dates import parse_date_rule
 
 
@@ -30,3 +30,10 @@ def test_lasting_occasions_and_ranges():
     found = between(["农历六月二十四", "清明"], dt.date(2026, 1, 1), dt.date(2027, 12, 31))
     assert [o.date for o in found] == [dt.date(2026, 4, 5), dt.date(2026, 8, 6),
                                        dt.date(2027, 4, 5), dt.date(2027, 7, 27)]
+
+
+def test_lunar_label_names_the_month_on_its_first_day_else_the_day():
+    assert lunar_label(dt.date(2026, 2, 17)) == "正月"  # 春节
+    assert lunar_label(dt.date(2025, 7, 25)) == "闰六月"
+    assert lunar_label(dt.date(2026, 9, 25)) == "十五"  # 中秋
+    assert lunar_label(dt.date(2027, 7, 27)) == "廿四"  # 火把节，农历六月二十四
