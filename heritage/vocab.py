@@ -117,15 +117,10 @@ VALUE_TAGS = ("历史", "文学", "艺术", "科学", "社会")
 LISTING_TYPES = ("新增项目", "扩展项目")
 SEXES = ("男", "女")
 
-# The writing systems of native names: the name a record gives the script, its BCP 47 language tag,
-# and the Unicode block its letters come from (for names that do not say their script).
-SCRIPTS = (("藏文", "bo", "\u0f00", "\u0fff"), ("维吾尔文", "ug", "\u0600", "\u06ff"),
-           ("蒙古文", "mn-Mong", "\u1800", "\u18af"), ("彝文", "ii", "\ua000", "\ua4cf"))
+# The language tags of the scripts a native name may be said to be written in (for fonts and screen readers).
+SCRIPT_LANGS = {"藏文": "bo", "维吾尔文": "ug", "蒙古文": "mn-Mong", "彝文": "ii"}
 
 
-def native_lang(name: str, script: str = "") -> str:
-    """The language tag for a native name (ཞྭ་ལྷ་ཁ, or one said to be in 藏文) -> bo; "" when unknown."""
-    for label, tag, first, last in SCRIPTS:
-        if script == label or (not script and any(first <= ch <= last for ch in name)):
-            return tag
-    return ""
+def native_lang(script: str) -> str:
+    """The language tag for a native name said to be in a script (藏文 -> bo); "" when unknown."""
+    return SCRIPT_LANGS.get((script or "").strip(), "")

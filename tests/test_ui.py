@@ -144,7 +144,9 @@ def test_native_names_carry_their_language(client, corpus_index):
         store.put(db, store.RECORD, {"id": "N1", "title": "民族文字测试", "category": "民间文学", "status": "已发布",
                                      "native_names": [
                                          {"name": "ཞྭ་ལྷ་ཁ", "script": "藏文", "transliteration": "zhwa lha kha"},
-                                         {"name": "ئۇيغۇر", "script": "", "transliteration": "Uyghur"}]}, "test")
+                                         {"name": "ئۇيغۇر", "script": "维吾尔文", "transliteration": "Uyghur"},
+                                         {"name": "ꆈꌠ", "script": "", "transliteration": "Nuosu"}]}, "test")
     page = text_of(client, "/records/N1")
     assert '<span class="native-name" lang="bo" dir="auto">ཞྭ་ལྷ་ཁ</span>' in page
     assert '<span class="native-name" lang="ug" dir="auto">ئۇيغۇر</span>' in page
+    assert '<span class="native-name" dir="auto">ꆈꌠ</span>' in page  # no script given: the page's font stack covers it
