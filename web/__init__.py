@@ -45,9 +45,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         JSON_AS_ASCII=False,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=30),
         PROXIES=int(os.environ.get("HERITAGE_PROXIES", "0") or 0),
+        PROPAGATE_EXCEPTIONS=False,  # even in DEBUG or TESTING an unhandled error gets the Chinese 500 page
     )
     app.config.from_pyfile("site.cfg", silent=True)
-    app.config.update(config or {})
+    app.config.update(config or {}, HERITAGE_HOME=str(folder))  # always the absolute path
     if not app.config["SECRET_KEY"]:
         if not (app.config.get("TESTING") or app.config.get("DEBUG")):
             raise ConfigError("生产环境必须设置密钥：请设置环境变量 HERITAGE_SECRET_KEY")
