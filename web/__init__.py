@@ -59,7 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from web import (api, auth, browse, clues, curate_exhibits, curate_import, curate_media, curate_records,
-                     curate_users, db, festivals, public, showcase, sitemap)
+                     curate_users, db, festivals, pictures, public, showcase, sitemap)
 
     db.init_app(app)
     for area in (public, browse, showcase, festivals, api, sitemap, clues, auth, curate_records, curate_media,
@@ -67,7 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(area.bp)
     app.before_request(auth.protect)
     app.jinja_env.globals.update(csrf_token=auth.csrf_token, current_user=auth.current_user,
-                                 index_lag=curate_records.index_lag)
+                                 index_lag=curate_records.index_lag, record_picture=pictures.record_picture)
 
     @app.after_request
     def secure(response):
