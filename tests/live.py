@@ -28,11 +28,17 @@ def start_server(home: Path | None, log: Path, cwd: Path | None = None) -> tuple
     with open(log, "ab") as out:
         process = subprocess.Popen(heritage_command(*chosen, "serve", "--dev", "--port", str(port)), cwd=cwd,
                                    stdout=out, stderr=subprocess.STDOUT)
-    address = f"http://127.0.0.1:{port}"
-    for _ in range(150):
+    return process, wait_until_up(process, f"http://127.0.0.1:{port}", log)
+
+
+def wait_until_up(process: subprocess.Popen, address: str, log: Path, tries: int = 150) -> str:
+    """The address once the server answers; kills it and raises, with its log, if it never does."""
+    for _ in range(tries):
+        if process.poll() is not None:
+            break
         try:
             urllib.request.urlopen(address + "/robots.txt", timeout=1).close()
-            return process, address
+            return address
         except OSError:
             time.sleep(0.2)
     process.kill()
