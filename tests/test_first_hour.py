@@ -84,6 +84,7 @@ def test_first_hour_on_a_phone(site):
         page.on("response", lambda r: r.status >= 400 and problems.append(f"{page.url} {r.status} {r.url}"))
 
         page.goto(address + "/")
+        page.wait_for_load_state("networkidle")  # leaving earlier would abort the first drawings of covers
         linked = page.eval_on_selector_all("nav.site a, footer.site a", "links => links.map(a => a.href)")
         exhibit = page.eval_on_selector("ul.exhibits a", "a => a.href")
         paths = ["/", *(urllib.parse.urlsplit(u).path for u in linked if u.startswith(address)),
