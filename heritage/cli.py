@@ -17,20 +17,42 @@ from heritage.progress import progress_bar
 from heritage.importer import import_file, report_json
 from heritage.sources import SOURCE_FORMATS
 from heritage.stats import census_stats
-from heritage.store import INHERITOR, RECORD, open_store
+from heritage.store import DB_NAME, INHERITOR, RECORD, open_store
 from heritage.tabular import FORMATS
 
 KINDS = {"record": RECORD, "inheritor": INHERITOR}
 
 
-@click.group(cls=ChineseGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--home", type=click.Path(file_okay=False, path_type=Path),
+class HeritageGroup(ChineseGroup):
+    """Notes whether the command line only asks for help, so that help needs no data folder."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name, command, rest = super().resolve_command(ctx, args)
+        ctx.meta["help_only"] = bool(set(rest) & set(ctx.help_option_names)) or (
+            isinstance(command, click.Group) and not rest)
+        return name, command, rest
+
+
+@click.group(cls=HeritageGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--home", type=click.Path(file_okay=False, path_type=Path, resolve_path=True),
               envvar="HERITAGE_HOME", default="instance", show_default=True,
               help="数据文件夹（也可用环境变量 HERITAGE_HOME 指定）。")
 @click.pass_context
 def main(ctx: click.Context, home: Path) -> None:
     """智慧民族之家：民族文化遗产普查资源库的管理命令。"""
-    ctx.obj = home
+    ctx.obj = home  # absolute: resolved here, once, so no command ever sees a relative path
+    if ctx.invoked_subcommand != "init" and not ctx.meta.get("help_only"):
+        _require_store(home)
+
+
+def _require_store(home: Path) -> None:
+    """Only ``init`` creates a data folder: every other command refuses one that is missing or empty."""
+    if (home / DB_NAME).is_file():
+        return
+    problem = "不存在" if not home.exists() else f"中没有数据库 {DB_NAME}"
+    _fail(f"数据文件夹 {home} {problem}。\n"
+          f"若要在这里新建，请先运行：heritage --home {home} init\n"
+          "若文件夹写错了，请用 --home 或环境变量 HERITAGE_HOME 指定正确的数据文件夹。")
 
 
 def _plugins(group: str):

@@ -79,6 +79,9 @@ def _chinese(command: click.Command) -> None:
 def show_error(error: click.ClickException) -> None:
     """A usage error as click shows it (usage line, where to find help, the error), in Chinese."""
     ctx = getattr(error, "ctx", None)
+    if isinstance(error, click.exceptions.NoArgsIsHelpError):  # a bare group: its help is the whole answer
+        click.echo(error.format_message(), err=True)
+        return
     if isinstance(error, click.UsageError) and ctx is not None:
         help_names = ctx.command.get_help_option_names(ctx)
         hint = f"查看帮助：{ctx.command_path} {max(help_names, key=len)}\n" if help_names else ""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import tomllib
+from importlib import resources
 from pathlib import Path
 
 import sqlite_utils
@@ -10,7 +11,7 @@ from heritage import articles, covers, exhibits, store
 from heritage.db import now, write
 from heritage.importer import ImportReport, import_file
 
-CORPUS_DIR = Path(__file__).resolve().parent.parent / "corpus"
+CORPUS_DIR = Path(str(resources.files("heritage_corpus")))  # the top-level corpus/ folder, shipped as package data
 RECORDS_FILE = CORPUS_DIR / "records.csv"
 WORDS_FILE = CORPUS_DIR / "words.txt"
 SYNONYMS_FILE = CORPUS_DIR / "synonyms.txt"

@@ -1,13 +1,16 @@
 """Cover images drawn from a record (category colour, numeral, title): never a fake photograph."""
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
+import os
 import shutil
 import subprocess
+import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -68,29 +71,39 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Any, width: int) -> list[s
     return lines + [line] if line else lines
 
 
-def render_cover(record: dict[str, Any]) -> bytes:
-    """A PNG cover for a record: a band in its category colour, the numeral, the title, its people and place."""
-    colour = CATEGORY_COLOURS.get(record["category"], INK)
+def _card(heading: str, title: str, subtitle: str, colour: tuple[int, int, int]) -> bytes:
+    """A PNG card: a band in the colour, a heading, the title in large ink, a rule and a subtitle."""
     image = Image.new("RGB", SIZE, PAPER)
     draw = ImageDraw.Draw(image)
     draw.rectangle((0, 0, 56, SIZE[1]), fill=colour)
     for y in range(24, SIZE[1], 48):  # a quiet 回纹-like rhythm down the band
         draw.rectangle((16, y, 40, y + 24), outline=PAPER, width=3)
         draw.rectangle((24, y + 8, 32, y + 16), fill=PAPER)
-    category = category_by_name(record["category"])
-    numeral = category.numeral if category else ""
-    draw.text((104, 64), f"{numeral}　{record['category']}", font=_font(34), fill=colour)
-    title_font = _font(84 if len(record["title"]) <= 8 else 64)
+    draw.text((104, 64), heading, font=_font(34), fill=colour)
+    title_font = _font(84 if len(title) <= 8 else 64)
     y = 150
-    for line in _wrap(draw, record["title"], title_font, SIZE[0] - 180)[:3]:
+    for line in _wrap(draw, title, title_font, SIZE[0] - 180)[:3]:
         draw.text((100, y), line, font=title_font, fill=INK)
         y += int(title_font.size * 1.3)
     draw.line((104, y + 24, 360, y + 24), fill=colour, width=4)
-    subtitle = "　".join(filter(None, ["、".join(record.get("ethnic_groups") or []), record.get("region_text") or ""]))
     draw.text((104, y + 52), subtitle[:40], font=_font(30), fill=INK)
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+def render_cover(record: dict[str, Any]) -> bytes:
+    """A PNG cover for a record: a band in its category colour, the numeral, the title, its people and place."""
+    category = category_by_name(record["category"])
+    numeral = category.numeral if category else ""
+    subtitle = "　".join(filter(None, ["、".join(record.get("ethnic_groups") or []), record.get("region_text") or ""]))
+    return _card(f"{numeral}　{record['category']}", record["title"], subtitle,
+                 CATEGORY_COLOURS.get(record["category"], INK))
+
+
+def render_exhibit_cover(exhibit: dict[str, Any]) -> bytes:
+    """A PNG cover for an exhibit with no photograph: its own title, never another record's."""
+    return _card("专题展览", exhibit["title"], "智慧民族之家", INK)
 
 
 def cover_file(home: Path, record_id: str) -> Path:
@@ -98,12 +111,31 @@ def cover_file(home: Path, record_id: str) -> Path:
     return Path(home) / "media" / "covers" / f"{record_id}.png"
 
 
+def exhibit_cover_file(home: Path, exhibit_id: str) -> Path:
+    """Where an exhibit's drawn cover is kept in the data folder."""
+    return Path(home) / "media" / "covers" / "exhibits" / f"{exhibit_id}.png"
+
+
+def _save(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all (readers never see half a PNG)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    partial.write_bytes(data)
+    os.replace(partial, path)
+
+
+def current(path: Path, updated_at: str, draw: Callable[[], bytes]) -> Path:
+    """A cached drawing: drawn now when missing or not newer than ``updated_at`` (the store's ISO time)."""
+    changed = dt.datetime.fromisoformat(updated_at).timestamp() + 1  # the store keeps whole seconds
+    if not path.is_file() or path.stat().st_mtime < changed:
+        _save(path, draw())
+    return path
+
+
 def write_cover(home: Path, record: dict[str, Any]) -> dict[str, Any]:
     """Render and store a record's cover; returns its media metadata."""
     data = render_cover(record)
-    path = cover_file(home, record["id"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    _save(cover_file(home, record["id"]), data)
     return {
         "id": f"cover-{record['id']}", "record_id": record["id"], "position": 0, "kind": "cover",
         "storage_id": f"covers/{record['id']}.png", "sha256": hashlib.sha256(data).hexdigest(),

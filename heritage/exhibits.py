@@ -20,7 +20,8 @@ def _checked(db: sqlite_utils.Database, exhibit: dict[str, Any]) -> dict[str, An
     try:
         clean = {"id": parse_id(exhibit.get("id", "")), "title": clean_text(exhibit.get("title", "")),
                  "intro": clean_text(exhibit.get("intro", ""), LONG_MAX),
-                 "position": int(exhibit.get("position") or 0), "status": exhibit.get("status") or "已发布"}
+                 "position": int(exhibit.get("position") or 0), "status": exhibit.get("status") or "已发布",
+                 "cover_record": clean_text(exhibit.get("cover_record") or "") or None}
         items = [{"record_id": str(item["record_id"]), "note": clean_text(item.get("note", ""))}
                  for item in exhibit.get("items", [])]
     except (ValueError, KeyError, TypeError) as error:
@@ -32,6 +33,9 @@ def _checked(db: sqlite_utils.Database, exhibit: dict[str, Any]) -> dict[str, An
     for item in items:
         if not db.execute("SELECT 1 FROM records WHERE id = ?", [item["record_id"]]).fetchone():
             raise ExhibitError(f"专题展览“{clean['id']}”中的记录 {item['record_id']} 不存在")
+    cover = clean["cover_record"]
+    if cover and not db.execute("SELECT 1 FROM media WHERE record_id = ? AND kind = 'image'", [cover]).fetchone():
+        raise ExhibitError(f"专题展览“{clean['id']}”的封面：记录 {cover} 不存在或还没有上传图片")
     return clean | {"items": items}
 
 
@@ -47,11 +51,11 @@ def put(db: sqlite_utils.Database, exhibit: dict[str, Any], user: str) -> str:
         return "未变"
     stamp = now()
     version = old["version"] + 1 if old else 1
-    db.execute("INSERT INTO exhibits (id, title, intro, position, status, version, created_at, updated_at)"
-               " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET title = excluded.title,"
+    db.execute("INSERT INTO exhibits (id, title, intro, position, status, cover_record, version, created_at,"
+               " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET title = excluded.title,"
                " intro = excluded.intro, position = excluded.position, status = excluded.status,"
-               " version = excluded.version, updated_at = excluded.updated_at",
-               [new["id"], new["title"], new["intro"], new["position"], new["status"], version,
+               " cover_record = excluded.cover_record, version = excluded.version, updated_at = excluded.updated_at",
+               [new["id"], new["title"], new["intro"], new["position"], new["status"], new["cover_record"], version,
                 old["created_at"] if old else stamp, stamp])
     db.execute("DELETE FROM exhibit_items WHERE exhibit_id = ?", [new["id"]])
     db.conn.executemany("INSERT INTO exhibit_items (exhibit_id, record_id, position, note) VALUES (?, ?, ?, ?)",

@@ -113,6 +113,11 @@ def _workspace_indexes(db: sqlite_utils.Database) -> None:
     db["records"].create_index(["status", "updated_at"])  # the queues, longest waiting first
     db["revisions"].create_index(["user", "at"])  # a curator's recent saves
 
+
+@migration("0005_exhibit_cover")
+def _exhibit_cover(db: sqlite_utils.Database) -> None:
+    db["exhibits"].add_column("cover_record", str)  # the record whose photograph stands for the exhibit
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks, each in its own write transaction."""
     if "migrations" not in db.table_names():

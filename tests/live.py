@@ -15,17 +15,30 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(home: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """Start the site on a data folder; returns the process and its address once it answers."""
+def heritage_command(*args: str) -> list[str]:
+    """The ``heritage`` command line, run by this Python."""
+    return [sys.executable, "-c", "from heritage.cli import main; main()", *args]
+
+
+def start_server(home: Path | None, log: Path, cwd: Path | None = None) -> tuple[subprocess.Popen, str]:
+    """Start the site on a data folder (None: the default, relative to ``cwd``); returns the process and
+    its address once it answers."""
     port = free_port()
+    chosen = ["--home", str(home)] if home is not None else []
     with open(log, "ab") as out:
-        process = subprocess.Popen([sys.executable, "-c", "from heritage.cli import main; main()", "--home", str(home),
-                                    "serve", "--dev", "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
-    address = f"http://127.0.0.1:{port}"
-    for _ in range(150):
+        process = subprocess.Popen(heritage_command(*chosen, "serve", "--dev", "--port", str(port)), cwd=cwd,
+                                   stdout=out, stderr=subprocess.STDOUT)
+    return process, wait_until_up(process, f"http://127.0.0.1:{port}", log)
+
+
+def wait_until_up(process: subprocess.Popen, address: str, log: Path, tries: int = 150) -> str:
+    """The address once the server answers; kills it and raises, with its log, if it never does."""
+    for _ in range(tries):
+        if process.poll() is not None:
+            break
         try:
             urllib.request.urlopen(address + "/robots.txt", timeout=1).close()
-            return process, address
+            return address
         except OSError:
             time.sleep(0.2)
     process.kill()

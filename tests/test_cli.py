@@ -39,6 +39,7 @@ def test_every_command_has_help_in_chinese(cli):
 
 
 def test_usage_errors_and_roles_are_in_chinese(cli):
+    cli("init", "--no-corpus")
     cases = {("--bogus",): "错误：没有选项 --bogus。", ("import",): "错误：缺少参数 FILE。",
              ("nosuch",): "错误：没有命令 nosuch。", ("user", "lis"): "您是不是要用 'list'？",
              ("search", "--limit", "abc", "x"): "错误：--limit 的值无效：“abc”不是整数。",
@@ -81,6 +82,7 @@ def test_corpus_meets_its_brief(cli, home):
 
 
 def test_import_export_check_backup(cli, home, tmp_path):
+    cli("init", "--no-corpus")
     good = write_csv(tmp_path / "a.csv", "项目名称,类别,分布区域\n苗族古歌,民间文学,贵州省台江县\n")
     assert "已导入：新增 1 条" in cli("import", str(good)).output
     bad = write_csv(tmp_path / "b.csv", "项目名称,类别\n甲,烹饪\n")
@@ -105,6 +107,7 @@ def test_import_export_check_backup(cli, home, tmp_path):
 
 
 def test_user_add(cli, home):
+    cli("init", "--no-corpus")
     result = cli("user", "add", "张三", "--role", "reviewer", "--password", "correct horse battery")
     assert result.exit_code == 0 and "已新建用户" in result.output
     again = cli("user", "add", "张三", "--password", "correct horse battery")
@@ -132,3 +135,29 @@ def test_search_from_the_command_line(cli, home):
     assert broken.exit_code == 1 and "检索式不完整" in broken.output
     filtered = json.loads(cli("search", "节", "--category", "民俗", "--region", "黔东南", "--json").stdout)
     assert filtered["total"] and all(r["category"] == "民俗" for r in filtered["results"])
+
+
+def test_only_init_creates_a_data_folder(cli, home, tmp_path):
+    commands = [["serve"], ["index"], ["search", "蜡染"], ["import", str(tmp_path / "a.csv")], ["export"],
+                ["stats"], ["check"], ["backup", str(tmp_path / "b.db")], ["user", "list"], ["media", "rebuild"]]
+    for command in commands:
+        result = cli(*command)
+        assert result.exit_code == 1, command
+        assert f"数据文件夹 {home} 不存在" in result.output and "init" in result.output, command
+        assert not home.exists(), command
+    home.mkdir()
+    assert f"数据文件夹 {home} 中没有数据库 heritage.db" in cli("stats").output
+    assert not (home / "heritage.db").exists()
+    assert cli("index", "--help").exit_code == 0 and "用法" in cli("user").output
+    assert cli("init", "--no-corpus").exit_code == 0 and cli("stats").exit_code == 0
+
+
+def test_a_relative_home_is_made_absolute_once(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["--home", "data", "init", "--no-corpus"]).exit_code == 0
+    monkeypatch.setenv("HERITAGE_HOME", "data")
+    result = runner.invoke(main, ["init", "--no-corpus"])
+    assert f"数据库：{tmp_path / 'data' / 'heritage.db'}" in result.output
+    monkeypatch.delenv("HERITAGE_HOME")
+    assert f"数据库：{tmp_path / 'instance' / 'heritage.db'}" in runner.invoke(main, ["init", "--no-corpus"]).output

@@ -47,9 +47,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         JSON_AS_ASCII=False,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=30),
         PROXIES=int(os.environ.get("HERITAGE_PROXIES", "0") or 0),
+        PROPAGATE_EXCEPTIONS=False,  # even in DEBUG or TESTING an unhandled error gets the Chinese 500 page
     )
     app.config.from_pyfile("site.cfg", silent=True)
-    app.config.update(config or {})
+    app.config.update(config or {}, HERITAGE_HOME=str(folder))  # always the absolute path
     if not app.config["SECRET_KEY"]:
         if not (app.config.get("TESTING") or app.config.get("DEBUG")):
             raise ConfigError("生产环境必须设置密钥：请设置环境变量 HERITAGE_SECRET_KEY")
@@ -60,7 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     from web import (api, apidocs, auth, browse, clues, curate_exhibits, curate_import, curate_media,
-                     curate_records, curate_users, db, festivals, public, showcase, sitemap)
+                     curate_records, curate_users, db, festivals, pictures, public, showcase, sitemap)
 
     db.init_app(app)
     for area in (public, browse, showcase, festivals, api, apidocs, sitemap, clues, auth, curate_records,
@@ -68,7 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.register_blueprint(area.bp)
     app.before_request(auth.protect)
     app.jinja_env.globals.update(csrf_token=auth.csrf_token, current_user=auth.current_user,
-                                 index_lag=curate_records.index_lag)
+                                 index_lag=curate_records.index_lag, record_picture=pictures.record_picture)
     app.jinja_env.filters["native_lang"] = vocab.native_lang
 
     @app.after_request

@@ -1,6 +1,8 @@
 """``heritage serve``: the site on a real WSGI server (waitress), with the index worker running."""
 from __future__ import annotations
 
+import errno
+import logging
 from pathlib import Path
 
 import click
@@ -8,6 +10,11 @@ import click
 from heritage.store import open_store
 from indexer.index import SyncWorker
 from web import ConfigError, create_app
+
+
+def _stop(ctx: click.Context, message: str) -> None:
+    click.echo(f"错误：{message}", err=True)
+    ctx.exit(1)
 
 
 @click.command("serve")
@@ -27,7 +34,15 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: b
     try:
         app = create_app(config)
     except ConfigError as error:
-        raise click.ClickException(str(error)) from None
+        _stop(ctx, str(error))
+    try:  # bind before saying the site has started
+        server = waitress.create_server(app, host=host, port=port, threads=threads, ident="heritage")
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            _stop(ctx, f"端口 {port} 已被占用（也许网站已在运行）。请换一个端口：bash scripts/run --port {port + 1}"
+                       f"，或 heritage serve --port {port + 1}。")
+        _stop(ctx, f"无法在 {host}:{port} 上启动网站：{error.strerror or error}")
+    logging.basicConfig()  # waitress reports through logging
     worker = SyncWorker(home)
     worker.start()
     click.echo(f"网站已启动：http://{host}:{port}/ （数据：{home}）")
@@ -38,6 +53,6 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: b
         click.echo(f"提示：还没有普查人员账户。用 heritage --home {home} user add 用户名 --role curator 建立后，"
                    f"在 http://{host}:{port}/login 登录工作台。")
     try:
-        waitress.serve(app, host=host, port=port, threads=threads, ident="heritage")
+        server.run()
     finally:
         worker.stop()

@@ -40,17 +40,19 @@ def listing():
 @bp.route("/<exhibit_id>", methods=["GET", "POST"])
 @requires(*EDITORS)
 def edit(exhibit_id: str | None = None):
-    """Title, introduction, status, position, and the records in order (one per line: id and note)."""
+    """Title, introduction, status, position, cover, and the records in order (one per line: id and note)."""
     db = get_store()
     exhibit = exhibits.get(db, exhibit_id) if exhibit_id else None
     if exhibit_id and exhibit is None:
         abort(404)
-    form = {"id": exhibit_id or "", "title": "", "intro": "", "status": "草稿", "position": 0, "items": ""}
+    form = {"id": exhibit_id or "", "title": "", "intro": "", "status": "草稿", "position": 0, "items": "",
+            "cover_record": ""}
     if exhibit:
-        form.update(exhibit, items=_items_text(exhibit))
+        form.update(exhibit, items=_items_text(exhibit), cover_record=exhibit["cover_record"] or "")
     error = None
     if request.method == "POST":
-        form.update({k: request.form.get(k, "")[:60_000] for k in ("title", "intro", "status", "position", "items")})
+        form.update({k: request.form.get(k, "")[:60_000]
+                     for k in ("title", "intro", "status", "position", "items", "cover_record")})
         form["id"] = exhibit_id or request.form.get("id", "").strip() or "E" + secrets.token_hex(4).upper()
         try:
             with write(db):

@@ -168,13 +168,12 @@ def record_page(record_id: str):
     tree = divisions()
     places = [tree.ancestors(code) for code in record.get("region_codes", [])]
     related = more_like_this(home(), get_db(), record_id, audience=reader, limit=6)
-    has_cover = covers.cover_file(home(), record_id).exists()
     today = dt.date.today()
     upcoming = calendar.between(record.get("dates", []), today, today + dt.timedelta(days=2 * 365))[:3]
     in_exhibits = list(get_db().query(
         "SELECT DISTINCT e.id, e.title FROM exhibit_items i JOIN exhibits e ON e.id = i.exhibit_id"
         " WHERE i.record_id = ? AND e.status = '已发布' ORDER BY e.position", [record_id]))
-    return render_template("record.html", record=record, places=places, related=related, has_cover=has_cover,
+    return render_template("record.html", record=record, places=places, related=related,
                            images=media.images(get_db(), record_id),
                            upcoming=upcoming, inheritors=inheritors_of(record_id), in_exhibits=in_exhibits,
                            ld=json_ld(_record_ld(record, places, upcoming)), today=today,
@@ -207,9 +206,8 @@ def favicon():
 
 @bp.route("/covers/<record_id>.png")
 def cover(record_id: str):
-    """A published record's drawn cover."""
-    published(record_id)
-    path = covers.cover_file(home(), record_id)
-    if not path.exists():
-        abort(404)
+    """A published record's drawn cover, drawn on first request and again after the record changes."""
+    record = published(record_id)
+    changed = get_db().execute("SELECT updated_at FROM records WHERE id = ?", [record_id]).fetchone()[0]
+    path = covers.current(covers.cover_file(home(), record_id), changed, lambda: covers.render_cover(record))
     return send_file(path, mimetype="image/png", max_age=3600)

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, url_for
+from flask import Blueprint, abort, render_template, send_file, url_for
 
-from heritage import articles, exhibits
-from web.db import get_db
+from heritage import articles, covers, exhibits
+from web.db import get_db, home
+from web.pictures import exhibit_picture
 from web.visible import json_ld, record_or_none
 
 bp = Blueprint("showcase", __name__)
@@ -22,7 +23,9 @@ def public_exhibit(exhibit_id: str) -> dict[str, Any] | None:
         record = record_or_none(item["record_id"])
         if record:
             items.append({"record": record, "note": item["note"]})
-    return {key: exhibit[key] for key in ("id", "title", "intro", "updated_at")} | {"items": items}
+    chosen = [exhibit["cover_record"]] if exhibit["cover_record"] and record_or_none(exhibit["cover_record"]) else []
+    picture = exhibit_picture(exhibit_id, chosen + [item["record"]["id"] for item in items])
+    return {key: exhibit[key] for key in ("id", "title", "intro", "updated_at")} | {"items": items, "picture": picture}
 
 
 # The home page's 节日与技艺: how many shipped records of each category it shows.
@@ -45,7 +48,7 @@ def public_exhibits() -> list[dict[str, Any]]:
 
 @bp.route("/exhibits")
 def exhibit_list():
-    """All exhibits, with their first records' covers."""
+    """All exhibits, each with its picture."""
     return render_template("exhibits.html", exhibits=public_exhibits())
 
 
@@ -60,6 +63,15 @@ def exhibit_page(exhibit_id: str):
                "url": url_for("public.record_page", record_id=item["record"]["id"], _external=True)}
               for n, item in enumerate(exhibit["items"])]}
     return render_template("exhibit.html", exhibit=exhibit, ld=json_ld(ld))
+
+
+@bp.route("/exhibits/<exhibit_id>/cover.png")
+def exhibit_cover(exhibit_id: str):
+    """A published exhibit's own drawn cover (used when none of its records has a photograph)."""
+    exhibit = public_exhibit(exhibit_id) or abort(404)
+    path = covers.current(covers.exhibit_cover_file(home(), exhibit_id), exhibit["updated_at"],
+                          lambda: covers.render_exhibit_cover(exhibit))
+    return send_file(path, mimetype="image/png", max_age=3600)
 
 
 def public_article(article_id: str) -> dict[str, Any]:
