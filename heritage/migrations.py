@@ -113,6 +113,12 @@ def _workspace_indexes(db: sqlite_utils.Database) -> None:
     db["records"].create_index(["status", "updated_at"])  # the queues, longest waiting first
     db["revisions"].create_index(["user", "at"])  # a curator's recent saves
 
+
+@migration("0005_session_version")
+def _session_version(db: sqlite_utils.Database) -> None:
+    """Sign-out and a password change end every session begun before them (see web.auth)."""
+    db.execute("ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks, each in its own write transaction."""
     if "migrations" not in db.table_names():
