@@ -10,7 +10,8 @@ from heritage import vocab
 from heritage.regions import divisions
 from web.db import get_db
 from web.public import overview, run_search
-from web.visible import int_arg, public_inheritor
+from web.numbers import int_arg, whole
+from web.visible import public_inheritor
 
 bp = Blueprint("browse", __name__)
 INHERITORS_PER_PAGE = 50
@@ -29,7 +30,7 @@ def browse():
 @bp.route("/regions/<code>")
 def region_page(code: str):
     """A region: where it lies, the places under it with counts, and its records."""
-    if not code.isdigit() or len(code) > 12:
+    if len(code) > 12 or whole(code) is None:
         abort(404)
     region = divisions().get(code)
     if region is None:

@@ -17,6 +17,7 @@ from heritage.regions import divisions
 from web import forms
 from web.auth import current_user, requires
 from web.db import get_store
+from web.numbers import int_arg, int_form
 
 bp = Blueprint("curate", __name__, url_prefix="/curate")
 EDITORS = tuple(workflow.EDITORS)
@@ -66,7 +67,7 @@ def queue(status: str):
         params += [f"%{query}%", query]
     total = db.execute(f"SELECT count(*) FROM records WHERE {where}", params).fetchone()[0]
     pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    page = int_arg("page", 1, 1, pages)
     ids = [r[0] for r in db.execute(f"SELECT id FROM records WHERE {where} ORDER BY updated_at, id LIMIT ? OFFSET ?",
                                     params + [PER_PAGE, (page - 1) * PER_PAGE])]
     rows = []
@@ -135,7 +136,7 @@ def _save(kind: store.Kind, entity: dict[str, Any] | None):
     parsed["id"] = entity["id"] if entity else store.new_id(kind)
     if entity is None and kind is store.RECORD:
         parsed["status"] = "调查中"
-    base = request.form.get("version", type=int) if entity else None
+    base = int_form("version") if entity else None
     try:
         result = save(db, kind, parsed, base, current_user()["username"])
     except Conflict as conflict:
@@ -154,7 +155,7 @@ def move(entity_id: str):
     try:
         with write(db):
             workflow.move(db, entity_id, request.form.get("to", ""), user["username"], user["role"],
-                          request.form.get("reason", "")[:500], request.form.get("version", type=int))
+                          request.form.get("reason", "")[:500], int_form("version"))
     except workflow.WorkflowError as error:
         flash(str(error))
         return redirect(url_for("curate.edit", kinds="records", entity_id=entity_id))

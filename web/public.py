@@ -18,8 +18,9 @@ from indexer.search import FACETS, SORTS, more_like_this, search
 from web.advanced import ADVANCED_FIELDS, build_query
 from web.db import get_db, home
 from web.festivals import festival_occurrences
+from web.numbers import int_arg
 from web.showcase import public_exhibits
-from web.visible import HIDDEN_COLUMNS, audience, inheritors_of, int_arg, json_ld, published, record_or_none
+from web.visible import HIDDEN_COLUMNS, audience, inheritors_of, json_ld, published, record_or_none
 
 bp = Blueprint("public", __name__)
 FACET_LABELS = {"category": "类别", "ethnic": "民族", "province": "省份", "level": "级别", "batch": "批次",
@@ -34,7 +35,7 @@ def search_args() -> dict[str, Any]:
     """The search parameters a page or the API takes, checked."""
     sort = request.args.get("sort", "relevance")
     if sort not in SORTS:
-        abort(400)
+        abort(400, description=f"参数 sort 应为 {'、'.join(SORTS)} 之一")
     return {
         "query": request.args.get("q", "")[:500],
         "mode": "research" if request.args.get("mode") == "research" else "public",
@@ -127,12 +128,12 @@ def export():
     """The current search's results (at most 1000) as CSV (Excel opens it) or JSON; public fields only."""
     fmt = request.args.get("format", "csv")
     if fmt not in ("csv", "json"):
-        abort(400)
+        abort(400, description="参数 format 应为 csv 或 json")
     found, page = [], 1
     while len(found) < EXPORT_LIMIT:
         answer = run_search(page=page, limit=50, with_facets=False)
         if answer["error"]:
-            abort(400)
+            abort(400, description=answer["error"])
         found += [r for r in (record_or_none(hit["id"]) for hit in answer["results"]) if r]
         if page >= answer["pages"]:
             break

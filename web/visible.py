@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from flask import abort, request, session
+from flask import abort, session
 from markupsafe import Markup
 
 from heritage import store
@@ -55,16 +55,6 @@ def inheritors_of(record_id: str) -> list[dict[str, Any]]:
     return list(get_db().query(
         "SELECT i.id, i.name, i.ethnic_group FROM inheritor_items x JOIN inheritors i ON i.id = x.inheritor_id"
         " WHERE x.record_id = ? AND i.access = 'public' ORDER BY i.name", [record_id]))
-
-
-def int_arg(name: str, default: int, low: int, high: int) -> int:
-    """A whole-number query parameter within bounds; anything else is a 400."""
-    value = request.args.get(name, "")
-    if not value:
-        return default
-    if not value.isdigit() or not low <= int(value) <= high:
-        abort(400)
-    return int(value)
 
 
 def json_ld(data: Any) -> Markup:
