@@ -10,10 +10,11 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
-from heritage import calendar
+from heritage import calendar, store
+from heritage.visibility import view
 from web.db import get_db, home
 from web.numbers import int_arg
-from web.visible import json_ld
+from web.visible import PUBLIC_RECORD, json_ld
 
 bp = Blueprint("festivals", __name__)
 MAX_DAYS = 2 * 366
@@ -31,12 +32,14 @@ def festival_occurrences(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
 
 @lru_cache(maxsize=64)
 def _occurrences(folder: str, stamp: int | None, start: dt.date, end: dt.date) -> tuple:
-    """Computed once per store, data version (the last revision) and range."""
-    rows = get_db().execute(
-        "SELECT r.id, r.title, v.value FROM records r JOIN record_values v ON v.record_id = r.id"
-        " WHERE v.field = 'dates' AND r.status = '已发布' AND r.access = 'public' ORDER BY r.id, v.position")
-    found = [{"date": o.date.isoformat(), "id": record_id, "title": title, "days": o.days, "rule": rule}
-             for record_id, title, rule in rows for o in calendar.between([rule], start, end)]
+    """Computed once per store, data version (the last revision) and range, from what the public may see."""
+    db = get_db()
+    records = (view(r) for r in store.iterate(db, store.RECORD, PUBLIC_RECORD + " AND id IN"
+                                              " (SELECT record_id FROM record_values WHERE field = 'dates')"))
+    found = [{"date": o.date.isoformat(), "id": record["id"], "title": record.get("title") or "", "days": o.days,
+              "rule": rule}
+             for record in records if record for rule in record.get("dates", [])
+             for o in calendar.between([rule], start, end)]
     return tuple(tuple(f.items()) for f in sorted(found, key=lambda f: (f["date"], f["id"])))
 
 
