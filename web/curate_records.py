@@ -136,6 +136,13 @@ def _save(kind: store.Kind, entity: dict[str, Any] | None):
     parsed["id"] = entity["id"] if entity else store.new_id(kind)
     if entity is None and kind is store.RECORD:
         parsed["status"] = "调查中"
+    refused: dict[str, str] = {}
+    for name, reason in workflow.refusals(db, current_user()["role"], kind, parsed):
+        refused[name] = f"{refused[name]}；{reason}" if name in refused else reason
+    if refused:
+        if "field_access" in refused:  # no input of its own: said above the form
+            flash(refused["field_access"])
+        return _form_page(kind, entity and entity | parsed, cells, access, refused, 422, links)
     base = int_form("version") if entity else None
     try:
         result = save(db, kind, parsed, base, current_user()["username"])
@@ -192,8 +199,13 @@ def restore(kinds: str, entity_id: str, version: int):
     kind = _kind(kinds)
     _entity(kind, entity_id)
     db = get_store()
-    with write(db):
-        history.restore(db, kind, entity_id, version, current_user()["username"])
+    user = current_user()
+    try:
+        with write(db):
+            history.restore(db, kind, entity_id, version, user["username"], user["role"])
+    except workflow.WorkflowError as error:
+        flash(f"未恢复：{error}")
+        return redirect(url_for("curate.edit", kinds=kinds, entity_id=entity_id))
     flash(f"已恢复到第 {version} 版（作为新的一版保存）。")
     return redirect(url_for("curate.edit", kinds=kinds, entity_id=entity_id))
 
