@@ -88,8 +88,8 @@ def site(tmp_path_factory):
         store.put(db, store.RECORD, default_internal_too(RECORD_FIELDS, planted(RECORD_FIELDS, VISIBLE)
                                                          | {"id": "RPUB", "status": "已发布", "ethnic_groups": ["苗族"],
                                                             "region_codes": ["522630"]}), "test")
-        for word, (entity_id, kind, settings) in HIDDEN.items():
-            store.put(db, kind, planted(kind.fields, word) | settings | {"id": entity_id}, "test")
+        for word, (entity_id, kind, chosen) in HIDDEN.items():
+            store.put(db, kind, planted(kind.fields, word) | chosen | {"id": entity_id}, "test")
         store.put(db, store.INHERITOR, default_internal_too(INHERITOR_FIELDS, planted(INHERITOR_FIELDS, VISIBLE)
                                                             | {"id": "PPUB", "items": ["RPUB"], "access": "public"}),
                   "test")
