@@ -526,6 +526,8 @@ def search(home: Path, db: sqlite_utils.Database, query: str, mode: str = "publi
             if retry["total"] > answer["total"]:
                 retry.update(query=query, suggestion=answer["suggestion"], corrected=True)
                 return retry
+            if not retry["total"]:  # its words may come from what the reader may not see: not a suggestion
+                answer["suggestion"] = None
         return answer
 
 

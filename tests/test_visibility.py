@@ -93,6 +93,8 @@ def site(tmp_path_factory):
         store.put(db, store.INHERITOR, default_internal_too(INHERITOR_FIELDS, planted(INHERITOR_FIELDS, VISIBLE)
                                                             | {"id": "PPUB", "items": ["RPUB"], "access": "public"}),
                   "test")
+        store.put(db, store.RECORD, {"id": "RSOUND", "title": "蝾螈舞", "category": "传统舞蹈", "status": "已发布",
+                                     "access": "internal"}, "test")
         for word, entity_id in STALE.items():
             store.put(db, store.RECORD, planted(RECORD_FIELDS, word) | {"id": entity_id, "status": "已发布"}, "test")
         exhibits.put(db, {"id": "EX", "title": "展览", "status": "已发布",
@@ -194,6 +196,8 @@ def test_a_hidden_word_or_value_never_makes_a_record_match(site):
     assert client.get("/api/records?region=540424").get_json()["total"] == 0
     facets = client.get("/api/facets").get_json()["facets"]
     assert "珞巴族" not in {f["value"] for f in facets["ethnic"]}
+    # nor does "did you mean" offer a hidden title that sounds like the query
+    assert "蝾螈" not in str(client.get("/api/search?q=荣原舞").get_json())
     people = client.get("/inheritors?ethnic=珞巴族").get_data(as_text=True)
     assert "PFA" not in people and "/inheritors/PPUB" in people  # PPUB's group is public, PFA's is not
 
