@@ -478,7 +478,11 @@ def _suspects(engine: Engine, db: sqlite_utils.Database, audience: str) -> hidde
     cache = engine.reader_cache.suspects
     if key not in cache:
         cache.clear()
-        cache[key] = hidden.suspects(db, audience, lambda record_id: engine.docs("id", record_id))
+        def indexed_version(record_id: str) -> int | None:
+            docs = engine.docs("id", record_id)
+            return engine.searcher.stored_fields(min(docs))["version"] if docs else None
+
+        cache[key] = hidden.suspects(db, audience, lambda record_id: engine.docs("id", record_id), indexed_version)
     return cache[key]
 
 
