@@ -52,7 +52,7 @@ def start():
         return redirect(url_for("curate_import.start"))
     kind = request.form.get("kind", "record")
     if kind not in KINDS:
-        abort(400)
+        abort(400, description=f"参数 kind 应为 {' 或 '.join(KINDS)}")
     token = secrets.token_urlsafe(24) + suffix
     path = _uploads() / token
     upload.save(path)
@@ -69,7 +69,7 @@ def confirm(token: str):
     path = _upload(token)
     kind = request.form.get("kind", "record")
     if kind not in KINDS:
-        abort(400)
+        abort(400, description=f"参数 kind 应为 {' 或 '.join(KINDS)}")
     report = import_file(get_store(), path, kind=KINDS[kind], skip_invalid=bool(request.form.get("skip_invalid")),
                          user=current_user()["username"], role=current_user()["role"])
     if report.committed:
