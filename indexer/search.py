@@ -478,12 +478,15 @@ def _suspects(engine: Engine, db: sqlite_utils.Database, audience: str) -> hidde
     cache = engine.reader_cache.suspects
     if key not in cache:
         cache.clear()
-        def indexed_version(record_id: str) -> int | None:
-            docs = engine.docs("id", record_id)
-            return engine.searcher.stored_fields(min(docs))["version"] if docs else None
-
-        cache[key] = hidden.suspects(db, audience, lambda record_id: engine.docs("id", record_id), indexed_version)
+        cache[key] = hidden.suspects(db, audience, lambda record_id: engine.docs("id", record_id),
+                                     lambda record_id: _indexed_version(engine, record_id))
     return cache[key]
+
+
+def _indexed_version(engine: Engine, record_id: str) -> int | None:
+    """The version of a record the index holds (the oldest, if a sync left an older one), or None."""
+    docs = engine.docs("id", record_id)
+    return min(engine.searcher.stored_fields(docnum)["version"] for docnum in docs) if docs else None
 
 
 def _score(hit: Any) -> float:
