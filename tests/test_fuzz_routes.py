@@ -97,3 +97,16 @@ def test_a_huge_draft_number_is_not_found(corpus_index):
     assert session.get("/curate/").status_code == 200
     assert session.get("/curate/drafts/" + "9" * 30).status_code == 404
     assert session.get("/curate/queue/待审核?page=²").status_code == 400
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.one_of(st.text(max_size=25), st.integers(-10, 10**25).map(str), st.from_regex(r"0{15,25}[0-9]{1,3}",
+                                                                                             fullmatch=True)),
+       low=st.integers(0, 100), span=st.integers(0, 10**6))
+def test_whole_reads_ascii_digits_within_bounds_only(text, low, span):
+    """Property: a number is read exactly when it is at most 19 ASCII digits within bounds; nothing raises."""
+    from web.numbers import whole
+
+    value = whole(text, low, low + span)
+    ascii_number = re.fullmatch(r"[0-9]{1,19}", text) is not None
+    assert value == (int(text) if ascii_number and low <= int(text) <= low + span else None)

@@ -125,3 +125,40 @@ def test_any_next_stays_on_this_site(app, target):
                                    data={"csrf_token": session.csrf, "username": "sun", "password": PASSWORDS["sun"]})
     assert response.status_code == 302, repr(target)
     assert urlsplit(browser_location(response.headers["Location"])).netloc == "localhost", repr(target)
+
+
+ACTIONS = st.lists(st.tuples(st.sampled_from(["sign_in", "sign_out", "passwd", "reset"]), st.integers(0, 3)),
+                   min_size=1, max_size=5)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(actions=ACTIONS)
+def test_a_saved_cookie_opens_the_workspace_exactly_while_its_session_lives(app, home, actions):
+    """Property: after any sequence of sign-ins, sign-outs, password changes and admin resets, each saved
+    cookie of the curator opens the workspace exactly when no sign-out or password change came after it."""
+    saved: dict[int, str] = {}  # the cookie of each sign-in, as saved right after it
+    live: set[int] = set()  # the sign-ins whose cookie should still work
+    sessions: dict[int, Session] = {}
+    admin = signed_in(app, "zhou")
+    admin.csrf = admin.text("/curate/users/").split('name="csrf_token" value="')[1].split('"')[0]
+    for number, (action, which) in enumerate(actions):
+        if action == "sign_in":
+            sessions[number] = signed_in(app, "sun")
+            saved[number] = saved_cookie(sessions[number])
+            live.add(number)
+        elif action == "sign_out" and sessions:
+            session = sessions[sorted(sessions)[which % len(sessions)]]
+            text = session.text("/curate/")
+            if 'name="csrf_token"' in text:
+                session.csrf = text.split('name="csrf_token" value="')[1].split('"')[0]
+                session.post("/logout")
+                live.clear()
+        elif action == "passwd":
+            CliRunner().invoke(main, ["--home", str(home), "user", "passwd", "sun", "--password", PASSWORDS["sun"]],
+                               catch_exceptions=False)
+            live.clear()
+        elif action == "reset":
+            admin.post("/curate/users/sun", action="password", password=PASSWORDS["sun"])
+            live.clear()
+    for number, cookie in saved.items():
+        assert opens_workspace(app, cookie) == (number in live), (actions, number)

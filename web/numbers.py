@@ -12,7 +12,7 @@ _DIGITS = re.compile(r"[0-9]{1,19}")  # ASCII only: str.isdigit() and int() also
 
 
 def whole(text: str, low: int = 0, high: int = SQLITE_MAX) -> int | None:
-    """The number ``text`` spells in ASCII digits when it lies in [low, high], else None."""
+    """The number ``text`` spells in at most 19 ASCII digits when it lies in [low, high], else None."""
     if not _DIGITS.fullmatch(text or ""):
         return None
     value = int(text)
