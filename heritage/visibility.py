@@ -8,7 +8,6 @@ from typing import Any
 
 from heritage.fields import RECORD_FIELDS, Field, visible_fields
 
-READERS = ("public", "researcher")
 # The record-level access each reader may open.
 OPENS = {"public": ("public",), "researcher": ("public", "researcher")}
 # Columns that say who may see what: never shown to a reader.
