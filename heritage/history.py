@@ -9,7 +9,7 @@ import sqlite_utils
 
 from heritage import store
 from heritage.store import Kind
-from heritage.workflow import WORKFLOW_FIELDS
+from heritage.workflow import OPERATOR, WORKFLOW_FIELDS, WorkflowError, refusals
 
 
 def revisions(db: sqlite_utils.Database, kind: Kind, entity_id: str) -> list[dict[str, Any]]:
@@ -33,8 +33,10 @@ def at_version(db: sqlite_utils.Database, kind: Kind, entity_id: str, version: i
     return entity | {"version": version}
 
 
-def restore(db: sqlite_utils.Database, kind: Kind, entity_id: str, version: int, user: str) -> str:
-    """Save an earlier version again, inside an open write transaction; returns what put() returns."""
+def restore(db: sqlite_utils.Database, kind: Kind, entity_id: str, version: int, user: str,
+            role: str = OPERATOR) -> str:
+    """Save an earlier version again, inside an open write transaction; returns what put() returns.
+    Raises WorkflowError when the role may not make that write (a curator restoring a wider access)."""
     entity = at_version(db, kind, entity_id, version)
     if entity is None:
         raise ValueError(f"没有第 {version} 版")
@@ -42,4 +44,7 @@ def restore(db: sqlite_utils.Database, kind: Kind, entity_id: str, version: int,
     current = store.get(db, kind, entity_id)
     for name in WORKFLOW_FIELDS & set(entity):
         entity[name] = current[name]
+    refused = refusals(db, role, kind, entity | {"id": entity_id})
+    if refused:
+        raise WorkflowError("；".join(reason for _, reason in refused))
     return store.put(db, kind, entity, user, note=f"恢复到第 {version} 版")

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterator
 
 import sqlite_utils
 
-from heritage import store
+from heritage import store, workflow
 from heritage.db import write
 from heritage.fields import Field, header_lookup, normalize_header, parse_value
 from heritage.regions import divisions
@@ -72,11 +72,12 @@ class _Rollback(Exception):
 
 def import_file(db: sqlite_utils.Database, path: Path, fmt: str | None = None, kind: Kind | None = None,
                 skip_invalid: bool = False, dry_run: bool = False, user: str = "import",
-                progress: Progress | None = None) -> ImportReport:
+                progress: Progress | None = None, role: str = workflow.OPERATOR) -> ImportReport:
     """Import one file; nothing is written unless every row is valid (or skip_invalid is set).
 
     :param fmt: csv, xlsx, jsonl, ich-list or ich-inheritors (default: from the extension)
     :param kind: RECORD or INHERITOR (ich-inheritors implies INHERITOR)
+    :param role: the acting user's role: each row must be a write it may make (heritage.workflow.refusals)
     """
     path = Path(path)
     if fmt in SOURCE_FORMATS:
@@ -96,7 +97,7 @@ def import_file(db: sqlite_utils.Database, path: Path, fmt: str | None = None, k
     written = 0
     try:
         with write(db):  # validation streams into one transaction, rolled back unless all is well
-            for done, entity in enumerate(_entities(db, sheet, kind, columns, report, unescape), start=1):
+            for done, entity in enumerate(_entities(db, sheet, kind, columns, report, unescape, role), start=1):
                 if entity is not None and (skip_invalid or dry_run or not report.problems):
                     outcome = store.put(db, kind, entity, user=user, note=f"导入 {path.name}")
                     report.created += outcome == "新增"
@@ -137,7 +138,7 @@ def _map_headers(sheet: Sheet, kind: Kind, report: ImportReport) -> dict[str, Fi
 
 
 def _entities(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict[str, Field],
-              report: ImportReport, unescape: bool) -> Iterator[dict[str, Any] | None]:
+              report: ImportReport, unescape: bool, role: str) -> Iterator[dict[str, Any] | None]:
     """Each row as a valid entity, or None when the row has problems (added to the report)."""
     seen: dict[tuple[str, str], int] = {}
     header_of = {f.name: h for h, f in columns.items()}
@@ -162,6 +163,8 @@ def _entities(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict
                                                    f"与第 {seen[key, value]} 行重复：同一{what}只能出现一次"))
                 elif value:
                     seen[key, value] = number
+            for name, reason in workflow.refusals(db, role, kind, entity):
+                report.problems.append(Problem(number, header_of.get(name, name), reason))
         yield entity if len(report.problems) == problems_before else None
 
 

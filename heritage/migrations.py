@@ -118,6 +118,13 @@ def _workspace_indexes(db: sqlite_utils.Database) -> None:
 def _exhibit_cover(db: sqlite_utils.Database) -> None:
     db["exhibits"].add_column("cover_record", str)  # the record whose photograph stands for the exhibit
 
+
+@migration("0006_session_version")
+def _session_version(db: sqlite_utils.Database) -> None:
+    """Sign-out and a password change end every session begun before them (see web.auth)."""
+    db.execute("ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks, each in its own write transaction."""
     if "migrations" not in db.table_names():

@@ -96,16 +96,17 @@ def authenticate(db: sqlite_utils.Database, username: str, password: str) -> dic
             db.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?", [failures, until, name])
             return None
         db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?", [name])
-    return {"username": name, "role": role, "display_name": display}
+    return get(db, name)
 
 
 def set_password(db: sqlite_utils.Database, username: str, password: str) -> None:
-    """Give an account a new password (and unlock it); raises ValueError in Chinese."""
+    """Give an account a new password (and unlock it), ending its sessions; raises ValueError in Chinese."""
     if len(password or "") < 10:
         raise ValueError("密码至少 10 位")
     with write(db):
-        changed = db.execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL"
-                             " WHERE username = ?", [hash_password(password), username]).rowcount
+        changed = db.execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL,"
+                             " session_version = session_version + 1 WHERE username = ?",
+                             [hash_password(password), username]).rowcount
     if not changed:
         raise ValueError(f"没有用户“{username}”")
 
@@ -118,7 +119,14 @@ def set_disabled(db: sqlite_utils.Database, username: str, disabled: bool = True
         raise ValueError(f"没有用户“{username}”")
 
 
+def end_sessions(db: sqlite_utils.Database, username: str) -> None:
+    """End every session of an account (each session carries the version it began with)."""
+    with write(db):
+        db.execute("UPDATE users SET session_version = session_version + 1 WHERE username = ?", [username])
+
+
 def get(db: sqlite_utils.Database, username: str) -> dict | None:
-    """An account's name, role, display name and whether it is disabled, or None."""
-    rows = list(db.query("SELECT username, role, display_name, disabled FROM users WHERE username = ?", [username]))
+    """An account's name, role, display name, whether it is disabled and its session version, or None."""
+    rows = list(db.query("SELECT username, role, display_name, disabled, session_version FROM users"
+                         " WHERE username = ?", [username]))
     return rows[0] if rows else None

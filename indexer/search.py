@@ -25,7 +25,8 @@ from whoosh.sorting import FieldFacet
 from heritage import corpus, store, vocab
 from heritage.fields import parse_value
 from heritage.regions import divisions
-from indexer import analysis
+from heritage.visibility import view
+from indexer import analysis, hidden
 from indexer.index import Generation, IndexUnavailable, current_generation, open_generation
 from indexer.query import (And, FieldQuery, Not, Or, Phrase, QuerySyntaxError, Words,
                            parse_public, parse_research)
@@ -86,6 +87,7 @@ class _ReaderCache:
     postings: _LRU = field(default_factory=lambda: _LRU(4096))
     values: dict[str, list[str]] = field(default_factory=dict)
     visible: dict[str, set[int]] = field(default_factory=dict)
+    suspects: dict[tuple[str, Any], hidden.Suspects] = field(default_factory=dict)
     every: frozenset[int] | None = None
     frequencies: _LRU = field(default_factory=lambda: _LRU(65536))
 
@@ -451,19 +453,40 @@ def highlight(text: str, marks: set[str], width: int = 120) -> Markup:
     return Markup("").join([Markup("…" if begin else ""), *pieces, Markup("…" if end < len(text) else "")])
 
 
-def _result(db: sqlite_utils.Database, record_id: str, score: float, marks: set[str]) -> dict[str, Any] | None:
-    record = store.get(db, store.RECORD, record_id)
+def _result(db: sqlite_utils.Database, record_id: str, score: float, marks: set[str],
+            reader: str) -> dict[str, Any] | None:
+    """A hit as the reader may see it (None when the record is not for them): the snippet, the
+    highlights and every value come from heritage.visibility.view only."""
+    record = view(store.get(db, store.RECORD, record_id), store.RECORD.fields, reader)
     if record is None:
         return None
     tree = divisions()
     return {
-        "id": record["id"], "ref": record["ref"], "title": record["title"],
-        "title_html": str(highlight(record["title"], marks, width=200)),
-        "category": record["category"], "ethnic_groups": record["ethnic_groups"],
-        "regions": [{"code": c, "name": "".join(r.name for r in tree.ancestors(c)[-2:])} for c in record["region_codes"]],
-        "level": record["level"], "year": record["year"], "score": round(score, 4),
-        "snippet": str(highlight(record["content"] or record["history"] or "", marks)),
+        "id": record["id"], "ref": record.get("ref"), "title": record.get("title") or "",
+        "title_html": str(highlight(record.get("title") or "", marks, width=200)),
+        "category": record.get("category"), "ethnic_groups": record.get("ethnic_groups", []),
+        "regions": [{"code": c, "name": "".join(r.name for r in tree.ancestors(c)[-2:])}
+                    for c in record.get("region_codes", [])],
+        "level": record.get("level"), "year": record.get("year"), "score": round(score, 4),
+        "snippet": str(highlight(record.get("content") or record.get("history") or "", marks)),
     }
+
+
+def _suspects(engine: Engine, db: sqlite_utils.Database, audience: str) -> hidden.Suspects:
+    """The audience's suspects (see indexer.hidden), per reader and data version."""
+    key = (audience, db.execute("SELECT max(id) FROM revisions").fetchone()[0])
+    cache = engine.reader_cache.suspects
+    if key not in cache:
+        cache.clear()
+        cache[key] = hidden.suspects(db, audience, lambda record_id: engine.docs("id", record_id),
+                                     lambda record_id: _indexed_version(engine, record_id))
+    return cache[key]
+
+
+def _indexed_version(engine: Engine, record_id: str) -> int | None:
+    """The version of a record the index holds (the oldest, if a sync left an older one), or None."""
+    docs = engine.docs("id", record_id)
+    return min(engine.searcher.stored_fields(docnum)["version"] for docnum in docs) if docs else None
 
 
 def _score(hit: Any) -> float:
@@ -510,6 +533,8 @@ def search(home: Path, db: sqlite_utils.Database, query: str, mode: str = "publi
             if retry["total"] > answer["total"]:
                 retry.update(query=query, suggestion=answer["suggestion"], corrected=True)
                 return retry
+            if not retry["total"]:  # its words may come from what the reader may not see: not a suggestion
+                answer["suggestion"] = None
         return answer
 
 
@@ -543,27 +568,32 @@ def _run(eng: Engine, db: sqlite_utils.Database, query: str, mode: str, audience
         raise QuerySyntaxError(f"筛选条件有误：{'；'.join(problems)}")
     if chosen is not None:
         allowed = allowed & chosen
-    matched = eng.matching(whoosh_query) & allowed
+    suspects = _suspects(eng, db, audience)
+    matched = eng.matching(whoosh_query) & allowed - suspects.docnums
+    if suspects.docnums:  # matched again on what the reader may see, within the filters
+        terms = [Q.Term(name, _filter_value(name, value)) for name, value in filters.items()]
+        matched |= suspects.verify(Q.And([whoosh_query, *terms]) if terms else whoosh_query)
     total = len(matched)
     sortedby = {"year": FieldFacet("year", reverse=True), "year_asc": FieldFacet("year"),
                 "title": FieldFacet("title_key")}.get(sort)
     hits = []
     if total and (page - 1) * limit < total:
-        found = eng.searcher.search(whoosh_query, limit=page * limit, filter=allowed, sortedby=sortedby, terms=False)
+        found = eng.searcher.search(whoosh_query, limit=page * limit, filter=set(matched), sortedby=sortedby, terms=False)
         hits = [found[i] for i in range((page - 1) * limit, found.scored_length())]  # no len(): it counts
-    results = [r for r in (_result(db, hit["id"], _score(hit), compiler.marks) for hit in hits) if r]
+    results = [r for r in (_result(db, hit["id"], _score(hit), compiler.marks, audience) for hit in hits) if r]
     return {
         "query": query, "mode": mode, "total": total, "page": page, "limit": limit,
         "pages": math.ceil(total / limit), "results": results,
-        "facets": _facets(eng, matched, filters) if with_facets else {},
+        "facets": _facets(eng, matched - suspects.docnums, filters) if with_facets else {},
         "suggestion": _suggest(eng, query), "corrected": False, "error": None,
     }
 
 
 def more_like_this(home: Path, db: sqlite_utils.Database, record_id: str, audience: str = "public",
                    limit: int = 5) -> list[dict[str, Any]]:
-    """Records most like one record: its most telling words, its groups and category."""
-    record = store.get(db, store.RECORD, record_id)
+    """Records most like one record: its most telling words, its groups and category — only what the
+    audience may see of it (heritage.visibility.view), among records no hidden text could have placed."""
+    record = view(store.get(db, store.RECORD, record_id), store.RECORD.fields, audience)
     if record is None:
         return []
     eng = engine(home)
@@ -573,22 +603,22 @@ def more_like_this(home: Path, db: sqlite_utils.Database, record_id: str, audien
         except IndexUnavailable:
             return []
         reader = searcher.reader()
-        counts = Counter(t for t in analysis.words(f"{record['title']}\n" * 3 + (record["content"] or ""))
+        counts = Counter(t for t in analysis.words(f"{record.get('title') or ''}\n" * 3 + (record.get("content") or ""))
                          if len(t) > 1 and t not in STOPWORDS)
         docs = max(reader.doc_count(), 1)
         weights = {t: n * math.log(docs / (1 + eng.frequency("body", t))) for t, n in counts.items()}
         top = [t for t, w in sorted(weights.items(), key=lambda kv: -kv[1])[:15] if w > 0]
         own = {reader.first_id("id", record_id)} if reader.doc_frequency("id", record_id) else set()
-        allowed = _visible(eng, audience) - own  # (a record saved a moment ago may not be indexed yet)
+        allowed = _visible(eng, audience) - own - _suspects(eng, db, audience).docnums
         scores: Counter = Counter()
         for term in top:  # summed over cached posting sets: no Whoosh matcher walks the postings
             for docnum in eng.docs("body", term) & allowed:
                 scores[docnum] += weights[term]
         # sharing the record's groups and category raises a record that shares its words
-        kin = [(eng.docs("ethnic", g), 0.25) for g in record["ethnic_groups"]]
-        kin.append((eng.docs("category", record["category"]), 0.1))
+        kin = [(eng.docs("ethnic", g), 0.25) for g in record.get("ethnic_groups", [])]
+        kin.append((eng.docs("category", record.get("category") or ""), 0.1))
         for docnum, score in scores.most_common(limit * 10):
             scores[docnum] = score * (1 + sum(bonus for docs, bonus in kin if docnum in docs))
         best = heapq.nlargest(limit, scores.items(), key=lambda pair: (pair[1], -pair[0]))
         hits = [(searcher.stored_fields(docnum)["id"], score) for docnum, score in best]
-        return [r for r in (_result(db, found, score, set()) for found, score in hits) if r]
+        return [r for r in (_result(db, found, score, set(), audience) for found, score in hits) if r]

@@ -36,6 +36,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     and ``config`` last.  Production (anything but TESTING or DEBUG) refuses to start without ``SECRET_KEY``."""
     folder = Path((config or {}).get("HERITAGE_HOME") or os.environ.get("HERITAGE_HOME", "instance")).resolve()
     app = Flask(__name__, instance_path=str(folder), instance_relative_config=True)
+    from web.numbers import WholeConverter
+    app.url_map.converters["int"] = WholeConverter  # before any route: <int:…> is ASCII and fits SQLite
     app.config.update(
         HERITAGE_HOME=str(folder),
         SECRET_KEY=os.environ.get("HERITAGE_SECRET_KEY"),

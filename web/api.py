@@ -11,7 +11,7 @@ from web.db import get_db
 from web.openapi import openapi
 from web.public import run_search
 from web.showcase import public_article, public_exhibit, public_exhibits
-from web.visible import public_inheritor, published
+from web.visible import audience, public_inheritor, published
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -46,7 +46,7 @@ def api_records():
 @bp.route("/records/<record_id>")
 def api_record(record_id: str):
     """One published record's public fields."""
-    return jsonify(published(record_id))
+    return jsonify(published(record_id, audience()))
 
 
 @bp.route("/facets")
@@ -59,7 +59,7 @@ def api_facets():
 
 def _exhibit_json(exhibit: dict[str, Any]) -> dict[str, Any]:
     return {key: exhibit[key] for key in ("id", "title", "intro", "updated_at")} | {"items": [
-        {"id": i["record"]["id"], "title": i["record"]["title"], "category": i["record"]["category"],
+        {"id": i["record"]["id"], "title": i["record"].get("title"), "category": i["record"].get("category"),
          "note": i["note"]} for i in exhibit["items"]]}
 
 
@@ -92,8 +92,8 @@ def api_article(article_id: str):
 @bp.route("/inheritors/<inheritor_id>")
 def api_inheritor(inheritor_id: str):
     """One inheritor's public fields, with the ids and titles of their published items."""
-    person = public_inheritor(inheritor_id)
-    return jsonify(person | {"items": [{"id": r["id"], "title": r["title"]} for r in person["items"]]})
+    person = public_inheritor(inheritor_id, audience())
+    return jsonify(person | {"items": [{"id": r["id"], "title": r.get("title")} for r in person["items"]]})
 
 
 @bp.route("/openapi.json")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hmac
+import re
 import secrets
 import time
 from typing import Any, Callable
@@ -22,16 +23,18 @@ bp = Blueprint("auth", __name__)
 IDLE = dt.timedelta(minutes=30)
 LONGEST = dt.timedelta(hours=8)
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+_C0_AND_SPACE = "".join(map(chr, range(0x21)))
 
 
 def current_user() -> dict[str, Any] | None:
-    """The signed-in user (username, role, display_name), checked against the store once per request."""
+    """The signed-in user (username, role, display_name), checked against the store once per request:
+    a session started before the account's last sign-out or password change is over."""
     if "user" not in g:
         g.user = None
         name = session.get("user")
         if name:
             account = users.get(get_db(), name)
-            if account and not account["disabled"]:
+            if account and not account["disabled"] and account["session_version"] == session.get("session_version"):
                 g.user = account
             else:
                 session.clear()
@@ -83,11 +86,21 @@ def protect() -> None:
             abort(403, description="表单已过期或来自其他网站，请刷新页面后重试。")
 
 
+def same_site_path(target: str | None) -> str | None:
+    """``target`` as a path on this site, read the way browsers read a URL, or None.
+
+    Browsers drop tabs and line breaks anywhere, trim C0 controls and spaces at both ends and take
+    a backslash for a slash; what is left must start with one slash (no scheme, no ``//`` host)."""
+    cleaned = re.sub(r"[\t\r\n]", "", target or "").strip(_C0_AND_SPACE)
+    cleaned = cleaned.replace("\\", "/")
+    if cleaned.startswith("/") and not cleaned.startswith("//"):
+        return cleaned
+    return None
+
+
 def _safe_next(target: str | None, role: str) -> str:
     """Only a path on this site (never an open redirect); by default the workspace, or the site for researchers."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("public.index" if role == "researcher" else "curate.dashboard")
+    return same_site_path(target) or url_for("public.index" if role == "researcher" else "curate.dashboard")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -100,8 +113,8 @@ def login():
         if account:
             target = _safe_next(request.args.get("next"), account["role"])
             session.clear()
-            session.update(user=account["username"], since=time.time(), seen=time.time(),
-                           csrf=secrets.token_urlsafe(32))
+            session.update(user=account["username"], session_version=account["session_version"],
+                           since=time.time(), seen=time.time(), csrf=secrets.token_urlsafe(32))
             session.permanent = True
             return redirect(target)
         error = f"用户名或密码不正确。连续输错 {users.MAX_FAILURES} 次后账户将锁定 {users.LOCK_MINUTES} 分钟。"
@@ -110,6 +123,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out."""
+    """Sign out: this session and every other session of the account end."""
+    user = current_user()
+    if user:
+        users.end_sessions(get_store(), user["username"])
     session.clear()
     return redirect(url_for("public.index"))

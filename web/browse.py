@@ -8,9 +8,9 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from heritage import vocab
 from heritage.regions import divisions
-from web.db import get_db
 from web.public import overview, run_search
-from web.visible import int_arg, public_inheritor
+from web.numbers import int_arg, whole
+from web.visible import audience, inheritor_rows, public_inheritor
 
 bp = Blueprint("browse", __name__)
 INHERITORS_PER_PAGE = 50
@@ -29,7 +29,7 @@ def browse():
 @bp.route("/regions/<code>")
 def region_page(code: str):
     """A region: where it lies, the places under it with counts, and its records."""
-    if not code.isdigit() or len(code) > 12:
+    if len(code) > 12 or whole(code) is None:
         abort(404)
     region = divisions().get(code)
     if region is None:
@@ -43,21 +43,13 @@ def region_page(code: str):
 def inheritors():
     """Public inheritors, by name, optionally of one ethnic group or category."""
     ethnic, category = request.args.get("ethnic", "")[:20], request.args.get("category", "")[:20]
-    where, params = ["access = 'public'"], []
-    if ethnic:
-        where.append("ethnic_group = ?")
-        params.append(ethnic)
-    if category:
-        where.append("category = ?")
-        params.append(category)
-    condition = " AND ".join(where)
-    db = get_db()
-    total = db.execute(f"SELECT count(*) FROM inheritors WHERE {condition}", params).fetchone()[0]
+    people = [p for p in inheritor_rows(reader=audience())
+              if (not ethnic or p.get("ethnic_group") == ethnic) and (not category or p.get("category") == category)]
+    total = len(people)
     pages = max(1, math.ceil(total / INHERITORS_PER_PAGE))
     page = int_arg("page", 1, 1, pages)
-    people = list(db.query(
-        f"SELECT id, name, sex, ethnic_group, category, level, region_text FROM inheritors WHERE {condition}"
-        f" ORDER BY name, id LIMIT {INHERITORS_PER_PAGE} OFFSET {(page - 1) * INHERITORS_PER_PAGE}", params))
+    people = people[(page - 1) * INHERITORS_PER_PAGE:page * INHERITORS_PER_PAGE]
+
     def link(page: int) -> str:
         return url_for("browse.inheritors", ethnic=ethnic or None, category=category or None, page=page)
 
@@ -69,6 +61,6 @@ def inheritors():
 @bp.route("/inheritors/<inheritor_id>")
 def inheritor_page(inheritor_id: str):
     """One inheritor's public fields and the published items they carry on."""
-    person = public_inheritor(inheritor_id)
+    person = public_inheritor(inheritor_id, audience())
     places = [divisions().ancestors(code) for code in person.get("region_codes", [])]
     return render_template("inheritor.html", person=person, places=places)

@@ -1,5 +1,5 @@
 """Bulk import in the browser: upload a CSV or XLSX, read the dry-run report (row, column, reason),
-then confirm — the same importer as `heritage import`."""
+then confirm — the same importer as `heritage import`, with the rights of the signed-in user's role."""
 from __future__ import annotations
 
 import re
@@ -52,12 +52,12 @@ def start():
         return redirect(url_for("curate_import.start"))
     kind = request.form.get("kind", "record")
     if kind not in KINDS:
-        abort(400)
+        abort(400, description=f"参数 kind 应为 {' 或 '.join(KINDS)}")
     token = secrets.token_urlsafe(24) + suffix
     path = _uploads() / token
     upload.save(path)
     report = import_file(get_store(), path, kind=KINDS[kind], dry_run=True, user=current_user()["username"],
-                         skip_invalid=bool(request.form.get("skip_invalid")))
+                         skip_invalid=bool(request.form.get("skip_invalid")), role=current_user()["role"])
     return render_template("curate/import.html", report=report, token=token, kind=kind,
                            name=upload.filename, skip=bool(request.form.get("skip_invalid")))
 
@@ -69,9 +69,9 @@ def confirm(token: str):
     path = _upload(token)
     kind = request.form.get("kind", "record")
     if kind not in KINDS:
-        abort(400)
+        abort(400, description=f"参数 kind 应为 {' 或 '.join(KINDS)}")
     report = import_file(get_store(), path, kind=KINDS[kind], skip_invalid=bool(request.form.get("skip_invalid")),
-                         user=current_user()["username"])
+                         user=current_user()["username"], role=current_user()["role"])
     if report.committed:
         path.unlink()
     return render_template("curate/import.html", report=report, token=None if report.committed else token, kind=kind,

@@ -18,6 +18,7 @@ from heritage.users import ROLE_NAMES
 from web import forms
 from web.auth import current_user, requires
 from web.db import get_store
+from web.numbers import int_arg, int_form
 
 bp = Blueprint("curate", __name__, url_prefix="/curate")
 EDITORS = tuple(workflow.EDITORS)
@@ -66,7 +67,7 @@ def queue(status: str):
         params += [f"%{query}%", query]
     total = db.execute(f"SELECT count(*) FROM records WHERE {where}", params).fetchone()[0]
     pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    page = int_arg("page", 1, 1, pages)
     ids = [r[0] for r in db.execute(f"SELECT id FROM records WHERE {where} ORDER BY updated_at, id LIMIT ? OFFSET ?",
                                     params + [PER_PAGE, (page - 1) * PER_PAGE])]
     rows = []
@@ -135,7 +136,14 @@ def _save(kind: store.Kind, entity: dict[str, Any] | None):
     parsed["id"] = entity["id"] if entity else store.new_id(kind)
     if entity is None and kind is store.RECORD:
         parsed["status"] = "调查中"
-    base = request.form.get("version", type=int) if entity else None
+    refused: dict[str, str] = {}
+    for name, reason in workflow.refusals(db, current_user()["role"], kind, parsed):
+        refused[name] = f"{refused[name]}；{reason}" if name in refused else reason
+    if refused:
+        if "field_access" in refused:  # no input of its own: said above the form
+            flash(refused["field_access"])
+        return _form_page(kind, entity and entity | parsed, cells, access, refused, 422, links)
+    base = int_form("version") if entity else None
     try:
         result = save(db, kind, parsed, base, current_user()["username"])
     except Conflict as conflict:
@@ -154,7 +162,7 @@ def move(entity_id: str):
     try:
         with write(db):
             workflow.move(db, entity_id, request.form.get("to", ""), user["username"], user["role"],
-                          request.form.get("reason", "")[:500], request.form.get("version", type=int))
+                          request.form.get("reason", "")[:500], int_form("version"))
     except workflow.WorkflowError as error:
         flash(str(error))
         return redirect(url_for("curate.edit", kinds="records", entity_id=entity_id))
@@ -193,8 +201,13 @@ def restore(kinds: str, entity_id: str, version: int):
     kind = _kind(kinds)
     _entity(kind, entity_id)
     db = get_store()
-    with write(db):
-        history.restore(db, kind, entity_id, version, current_user()["username"])
+    user = current_user()
+    try:
+        with write(db):
+            history.restore(db, kind, entity_id, version, user["username"], user["role"])
+    except workflow.WorkflowError as error:
+        flash(f"未恢复：{error}")
+        return redirect(url_for("curate.edit", kinds=kinds, entity_id=entity_id))
     flash(f"已恢复到第 {version} 版（作为新的一版保存）。")
     return redirect(url_for("curate.edit", kinds=kinds, entity_id=entity_id))
 

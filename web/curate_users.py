@@ -47,7 +47,7 @@ def change(username: str):
             users.set_disabled(db, username, action == "disable")
             flash(f"已{'停用' if action == 'disable' else '启用'}“{username}”。")
         else:
-            abort(400)
+            abort(400, description="参数 action 应为 password、disable 或 enable")
     except ValueError as error:
         flash(f"未修改：{error}")
     return redirect(url_for("curate_users.accounts"))

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import calendar as month_grid
 import datetime as dt
+import re
 from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
-from heritage import calendar
+from heritage import calendar, store
+from heritage.visibility import view
 from web.db import get_db, home
-from web.visible import json_ld
+from web.numbers import int_arg
+from web.visible import PUBLIC_RECORD, json_ld
 
 bp = Blueprint("festivals", __name__)
 MAX_DAYS = 2 * 366
@@ -29,12 +32,14 @@ def festival_occurrences(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
 
 @lru_cache(maxsize=64)
 def _occurrences(folder: str, stamp: int | None, start: dt.date, end: dt.date) -> tuple:
-    """Computed once per store, data version (the last revision) and range."""
-    rows = get_db().execute(
-        "SELECT r.id, r.title, v.value FROM records r JOIN record_values v ON v.record_id = r.id"
-        " WHERE v.field = 'dates' AND r.status = '已发布' AND r.access = 'public' ORDER BY r.id, v.position")
-    found = [{"date": o.date.isoformat(), "id": record_id, "title": title, "days": o.days, "rule": rule}
-             for record_id, title, rule in rows for o in calendar.between([rule], start, end)]
+    """Computed once per store, data version (the last revision) and range, from what the public may see."""
+    db = get_db()
+    records = (view(r) for r in store.iterate(db, store.RECORD, PUBLIC_RECORD + " AND id IN"
+                                              " (SELECT record_id FROM record_values WHERE field = 'dates')"))
+    found = [{"date": o.date.isoformat(), "id": record["id"], "title": record.get("title") or "", "days": o.days,
+              "rule": rule}
+             for record in records if record for rule in record.get("dates", [])
+             for o in calendar.between([rule], start, end)]
     return tuple(tuple(f.items()) for f in sorted(found, key=lambda f: (f["date"], f["id"])))
 
 
@@ -108,10 +113,13 @@ def next_festivals(start: dt.date, count: int = 5) -> list[dict[str, Any]]:
 
 
 def _day(name: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        abort(400)
+    text = request.args.get(name, "")
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
+    abort(400, description=f"参数 {name} 应为 {FIRST_YEAR}-01-01 至 {LAST_YEAR}-12-31 之间的日期，写作 YYYY-MM-DD")
 
 
 @bp.route("/api/festivals")
@@ -119,7 +127,7 @@ def api_festivals():
     """Festivals between ?from=YYYY-MM-DD and ?to=YYYY-MM-DD (at most two years)."""
     start, end = _day("from"), _day("to")
     if end < start or (end - start).days > MAX_DAYS or not FIRST_YEAR <= start.year <= end.year <= LAST_YEAR:
-        abort(400)
+        abort(400, description=f"参数 from 与 to 应在 {FIRST_YEAR}–{LAST_YEAR} 年之间，to 不早于 from，相隔至多 {MAX_DAYS} 天")
     return jsonify(festival_occurrences(start, end))
 
 
@@ -142,11 +150,9 @@ def _fold(line: str) -> list[str]:
 @bp.route("/calendar.ics")
 def ics():
     """The festival calendar for this year and the next (or ?year=) as iCalendar."""
-    year_arg = request.args.get("year", "")
-    if year_arg and (not year_arg.isdigit() or not FIRST_YEAR <= int(year_arg) <= LAST_YEAR):
-        abort(400)
-    first = int(year_arg) if year_arg else dt.date.today().year
-    last = first if year_arg else first + 1
+    chosen = int_arg("year", 0, FIRST_YEAR, LAST_YEAR)
+    first = chosen or dt.date.today().year
+    last = first if chosen else first + 1
     stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//zhihui-minzu-zhijia//festivals//ZH",
              "CALSCALE:GREGORIAN", "X-WR-CALNAME:智慧民族之家·民族节日"]

@@ -13,13 +13,15 @@ from heritage.exporter import write_entities
 from heritage.fields import RECORD_FIELDS, format_value
 from heritage.regions import divisions
 from heritage.store import RECORD
+from heritage.visibility import HIDDEN_COLUMNS
 from indexer.articles import search_articles
 from indexer.search import FACETS, SORTS, more_like_this, search
 from web.advanced import ADVANCED_FIELDS, build_query
 from web.db import get_db, home
 from web.festivals import festival_occurrences
+from web.numbers import int_arg
 from web.showcase import featured_records, public_exhibits
-from web.visible import HIDDEN_COLUMNS, audience, inheritors_of, int_arg, json_ld, published, record_or_none
+from web.visible import audience, inheritors_of, json_ld, published, record_or_none
 
 bp = Blueprint("public", __name__)
 FACET_LABELS = {"category": "类别", "ethnic": "民族", "province": "省份", "level": "级别", "batch": "批次",
@@ -34,7 +36,7 @@ def search_args() -> dict[str, Any]:
     """The search parameters a page or the API takes, checked."""
     sort = request.args.get("sort", "relevance")
     if sort not in SORTS:
-        abort(400)
+        abort(400, description=f"参数 sort 应为 {'、'.join(SORTS)} 之一")
     return {
         "query": request.args.get("q", "")[:500],
         "mode": "research" if request.args.get("mode") == "research" else "public",
@@ -124,13 +126,13 @@ def export():
     """The current search's results (at most 1000) as CSV (Excel opens it) or JSON; public fields only."""
     fmt = request.args.get("format", "csv")
     if fmt not in ("csv", "json"):
-        abort(400)
+        abort(400, description="参数 format 应为 csv 或 json")
     found, page = [], 1
     while len(found) < EXPORT_LIMIT:
         answer = run_search(page=page, limit=50, with_facets=False)
         if answer["error"]:
-            abort(400)
-        found += [r for r in (record_or_none(hit["id"]) for hit in answer["results"]) if r]
+            abort(400, description=answer["error"])
+        found += [r for r in (record_or_none(hit["id"], audience()) for hit in answer["results"]) if r]
         if page >= answer["pages"]:
             break
         page += 1
@@ -175,7 +177,7 @@ def record_page(record_id: str):
         " WHERE i.record_id = ? AND e.status = '已发布' ORDER BY e.position", [record_id]))
     return render_template("record.html", record=record, places=places, related=related,
                            images=media.images(get_db(), record_id),
-                           upcoming=upcoming, inheritors=inheritors_of(record_id), in_exhibits=in_exhibits,
+                           upcoming=upcoming, inheritors=inheritors_of(record_id, reader), in_exhibits=in_exhibits,
                            ld=json_ld(_record_ld(record, places, upcoming)), today=today,
                            other_fields=_other_fields(record))
 
@@ -185,12 +187,13 @@ def _record_ld(record: dict[str, Any], places: list, upcoming: list) -> list[dic
     url = url_for("public.record_page", record_id=record["id"], _external=True)
     place_names = ["".join(r.name for r in chain) for chain in places]
     work = {"@context": "https://schema.org", "@type": "CreativeWork", "@id": url, "url": url,
-            "name": record["title"], "identifier": record["id"], "inLanguage": "zh-CN",
-            "genre": record["category"], "description": (record.get("content") or "")[:300],
-            "keywords": [record["category"], *record.get("ethnic_groups", []), *record.get("aliases", [])],
+            "name": record.get("title"), "identifier": record["id"], "inLanguage": "zh-CN",
+            "genre": record.get("category"), "description": (record.get("content") or "")[:300],
+            "keywords": [*filter(None, [record.get("category")]), *record.get("ethnic_groups", []),
+                         *record.get("aliases", [])],
             "spatialCoverage": [{"@type": "Place", "name": name} for name in place_names],
             "isPartOf": {"@type": "Dataset", "name": "智慧民族之家 民族文化遗产普查资源库"}}
-    events = [{"@context": "https://schema.org", "@type": "Event", "name": record["title"],
+    events = [{"@context": "https://schema.org", "@type": "Event", "name": record.get("title"),
                "startDate": o.date.isoformat(), "endDate": (o.date + dt.timedelta(days=o.days - 1)).isoformat(),
                "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
                "location": {"@type": "Place", "name": place_names[0] if place_names else "中国"},

@@ -1,20 +1,19 @@
-"""What the public may see: published, public records and inheritors, and only their public fields."""
+"""What a reader of the site may see: every page and API answer goes through heritage.visibility.view."""
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from flask import abort, request, session
+from flask import abort, session
 from markupsafe import Markup
 
 from heritage import store
-from heritage.fields import INHERITOR_FIELDS, RECORD_FIELDS, visible_fields
+from heritage.fields import INHERITOR_FIELDS, RECORD_FIELDS
+from heritage.visibility import view
 from web.auth import current_user
 from web.db import get_db
 
 PUBLIC_RECORD = "status = '已发布' AND access = 'public'"
-READABLE = {"public": ("public",), "researcher": ("public", "researcher")}
-HIDDEN_COLUMNS = ("access", "field_access")
 
 
 def audience() -> str:
@@ -22,17 +21,9 @@ def audience() -> str:
     return "researcher" if session.get("user") and current_user() else "public"
 
 
-def _view(entity: dict[str, Any], fields: tuple, reader: str = "public") -> dict[str, Any]:
-    shown = visible_fields(entity, fields, reader) - set(HIDDEN_COLUMNS)
-    return {name: entity[name] for name in sorted(shown)} | {"version": entity["version"]}
-
-
 def record_or_none(record_id: str, reader: str = "public") -> dict[str, Any] | None:
     """A published record as a reader may see it, or None when it is missing, unpublished or not for them."""
-    record = store.get(get_db(), store.RECORD, record_id)
-    if record is None or record["status"] != "已发布" or record["access"] not in READABLE[reader]:
-        return None
-    return _view(record, RECORD_FIELDS, reader)
+    return view(store.get(get_db(), store.RECORD, record_id), RECORD_FIELDS, reader)
 
 
 def published(record_id: str, reader: str = "public") -> dict[str, Any]:
@@ -40,31 +31,27 @@ def published(record_id: str, reader: str = "public") -> dict[str, Any]:
     return record_or_none(record_id, reader) or abort(404)
 
 
-def public_inheritor(inheritor_id: str) -> dict[str, Any]:
-    """An inheritor as the public may see it, with only published items; else 404."""
-    person = store.get(get_db(), store.INHERITOR, inheritor_id)
-    if person is None or person["access"] != "public":
-        abort(404)
-    view = _view(person, INHERITOR_FIELDS)
-    view["items"] = [r for r in (record_or_none(i) for i in person["items"]) if r]
-    return view
+def public_inheritor(inheritor_id: str, reader: str = "public") -> dict[str, Any]:
+    """An inheritor as a reader may see them, with only the items the reader may see; else 404."""
+    person = view(store.get(get_db(), store.INHERITOR, inheritor_id), INHERITOR_FIELDS, reader) or abort(404)
+    person["items"] = [r for r in (record_or_none(i, reader) for i in person.get("items", [])) if r]
+    return person
 
 
-def inheritors_of(record_id: str) -> list[dict[str, Any]]:
-    """The public inheritors of a record: id, name, ethnic group."""
-    return list(get_db().query(
-        "SELECT i.id, i.name, i.ethnic_group FROM inheritor_items x JOIN inheritors i ON i.id = x.inheritor_id"
-        " WHERE x.record_id = ? AND i.access = 'public' ORDER BY i.name", [record_id]))
+def inheritor_rows(where: str = "1", params: list | None = None, reader: str = "public") -> list[dict[str, Any]]:
+    """The inheritors a reader may see among those a SQL condition picks, as listing rows (views of
+    id, name, sex, ethnic group, category, level and place), in name order."""
+    rows = get_db().query(
+        "SELECT id, name, sex, ethnic_group, category, level, region_text, access, field_access, version"
+        f" FROM inheritors WHERE {where}", params or [])
+    people = [view(row | {"field_access": json.loads(row["field_access"] or "{}")}, INHERITOR_FIELDS, reader)
+              for row in rows]
+    return sorted((p for p in people if p), key=lambda p: (p.get("name") or "", p["id"]))
 
 
-def int_arg(name: str, default: int, low: int, high: int) -> int:
-    """A whole-number query parameter within bounds; anything else is a 400."""
-    value = request.args.get(name, "")
-    if not value:
-        return default
-    if not value.isdigit() or not low <= int(value) <= high:
-        abort(400)
-    return int(value)
+def inheritors_of(record_id: str, reader: str = "public") -> list[dict[str, Any]]:
+    """The inheritors of a record a reader may see: id, name, ethnic group (as far as they may see them)."""
+    return inheritor_rows("id IN (SELECT inheritor_id FROM inheritor_items WHERE record_id = ?)", [record_id], reader)
 
 
 def json_ld(data: Any) -> Markup:

@@ -1,0 +1,37 @@
+"""The one visibility rule: what of a record or an inheritor a reader may see.
+
+Every public output (pages, the API, search results and snippets, exports, feeds, sitemaps)
+is built from :func:`view`; nothing public reads a stored entity directly."""
+from __future__ import annotations
+
+from typing import Any
+
+from heritage.fields import RECORD_FIELDS, Field, visible_fields
+
+# The record-level access each reader may open.
+OPENS = {"public": ("public",), "researcher": ("public", "researcher")}
+# Columns that say who may see what: never shown to a reader.
+HIDDEN_COLUMNS = ("access", "field_access")
+# What a record or an inheritor is called: a reader sees this in its place when the name is hidden.
+NAME_FIELDS = ("title", "name")
+WITHHELD_NAME = "（名称不公开）"
+
+
+def view(entity: dict[str, Any] | None, fields: tuple[Field, ...] = RECORD_FIELDS,
+         reader: str = "public") -> dict[str, Any] | None:
+    """The entity as ``reader`` (public or researcher) may see it, or None when it is not for them.
+
+    A record must be published (已发布); a record or an inheritor must be open to the reader
+    (公开, or 研究人员 for researchers); of its fields only those the reader may see are kept
+    (each field's default access unless the entity's ``field_access`` says otherwise), with
+    ``id`` and ``version`` always.  ``fields`` is RECORD_FIELDS or INHERITOR_FIELDS; an entity may
+    be partial (a row of a listing): what it lacks is simply not in the view.  A hidden name
+    (title, name) reads WITHHELD_NAME, so that every listing can still name the entity."""
+    if entity is None or reader not in OPENS or entity.get("access") not in OPENS[reader]:
+        return None
+    if fields is RECORD_FIELDS and entity.get("status") != "已发布":
+        return None
+    shown = (visible_fields(entity, fields, reader) - set(HIDDEN_COLUMNS)) | {"id", "version"}
+    seen = {name: entity[name] for name in sorted(shown) if name in entity}
+    return seen | {name: WITHHELD_NAME for name in NAME_FIELDS if name in entity and name not in seen
+                   and name in {f.name for f in fields}}

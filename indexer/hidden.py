@@ -1,0 +1,92 @@
+"""Records the index may know more about than a reader may see, and matching them only on what
+the reader may see.
+
+The index leaves out of the body every field a record keeps from the public, but its names and
+facet fields (title, aliases, groups, places …) are indexed as stored, and a record saved since
+the last sync is indexed as it was.  Those records — a field of theirs that is indexed outside
+the body hidden from the reader, or a change of status or access not yet indexed — are
+*suspects*: for them a query is answered again on a small in-memory index of their documents as
+the reader may see them (heritage.visibility.view), so a hidden word never makes a record match.
+(A change of text alone, not yet indexed, leaves the record as it was: what was indexed was
+visible under the same access.)"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Callable
+
+import sqlite_utils
+from whoosh import query as Q
+from whoosh.filedb.filestore import RamStorage
+
+from heritage import store
+from heritage.fields import LIST_KINDS, RECORD_FIELDS
+from heritage.visibility import OPENS, view
+from indexer.documents import document, make_schema
+
+# At most this many suspects are matched again; any others (a large batch of saves the index has not
+# taken in yet) are left out of results until it has, a matter of seconds.
+MAX_REMATCH = 500
+# Fields indexed as stored (outside the body, which documents.document already limits to public fields).
+INDEXED_AS_STORED = frozenset({"title", "aliases", "native_names", "category", "ethnic_groups", "region_codes",
+                               "level", "batch", "listing_type", "year"})
+
+
+@dataclass
+class Suspects:
+    """The suspects of one reader in one index reader: their docnums there, and a searcher over
+    their documents as the reader may see them."""
+
+    docnums: frozenset[int]
+    searcher: object | None
+
+    locate: Callable[[str], frozenset[int]]
+
+    def verify(self, query: Q.Query) -> frozenset[int]:
+        """The suspects (main-index docnums) the query matches on what the reader may see."""
+        if self.searcher is None or query is Q.NullQuery:
+            return frozenset()
+        found = (self.searcher.stored_fields(n)["id"] for n in self.searcher.docs_for_query(query))
+        return frozenset().union(*(self.locate(i) for i in found))
+
+
+def suspect_ids(db: sqlite_utils.Database, reader: str, indexed_version: Callable[[str], int | None]) -> list[str]:
+    """Records with an indexed-as-stored field the reader may not see, then those whose status or access
+    changed after the version the index holds (``indexed_version``: id -> that version, None if absent)."""
+    ids = [record_id for record_id, overrides in db.execute(
+        "SELECT id, field_access FROM records WHERE field_access NOT IN ('', '{}') ORDER BY id")
+        if {name for name, level in json.loads(overrides).items() if level not in OPENS[reader]} & INDEXED_AS_STORED]
+    for (record_id,) in db.execute(
+            "SELECT DISTINCT entity_id FROM outbox WHERE entity = 'record' AND done_at IS NULL ORDER BY entity_id"):
+        version = indexed_version(record_id)
+        if version is not None and db.execute(
+                "SELECT 1 FROM revisions WHERE entity = 'record' AND entity_id = ? AND version > ? AND"
+                " (json_type(diff, '$.status') IS NOT NULL OR json_type(diff, '$.access') IS NOT NULL"
+                " OR json_type(diff, '$.field_access') IS NOT NULL) LIMIT 1", [record_id, version]).fetchone():
+            ids.append(record_id)
+    return list(dict.fromkeys(ids))
+
+
+def _masked(record: dict, reader: str) -> dict | None:
+    """The record with every field the reader may not see emptied, or None when it is not for them."""
+    seen = view(record, RECORD_FIELDS, reader)
+    if seen is None:
+        return None
+    empty = {f.name: [] if f.kind in LIST_KINDS else "" for f in RECORD_FIELDS}
+    return empty | {"year": None, "batch": None} | seen | {
+        name: record[name] for name in ("status", "access", "field_access", "version")}
+
+
+def suspects(db: sqlite_utils.Database, reader: str, locate: Callable[[str], frozenset[int]],
+             indexed_version: Callable[[str], int | None]) -> Suspects:
+    """The reader's suspects among the records the main index holds (``locate``: id -> its docnums there)."""
+    ids = [i for i in suspect_ids(db, reader, indexed_version) if locate(i)]
+    if not ids:
+        return Suspects(frozenset(), None, locate)
+    index = RamStorage().create_index(make_schema())
+    with index.writer() as writer:
+        for record_id in ids[:MAX_REMATCH]:
+            masked = _masked(store.get(db, store.RECORD, record_id), reader)
+            if masked:
+                writer.add_document(**document(masked))
+    return Suspects(frozenset().union(*(locate(i) for i in ids)), index.searcher(), locate)
