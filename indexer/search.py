@@ -119,12 +119,22 @@ class Engine:
                 for word in group:
                     self._synonyms[analysis.normalize(word)] = [analysis.normalize(w) for w in group if w != word]
         else:
-            fresh = _retry(self.searcher.refresh)
+            fresh = self._refreshed()
             if fresh is not self.searcher:
                 self.searcher = fresh
                 self.reader_cache = _ReaderCache()
         analysis.activate(self.generation.segmenter)
         return self.searcher
+
+    def _refreshed(self) -> Searcher:
+        """The searcher on the latest commit, opened anew: Whoosh's own refresh reuses the old segment readers,
+        and when a concurrent commit makes it retry, the retry meets readers its first try closed."""
+        index = self.generation.index
+        if index.latest_generation() == self.searcher.reader().generation():
+            return self.searcher
+        fresh = _retry(index.searcher)
+        self.searcher.close()
+        return fresh
 
     def docs(self, fieldname: str, value: str) -> frozenset[int]:
         """The documents whose field holds a value (cached per reader)."""
