@@ -94,11 +94,11 @@ def _card(heading: str, title: str, subtitle: str, colour: tuple[int, int, int])
 
 def render_cover(record: dict[str, Any]) -> bytes:
     """A PNG cover for a record: a band in its category colour, the numeral, the title, its people and place."""
-    category = category_by_name(record["category"])
-    numeral = category.numeral if category else ""
+    name = record.get("category") or ""  # a reader's view may lack any field but the title
+    category = category_by_name(name)
+    band = f"{category.numeral}　{name}" if category else name
     subtitle = "　".join(filter(None, ["、".join(record.get("ethnic_groups") or []), record.get("region_text") or ""]))
-    return _card(f"{numeral}　{record['category']}", record["title"], subtitle,
-                 CATEGORY_COLOURS.get(record["category"], INK))
+    return _card(band, record["title"], subtitle, CATEGORY_COLOURS.get(name, INK))
 
 
 def render_exhibit_cover(exhibit: dict[str, Any]) -> bytes:
