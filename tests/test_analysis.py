@@ -9,6 +9,7 @@ from heritage import corpus
 from indexer import analysis
 from indexer.analysis import CharAnalyzer, HeritageAnalyzer, PinyinAnalyzer, Segmenter, dictionary
 from tests.conftest import NATIONAL_LIST, needs_shared
+from tests.shipped import shipped_records
 
 
 def test_normalisation():
@@ -57,7 +58,7 @@ def test_marks_point_into_the_original_text():
 
 
 def _texts():
-    rows = [line.split(",", 9)[-1] for line in corpus.RECORDS_FILE.read_text("utf-8").splitlines()[1:]]
+    rows = [row["基本内容"] + row["历史渊源"] for row in shipped_records()]
     if NATIONAL_LIST.exists():
         rows += [json.loads(line)["content"] for line in NATIONAL_LIST.read_text("utf-8").splitlines()[:800]]
     return rows

@@ -6,6 +6,7 @@ from click.testing import CliRunner
 
 from heritage.cli import main
 from tests.conftest import write_csv
+from tests.shipped import SHIPPED
 
 
 @pytest.fixture
@@ -60,14 +61,14 @@ def test_usage_errors_and_roles_are_in_chinese(cli):
 def test_init_loads_the_corpus_and_stats(cli, home):
     result = cli("init")
     assert result.exit_code == 0, result.output
-    assert "新增 186 条" in result.output
-    assert len(list((home / "media" / "covers").glob("*.png"))) == 186
-    assert "未变 186 条" in cli("init").output
+    assert f"新增 {SHIPPED} 条" in result.output
+    assert len(list((home / "media" / "covers").glob("*.png"))) == SHIPPED
+    assert f"未变 {SHIPPED} 条" in cli("init").output
     numbers = json.loads(cli("stats", "--json").stdout)
     assert set(numbers) == {"records", "inheritors", "by_category", "by_ethnic", "by_province", "county_coverage"}
-    assert numbers["records"] == 186 and len(numbers["by_category"]) == 10
+    assert numbers["records"] == SHIPPED and len(numbers["by_category"]) == 10
     assert len([g for g in numbers["by_ethnic"] if g != "汉族"]) >= 25
-    assert "普查记录：186" in cli("stats").output
+    assert f"普查记录：{SHIPPED}" in cli("stats").output
 
 
 def test_corpus_meets_its_brief(cli, home):
@@ -123,7 +124,7 @@ def test_user_add(cli, home):
 
 def test_search_from_the_command_line(cli, home):
     cli("init")
-    assert "已重建检索索引：186 条记录" in cli("index").output
+    assert f"已重建检索索引：{SHIPPED} 条记录" in cli("index").output
     answer = json.loads(cli("search", "蠟染", "--json").stdout)
     assert {"total", "results", "facets", "suggestion"} <= set(answer)
     assert {"id", "ref", "title", "score"} <= set(answer["results"][0]) and answer["results"][0]["id"] == "C134"

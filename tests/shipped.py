@@ -1,0 +1,22 @@
+"""Facts about the shipped corpus that tests compare against, read from the corpus itself."""
+from __future__ import annotations
+
+import csv
+import tomllib
+
+from heritage import corpus
+
+
+def shipped_records() -> list[dict[str, str]]:
+    """The rows of the shipped records file, as a spreadsheet reads them."""
+    with corpus.RECORDS_FILE.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def exhibit_record_ids() -> set[str]:
+    """The records that the shipped exhibits show."""
+    exhibits = tomllib.loads(corpus.EXHIBITS_FILE.read_text("utf-8"))["exhibit"]
+    return {item["record"] for exhibit in exhibits for item in exhibit["items"]}
+
+
+SHIPPED = len(shipped_records())
