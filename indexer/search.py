@@ -27,6 +27,7 @@ from heritage.fields import parse_value
 from heritage.regions import divisions
 from heritage.visibility import view
 from indexer import analysis, hidden
+from indexer import whoosh_patch  # noqa: F401 -- applies the fix for a hang in Whoosh, see there
 from indexer.index import Generation, IndexUnavailable, current_generation, open_generation
 from indexer.query import (And, FieldQuery, Not, Or, Phrase, QuerySyntaxError, Words,
                            parse_public, parse_research)
