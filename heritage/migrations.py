@@ -113,6 +113,13 @@ def _workspace_indexes(db: sqlite_utils.Database) -> None:
     db["records"].create_index(["status", "updated_at"])  # the queues, longest waiting first
     db["revisions"].create_index(["user", "at"])  # a curator's recent saves
 
+
+@migration("0005_import_match_indexes")
+def _import_match_indexes(db: sqlite_utils.Database) -> None:
+    # an import recognises rows without 编号 or 来源编号 by name: without these, a scan per row
+    db["records"].create_index(["title"])
+    db["inheritors"].create_index(["name"])
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks, each in its own write transaction."""
     if "migrations" not in db.table_names():
