@@ -58,15 +58,14 @@ def detect(open_file: Callable[[], BinaryIO]) -> Encoding:
 
 
 def utf16_without_bom(head: bytes) -> str | None:
-    """utf-16-le or utf-16-be when NUL bytes fill one parity of positions (ASCII text in UTF-16)."""
+    """utf-16-le or utf-16-be when NUL bytes are (nearly) all in one parity of positions: the high
+    bytes of ASCII characters (commas, digits, line breaks) in UTF-16. Text in any other encoding has none."""
     pairs = len(head) // 2
-    if pairs < 2:
-        return None
     even = head[0:pairs * 2:2].count(0)
     odd = head[1:pairs * 2:2].count(0)
-    if odd >= pairs * 0.3 and even <= pairs * 0.02:
+    if odd >= max(2, pairs * 0.05) and even <= odd * 0.1:
         return "utf-16-le"
-    if even >= pairs * 0.3 and odd <= pairs * 0.02:
+    if even >= max(2, pairs * 0.05) and odd <= even * 0.1:
         return "utf-16-be"
     return None
 

@@ -166,12 +166,12 @@ def _entities(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict
     """Each row as a valid entity, or None when the row has problems (added to the report)."""
     seen: dict[tuple[str, str], int] = {}
     header_of = {f.name: h for h, f in columns.items()}
-    for number, row in sheet.rows:
+    for number, line, row in sheet.rows:
         report.rows += 1
         problems = sheet.take_problems()
         entity = None
         if row is not None:
-            entity, found = _entity(db, kind, columns, header_of, number, row, unescape, seen)
+            entity, found = _entity(db, kind, columns, header_of, (number, line), row, unescape, seen)
             problems += found
         for problem in problems:
             report.add(problem)
@@ -181,9 +181,10 @@ def _entities(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict
 
 
 def _entity(db: sqlite_utils.Database, kind: Kind, columns: dict[str, Field], header_of: dict[str, str],
-            number: int, row: dict[str, Any], unescape: bool, seen: dict[tuple[str, str], int]
+            where: tuple[int, int], row: dict[str, Any], unescape: bool, seen: dict[tuple[str, str], int]
             ) -> tuple[dict[str, Any], list[Problem]]:
-    """A row's cells as field values, and the problems the row has."""
+    """A row's cells as field values, and the problems the row has; ``where`` is its row and first line."""
+    number, line = where
     problems: list[Problem] = []
     entity: dict[str, Any] = {}
     for header, column in columns.items():
@@ -191,9 +192,9 @@ def _entity(db: sqlite_utils.Database, kind: Kind, columns: dict[str, Field], he
         try:
             entity[column.name] = parse_value(column, value, kind.fields)
         except ValueError as error:
-            problems.append(Problem(number, header, str(error)))
+            problems.append(Problem(number, header, str(error), line))
     for name, reason in cross_check(db, kind, entity):
-        problems.append(Problem(number, header_of.get(name, name), reason))
+        problems.append(Problem(number, header_of.get(name, name), reason, line))
     if problems:
         return entity, problems
     entity["id"] = entity.get("id") or _existing_id(db, kind, entity) or store.new_id(kind)
@@ -202,7 +203,7 @@ def _entity(db: sqlite_utils.Database, kind: Kind, columns: dict[str, Field], he
         if value and (key, value) in seen:
             what = "编号" if key == "id" else "来源编号"
             problems.append(Problem(number, header_of.get(key, key),
-                                    f"与第 {seen[key, value]} 行重复：同一{what}只能出现一次"))
+                                    f"与第 {seen[key, value]} 行重复：同一{what}只能出现一次", line))
         elif value:
             seen[key, value] = number
     return entity, problems

@@ -141,18 +141,18 @@ def read_source(path: Path, fmt: str) -> Sheet:
 
 
 def _source_rows(sheet: Sheet, path: Path, convert: Callable[[dict[str, Any]], dict[str, Any]]
-                 ) -> Iterator[tuple[int, dict[str, Any] | None]]:
+                 ) -> Iterator[tuple[int, int, dict[str, Any] | None]]:
     empty = True
     for number, item in json_lines(path):
         empty = False
         if isinstance(item, Problem):
             sheet.problems.append(item)
-            yield number, None
+            yield number, number, None
             continue
         try:
-            yield number, convert(item)
+            yield number, number, convert(item)
         except (AttributeError, TypeError, ValueError) as error:
             sheet.problems.append(Problem(number, None, f"不是有效的源记录（{error}）"))
-            yield number, None
+            yield number, number, None
     if empty:
         sheet.problems.append(Problem(None, None, "文件为空"))

@@ -56,12 +56,13 @@ class Problem:
 class Sheet:
     """What a file holds: its headers, its data rows and its problems.
 
-    ``rows`` yields (row number, header -> value), or (row number, None) for a row whose
-    problems were added to ``problems``; it may be lazy, so problems grow as it is read.
+    ``rows`` yields (row number, first line in the file, header -> value), or None instead of the
+    values for a row whose problems were added to ``problems``; it may be lazy, so problems grow as
+    it is read.
     ``expected`` is about how many rows there are (for progress bars)."""
 
     headers: list[str] = field(default_factory=list)
-    rows: Iterable[tuple[int, dict[str, Any] | None]] = ()
+    rows: Iterable[tuple[int, int, dict[str, Any] | None]] = ()
     problems: list[Problem] = field(default_factory=list)
     encoding: str = ""
     expected: int = 0
@@ -217,6 +218,9 @@ def _header(sheet: Sheet, records: Iterator[tuple[int, int, list[Any]] | Problem
         if len(cells) > MAX_COLUMNS:
             sheet.problems.append(Problem(None, None, f"表头有 {len(cells)} 列，超过上限 {MAX_COLUMNS} 列"))
             return None
+        if any(isinstance(c, str) and "\x00" in c for c in cells):
+            sheet.problems.append(Problem(None, None, "表头含有空字符（NUL）：文件可能是没有 BOM 的 UTF-16，或不是文本文件"))
+            return None
         sheet.headers = [str(h).strip() for h in cells]
         seen: dict[str, int] = {}
         for index, header in enumerate(sheet.headers, start=1):
@@ -232,7 +236,7 @@ def _header(sheet: Sheet, records: Iterator[tuple[int, int, list[Any]] | Problem
 
 
 def _shaped(sheet: Sheet, records: Iterator[tuple[int, int, list[Any]] | Problem], header: int,
-            delimiter: str | None) -> Iterator[tuple[int, dict[str, Any] | None]]:
+            delimiter: str | None) -> Iterator[tuple[int, int, dict[str, Any] | None]]:
     """The data rows after the header, each checked for its shape; blank rows are passed over.
 
     ``delimiter`` is the CSV's: a cell holding whole lines of delimited values betrays a quote
@@ -241,7 +245,7 @@ def _shaped(sheet: Sheet, records: Iterator[tuple[int, int, list[Any]] | Problem
     for record in records:
         if isinstance(record, Problem):
             sheet.problems.append(record)
-            yield record.row or header, None
+            yield record.row or header, record.line or header, None
             return
         row, line, cells = record
         if row <= header or all(_blank(c) for c in cells):
@@ -250,9 +254,9 @@ def _shaped(sheet: Sheet, records: Iterator[tuple[int, int, list[Any]] | Problem
         problem = _shape_problem(row, line, cells, delimiter, sheet.headers)
         if problem:
             sheet.problems.append(problem)
-            yield row, None
+            yield row, line, None
         else:
-            yield row, dict(zip(sheet.headers, cells))
+            yield row, line, dict(zip(sheet.headers, cells))
     if not any_row and not sheet.problems:
         sheet.problems.append(Problem(None, None, "只有表头，没有数据行"))
 
@@ -340,32 +344,36 @@ def _json_shape_problem(number: int, obj: dict[str, Any]) -> Problem | None:
 
 
 def _read_jsonl(path: Path) -> Sheet:
+    """A first pass finds the headers (every key of every object); the rows are read again, lazily."""
     sheet = Sheet(encoding="utf-8")
     headers: dict[str, None] = {}
+    early: list[Problem] = []  # reported only if no line is a usable object
     for number, item in json_lines(path):
         sheet.expected += 1
-        if isinstance(item, Problem) and item.fatal:
-            sheet.problems.append(item)
-            return sheet
-        if isinstance(item, dict):
-            headers.update(dict.fromkeys(item))
-            if len(headers) > MAX_COLUMNS:
-                sheet.problems.append(Problem(number, None, f"全文件的字段超过 {MAX_COLUMNS} 个", fatal=True))
+        if isinstance(item, Problem):
+            if item.fatal:
+                sheet.problems.append(item)
                 return sheet
+            early = early if len(early) >= 1000 else early + [item]
+            continue
+        headers.update(dict.fromkeys(item))
+        if len(headers) > MAX_COLUMNS:
+            sheet.problems.append(Problem(number, None, f"全文件的字段超过 {MAX_COLUMNS} 个", fatal=True))
+            return sheet
     sheet.headers = list(headers)
-    if not sheet.expected:
-        sheet.problems.append(Problem(None, None, "文件为空"))
+    if not headers:
+        sheet.problems.extend(early or [Problem(None, None, "文件为空")])
     sheet.rows = _json_rows(sheet, path)
     return sheet
 
 
-def _json_rows(sheet: Sheet, path: Path) -> Iterator[tuple[int, dict[str, Any] | None]]:
+def _json_rows(sheet: Sheet, path: Path) -> Iterator[tuple[int, int, dict[str, Any] | None]]:
     for number, item in json_lines(path):
         if isinstance(item, Problem):
             sheet.problems.append(item)
-            yield number, None
+            yield number, number, None
         else:
-            yield number, item
+            yield number, number, item
 
 
 def neutralise(cell: str) -> str:

@@ -26,15 +26,15 @@ MAX_NUMBER = 300  # characters of a number cell (Python refuses integers of more
 _SHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
 _SHARED = "xl/sharedStrings.xml"
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d{1,7})")
-_EXPAT_REASONS = {
-    expat.errors.XML_ERROR_BAD_CHAR_REF: "引用了 XML 不允许的控制字符（如 &#1;）",
-    expat.errors.XML_ERROR_INVALID_TOKEN: "含有无效的字符或标记",
-    expat.errors.XML_ERROR_TAG_MISMATCH: "标签不配对",
-    expat.errors.XML_ERROR_NO_ELEMENTS: "内容不完整",
-    expat.errors.XML_ERROR_UNCLOSED_TOKEN: "内容不完整",
-    expat.errors.XML_ERROR_UNDEFINED_ENTITY: "引用了未定义的实体",
-    expat.errors.XML_ERROR_SYNTAX: "语法错误",
-}
+_EXPAT_REASONS = {expat.errors.codes[message]: reason for message, reason in (  # expat's messages are English
+    (expat.errors.XML_ERROR_BAD_CHAR_REF, "引用了 XML 不允许的控制字符（如 &#1;）"),
+    (expat.errors.XML_ERROR_INVALID_TOKEN, "含有无效的字符或标记"),
+    (expat.errors.XML_ERROR_TAG_MISMATCH, "标签不配对"),
+    (expat.errors.XML_ERROR_NO_ELEMENTS, "内容不完整"),
+    (expat.errors.XML_ERROR_UNCLOSED_TOKEN, "内容不完整"),
+    (expat.errors.XML_ERROR_UNDEFINED_ENTITY, "引用了未定义的实体"),
+    (expat.errors.XML_ERROR_SYNTAX, "语法错误"),
+)}
 
 
 class _Refusal(Exception):
@@ -127,7 +127,7 @@ class _Scan:
         self.name, self.shape = name, shape
         self.sheet = bool(_SHEET.fullmatch(name))
         self.shared = name == _SHARED
-        self.row = self.cells = self.row_chars = self.text_chars = 0
+        self.row = self.cells = self.column = self.row_chars = self.text_chars = 0
         self.cell_type, self.value, self.in_text = "n", "", False
         parser = expat.ParserCreate(namespace_separator=" ")
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
@@ -188,6 +188,7 @@ class _Scan:
                 column = column * 26 + ord(letter) - 64
         if self.cells > MAX_COLUMNS or column > MAX_COLUMNS:
             raise _Refusal(f"这一行超过 {MAX_COLUMNS} 列", self.row or None)
+        self.column = column
         self.shape.columns = max(self.shape.columns, column)
         self.cell_type = attrs.get("t", "n")
 
@@ -209,11 +210,11 @@ class _Scan:
         self.in_text = False
         value = self.value.strip()
         if self.cell_type == "n" and len(value) > MAX_NUMBER:
-            raise _Refusal(f"第 {self.cells} 列的数字有 {len(value)} 位以上，超过上限 {MAX_NUMBER} 位", self.row)
+            raise _Refusal(f"第 {self.column} 列的数字超过 {MAX_NUMBER} 位", self.row)
         if self.cell_type == "s":
             shared = self.shape.shared or 0
             if not (value.isdigit() and len(value) <= 10 and int(value) < shared):
-                raise _Refusal(f"第 {self.cells} 列引用了不存在的共享字符串（编号 {value[:20]}，共 {shared} 个）：文件已损坏",
+                raise _Refusal(f"第 {self.column} 列引用了不存在的共享字符串（编号 {value[:20]}，共 {shared} 个）：文件已损坏",
                                self.row)
 
 

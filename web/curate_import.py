@@ -20,7 +20,6 @@ from web.db import home
 
 bp = Blueprint("curate_import", __name__, url_prefix="/curate/import")
 SUFFIXES = (".csv", ".xlsx", ".jsonl")
-MAX_UPLOAD = 200 * 1024 * 1024  # a province's census sheet; larger files go through `heritage import`
 KINDS = {"record": RECORD, "inheritor": INHERITOR}
 TEMPLATE_TYPES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -58,7 +57,6 @@ def start():
     """Upload a file; what comes back is the dry-run report."""
     if request.method == "GET":
         return _page(report=None)
-    request.max_content_length = MAX_UPLOAD
     upload = request.files.get("file")
     suffix = Path(upload.filename or "").suffix.lower() if upload else ""
     if not upload or suffix not in SUFFIXES:
