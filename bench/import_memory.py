@@ -65,9 +65,10 @@ def run(python: str, home: Path, path: Path, cap: int) -> tuple[int, float, floa
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
+    command = [python, "-c", "from heritage.cli import main; main()", "--home", str(home)]
+    subprocess.run(command + ["init", "--no-corpus"], cwd=home, check=True, capture_output=True)
     start = time.perf_counter()
-    child = subprocess.Popen([python, "-c", "from heritage.cli import main; main()", "--home", str(home),
-                              "import", str(path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    child = subprocess.Popen(command + ["import", str(path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                              preexec_fn=limit, cwd=home, env=os.environ | {"PYTHONDONTWRITEBYTECODE": "1"})
     output = child.stdout.read().decode("utf-8", "replace")
     _, status, usage = os.wait4(child.pid, 0)

@@ -114,7 +114,7 @@ def _workspace_indexes(db: sqlite_utils.Database) -> None:
     db["revisions"].create_index(["user", "at"])  # a curator's recent saves
 
 
-@migration("0005_import_match_indexes")
+@migration("0006_import_match_indexes")
 def _import_match_indexes(db: sqlite_utils.Database) -> None:
     # an import recognises rows without 编号 or 来源编号 by name: without these, a scan per row
     db["records"].create_index(["title"])

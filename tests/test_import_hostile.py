@@ -254,6 +254,7 @@ def store_state(home: Path) -> tuple:
 def seeded(tmp_path: Path) -> Path:
     """A data folder holding two records."""
     home = tmp_path / "instance"
+    open_store(home).conn.close()  # as `heritage init --no-corpus` would
     path = tmp_path / "seed.csv"
     path.write_text(HEADER + good_rows(2, 100), "utf-8")
     assert heritage_import(home, path).returncode == 0
