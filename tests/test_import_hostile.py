@@ -311,9 +311,9 @@ def test_external_entities_are_never_resolved(db, tmp_path):
     st.lists(st.lists(st.sampled_from(["苗族", "民俗", '"', ",", "\n", "\r", "\x00", "\t", "项目名称", "类别", "x"]),
                       max_size=12).map("".join), max_size=6).map(lambda lines: "\n".join(lines).encode()),
     st.text(max_size=200).map(lambda text: ("项目名称,类别\n" + text).encode("utf-8", "surrogatepass")),
-))
-def test_any_bytes_give_a_report_never_an_exception(db, tmp_path, data):
-    path = tmp_path / f"{uuid.uuid4().hex}.csv"
+), st.sampled_from([".csv", ".jsonl", ".xlsx"]))
+def test_any_bytes_give_a_report_never_an_exception(db, tmp_path, data, suffix):
+    path = tmp_path / f"{uuid.uuid4().hex}{suffix}"
     path.write_bytes(data)
     report = import_file(db, path, dry_run=True)
     assert isinstance(report.render(), str)
