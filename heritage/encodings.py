@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import BinaryIO, Callable
 
 CHUNK = 1 << 20

@@ -198,13 +198,13 @@ def _read_csv(path: Path) -> Sheet:
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     sheet = Sheet(encoding=encoding.name, expected=encoding.lines)
     records = _csv_records(path, encoding, delimiter)
-    header = _header(sheet, records)
+    header = take_header(sheet, records)
     if header is not None:
-        sheet.rows = _shaped(sheet, records, header, delimiter)
+        sheet.rows = shaped_rows(sheet, records, header, delimiter)
     return sheet
 
 
-def _header(sheet: Sheet, records: Iterator[tuple[int, int, list[Any]] | Problem]) -> int | None:
+def take_header(sheet: Sheet, records: Iterator[tuple[int, int, list[Any]] | Problem]) -> int | None:
     """Read records up to the header (the first row that is not blank); its row number, or None."""
     for record in records:
         if isinstance(record, Problem):
@@ -235,7 +235,7 @@ def _header(sheet: Sheet, records: Iterator[tuple[int, int, list[Any]] | Problem
     return None
 
 
-def _shaped(sheet: Sheet, records: Iterator[tuple[int, int, list[Any]] | Problem], header: int,
+def shaped_rows(sheet: Sheet, records: Iterator[tuple[int, int, list[Any]] | Problem], header: int,
             delimiter: str | None) -> Iterator[tuple[int, int, dict[str, Any] | None]]:
     """The data rows after the header, each checked for its shape; blank rows are passed over.
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterator
 from xml.parsers import expat
 
-from heritage.tabular import (MAX_COLUMNS, MAX_ROW_CHARS, MAX_ROWS, Problem, Sheet, _header, _shaped,
+from heritage.tabular import (MAX_COLUMNS, MAX_ROW_CHARS, MAX_ROWS, Problem, Sheet, shaped_rows, take_header,
                               open_regular)
 
 MAX_ENTRIES = 1000
@@ -64,9 +64,9 @@ def read_xlsx(path: Path) -> Sheet:
         return sheet
     sheet.expected = shape.rows
     records = _records(path, shape)
-    header = _header(sheet, records)
+    header = take_header(sheet, records)
     if header is not None:
-        sheet.rows = _shaped(sheet, records, header, None)
+        sheet.rows = shaped_rows(sheet, records, header, None)
     return sheet
 
 
