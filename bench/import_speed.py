@@ -1,6 +1,6 @@
 """Import speed: heritage's validating importer against a bare sqlite-utils insert of the same rows.
 
-Run: .venv/bin/python bench/import_speed.py [--rows N]
+Run: .venv/bin/python bench/import_speed.py [--rows N] [--only-derived]
 Each measurement runs in a process of its own, so that its peak memory is its own.
 """
 from __future__ import annotations
@@ -23,8 +23,9 @@ INHERITORS = SHARED / "ich-inheritors" / "records.jsonl"
 ENGINES = {"heritage": "heritage import（校验、修订、发件箱）", "bare": "sqlite-utils insert_all（对照：不校验）"}
 
 
-def derived_sheet(path: Path, rows: int) -> None:
-    """A census sheet of N rows derived from the shipped corpus: new ids and titles, shuffled sentences."""
+def derived_sheet(path: Path, rows: int, ids: bool = True) -> None:
+    """A census sheet of N rows derived from the shipped corpus: new titles, shuffled sentences, and new
+    ids (or, without ids, an empty 编号 column, so that rows are matched by name, category and place)."""
     with (ROOT / "corpus" / "records.csv").open(encoding="utf-8") as handle:
         base = list(csv.DictReader(handle))
     rng = random.Random(7)
@@ -35,7 +36,7 @@ def derived_sheet(path: Path, rows: int) -> None:
             row = dict(base[number % len(base)])
             sentences = [s for s in row["基本内容"].split("。") if s]
             rng.shuffle(sentences)
-            row.update(编号=f"B{number:07d}", 项目名称=f"{row['项目名称']}·{number}",
+            row.update(编号=f"B{number:07d}" if ids else "", 项目名称=f"{row['项目名称']}·{number}",
                        基本内容="。".join(sentences) + "。")
             writer.writerow(row)
 
@@ -85,6 +86,7 @@ def measure(engine: str, path: Path, fmt: str | None) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=100_000, help="rows in the derived sheet")
+    parser.add_argument("--only-derived", action="store_true", help="skip the national list")
     parser.add_argument("--one", nargs=4, metavar=("ENGINE", "PATH", "FORMAT", "HOME"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
@@ -92,10 +94,12 @@ def main() -> None:
         run_one(engine, Path(path), fmt, Path(home))
         return
     with tempfile.TemporaryDirectory() as work:
-        sheet = Path(work) / "derived.csv"
+        sheet, anonymous = Path(work) / "derived.csv", Path(work) / "derived-no-ids.csv"
         derived_sheet(sheet, args.rows)
-        cases = [(f"派生普查表 {args.rows:,} 行（CSV）", sheet, None, args.rows)]
-        if NATIONAL_LIST.exists():
+        derived_sheet(anonymous, args.rows, ids=False)
+        cases = [(f"派生普查表 {args.rows:,} 行（CSV，有编号）", sheet, None, args.rows),
+                 (f"派生普查表 {args.rows:,} 行（CSV，无编号）", anonymous, None, args.rows)]
+        if NATIONAL_LIST.exists() and not args.only_derived:
             cases += [("国家级名录 3,610 条（ich-list）", NATIONAL_LIST, "ich-list", 3610),
                       ("国家级传承人 3,995 位（ich-inheritors）", INHERITORS, "ich-inheritors", 3995)]
         else:

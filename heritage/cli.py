@@ -18,7 +18,7 @@ from heritage.importer import import_file, report_json
 from heritage.sources import SOURCE_FORMATS
 from heritage.stats import census_stats
 from heritage.store import DB_NAME, INHERITOR, RECORD, open_store
-from heritage.tabular import FORMATS
+from heritage.tabular import FORMATS, file_problem
 
 KINDS = {"record": RECORD, "inheritor": INHERITOR}
 
@@ -100,8 +100,9 @@ def init(ctx: click.Context, no_corpus: bool) -> None:
 @click.pass_context
 def import_command(ctx, file: Path, fmt, kind, skip_invalid, dry_run, as_json, user) -> None:
     """导入 CSV、XLSX 或 JSON Lines 文件。默认全有或全无：任何一行有问题，就什么也不导入。"""
-    if not file.is_file():
-        _fail(f"找不到文件：{file}")
+    problem = file_problem(file)
+    if problem:
+        _fail(f"{file}：{problem}")
     db = _db(ctx)
     with progress_bar("写入中") as progress:
         report = import_file(db, file, fmt, KINDS[kind], skip_invalid=skip_invalid, dry_run=dry_run,

@@ -23,6 +23,9 @@ from heritage.tabular import Problem, Sheet, read_sheet, unneutralise
 Progress = Callable[[int, int], None]
 
 
+MAX_PROBLEMS = 1000  # listed in a report; more are counted
+
+
 @dataclass
 class ImportReport:
     """What an import did or would do, and every problem found, by row and column."""
@@ -39,6 +42,24 @@ class ImportReport:
     dry_run: bool = False
     committed: bool = False
     problems: list[Problem] = field(default_factory=list)
+    unlisted: int = 0
+
+    @property
+    def problem_count(self) -> int:
+        """All problems found, listed or not."""
+        return len(self.problems) + self.unlisted
+
+    @property
+    def fatal(self) -> bool:
+        """Whether a problem concerns the whole file, so that not even valid rows may be imported."""
+        return any(p.row is None or p.fatal for p in self.problems)
+
+    def add(self, problem: Problem) -> None:
+        """Note a problem; past MAX_PROBLEMS it is only counted."""
+        if len(self.problems) < MAX_PROBLEMS or problem.fatal or problem.row is None:
+            self.problems.append(problem)
+        else:
+            self.unlisted += 1
 
     def render(self, limit: int = 50) -> str:
         """The report as a person reads it, in Chinese."""
@@ -46,10 +67,10 @@ class ImportReport:
         lines = [f"文件：{self.file}（{self.format}{'，' + self.encoding if self.encoding else ''}）",
                  f"数据行：{self.rows}"]
         if self.problems:
-            lines.append(f"发现 {len(self.problems)} 个问题：")
+            lines.append(f"发现 {self.problem_count} 个问题：")
             lines += [f"  {p}" for p in self.problems[:limit]]
-            if len(self.problems) > limit:
-                lines.append(f"  ……另有 {len(self.problems) - limit} 个问题未列出")
+            if self.problem_count > limit:
+                lines.append(f"  ……另有 {self.problem_count - limit} 个问题未列出")
         counts = f"新增 {self.created} 条，更新 {self.updated} 条，未变 {self.unchanged} 条"
         if self.skipped:
             counts += f"，跳过无效行 {self.skipped} 行"
@@ -57,6 +78,8 @@ class ImportReport:
             lines.append(f"试运行（--dry-run）：将{counts}{what}；数据库未作任何改动。")
         elif self.committed:
             lines.append(f"已导入：{counts}{what}。")
+        elif self.fatal:
+            lines.append("未导入任何数据：这个文件无法完整读取，请改正以上问题后重新导入。")
         else:
             lines.append("未导入任何数据：请改正以上问题后重新导入，或用 --skip-invalid 只导入有效的行。")
         return "\n".join(lines)
@@ -75,6 +98,9 @@ def import_file(db: sqlite_utils.Database, path: Path, fmt: str | None = None, k
                 progress: Progress | None = None, role: str = workflow.OPERATOR) -> ImportReport:
     """Import one file; nothing is written unless every row is valid (or skip_invalid is set).
 
+    Rows are read, checked and written one at a time inside one transaction, so memory does
+    not grow with the file. A problem of the whole file (fatal) writes nothing, even with skip_invalid.
+
     :param fmt: csv, xlsx, jsonl, ich-list or ich-inheritors (default: from the extension)
     :param kind: RECORD or INHERITOR (ich-inheritors implies INHERITOR)
     :param role: the acting user's role: each row must be a write it may make (heritage.workflow.refusals)
@@ -87,9 +113,7 @@ def import_file(db: sqlite_utils.Database, path: Path, fmt: str | None = None, k
         sheet = read_sheet(path, fmt)
         fmt = fmt or path.suffix.lstrip(".").lower() or "csv"
     kind = kind or RECORD
-    broken_rows = {p.row for p in sheet.problems if p.row is not None}
-    report = ImportReport(str(path), fmt, kind.name, sheet.encoding,
-                          rows=len(sheet.rows) + len(broken_rows), dry_run=dry_run)
+    report = ImportReport(str(path), fmt, kind.name, sheet.encoding, dry_run=dry_run)
     columns = _map_headers(sheet, kind, report)
     if columns is None or not sheet.headers:
         return report  # the file or its header is unusable: there is nothing row by row to keep
@@ -97,7 +121,7 @@ def import_file(db: sqlite_utils.Database, path: Path, fmt: str | None = None, k
     written = 0
     try:
         with write(db):  # validation streams into one transaction, rolled back unless all is well
-            for done, entity in enumerate(_entities(db, sheet, kind, columns, report, unescape, role), start=1):
+            for entity in _entities(db, sheet, kind, columns, report, unescape, role):
                 if entity is not None and (skip_invalid or dry_run or not report.problems):
                     outcome = store.put(db, kind, entity, user=user, note=f"导入 {path.name}")
                     report.created += outcome == "新增"
@@ -105,11 +129,11 @@ def import_file(db: sqlite_utils.Database, path: Path, fmt: str | None = None, k
                     report.unchanged += outcome == "未变"
                     written += 1
                 if progress:
-                    progress(done, len(sheet.rows))
-            if dry_run or (report.problems and not skip_invalid):
+                    progress(report.rows, max(sheet.expected, report.rows))
+            if dry_run or report.fatal or (report.problems and not skip_invalid):
                 raise _Rollback
     except _Rollback:
-        if not dry_run:
+        if not dry_run or report.fatal:
             report.created = report.updated = report.unchanged = 0
         return report
     report.skipped = report.rows - written
@@ -119,22 +143,23 @@ def import_file(db: sqlite_utils.Database, path: Path, fmt: str | None = None, k
 
 def _map_headers(sheet: Sheet, kind: Kind, report: ImportReport) -> dict[str, Field] | None:
     """Header -> field; unknown headers are a problem of the file, since their data would be lost."""
-    report.problems.extend(sheet.problems)
+    for problem in sheet.take_problems():
+        report.add(problem)
     lookup = header_lookup(kind.fields)
     columns: dict[str, Field] = {}
     for header in sheet.headers:
         found = lookup.get(normalize_header(header))
         if found is None:
-            report.problems.append(Problem(None, header, "未知的列：请使用导入说明中的中文或英文表头"))
+            report.add(Problem(None, header, "未知的列：请使用导入说明中的中文或英文表头"))
         elif found in columns.values():
             other = next(h for h, f in columns.items() if f is found)
-            report.problems.append(Problem(None, header, f"与「{other}」是同一字段，重复了"))
+            report.add(Problem(None, header, f"与「{other}」是同一字段，重复了"))
         else:
             columns[header] = found
     missing = [f.zh for f in kind.fields if f.required and f not in columns.values()]
     if missing and sheet.headers:
-        report.problems.append(Problem(None, None, f"缺少必填列：{'、'.join(missing)}"))
-    return None if any(p.row is None for p in report.problems) else columns
+        report.add(Problem(None, None, f"缺少必填列：{'、'.join(missing)}"))
+    return None if report.fatal else columns
 
 
 def _entities(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict[str, Field],
@@ -142,30 +167,49 @@ def _entities(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict
     """Each row as a valid entity, or None when the row has problems (added to the report)."""
     seen: dict[tuple[str, str], int] = {}
     header_of = {f.name: h for h, f in columns.items()}
-    for number, row in sheet.rows:
-        problems_before = len(report.problems)
-        entity: dict[str, Any] = {}
-        for header, column in columns.items():
-            value = unneutralise(row.get(header)) if unescape else row.get(header)
-            try:
-                entity[column.name] = parse_value(column, value, kind.fields)
-            except ValueError as error:
-                report.problems.append(Problem(number, header, str(error)))
-        for name, reason in cross_check(db, kind, entity):
-            report.problems.append(Problem(number, header_of.get(name, name), reason))
-        if len(report.problems) == problems_before:
-            entity["id"] = entity.get("id") or _existing_id(db, kind, entity) or store.new_id(kind)
-            for key in ("id", "ref"):
-                value = entity.get(key)
-                if value and (key, value) in seen:
-                    what = "编号" if key == "id" else "来源编号"
-                    report.problems.append(Problem(number, header_of.get(key, key),
-                                                   f"与第 {seen[key, value]} 行重复：同一{what}只能出现一次"))
-                elif value:
-                    seen[key, value] = number
-            for name, reason in workflow.refusals(db, role, kind, entity):
-                report.problems.append(Problem(number, header_of.get(name, name), reason))
-        yield entity if len(report.problems) == problems_before else None
+    for number, line, row in sheet.rows:
+        report.rows += 1
+        problems = sheet.take_problems()
+        entity = None
+        if row is not None:
+            entity, found = _entity(db, kind, columns, header_of, (number, line), row, unescape, seen, role)
+            problems += found
+        for problem in problems:
+            report.add(problem)
+        yield None if problems else entity
+    for problem in sheet.take_problems():  # found after the last row: the file ends badly, or has no rows
+        report.add(problem)
+
+
+def _entity(db: sqlite_utils.Database, kind: Kind, columns: dict[str, Field], header_of: dict[str, str],
+            where: tuple[int, int], row: dict[str, Any], unescape: bool, seen: dict[tuple[str, str], int],
+            role: str) -> tuple[dict[str, Any], list[Problem]]:
+    """A row's cells as field values, and the problems the row has; ``where`` is its row and first line."""
+    number, line = where
+    problems: list[Problem] = []
+    entity: dict[str, Any] = {}
+    for header, column in columns.items():
+        value = unneutralise(row.get(header)) if unescape else row.get(header)
+        try:
+            entity[column.name] = parse_value(column, value, kind.fields)
+        except ValueError as error:
+            problems.append(Problem(number, header, str(error), line))
+    for name, reason in cross_check(db, kind, entity):
+        problems.append(Problem(number, header_of.get(name, name), reason, line))
+    if problems:
+        return entity, problems
+    entity["id"] = entity.get("id") or _existing_id(db, kind, entity) or store.new_id(kind)
+    for key in ("id", "ref"):
+        value = entity.get(key)
+        if value and (key, value) in seen:
+            what = "编号" if key == "id" else "来源编号"
+            problems.append(Problem(number, header_of.get(key, key),
+                                    f"与第 {seen[key, value]} 行重复：同一{what}只能出现一次", line))
+        elif value:
+            seen[key, value] = number
+    for name, reason in workflow.refusals(db, role, kind, entity):
+        problems.append(Problem(number, header_of.get(name, name), reason, line))
+    return entity, problems
 
 
 def cross_check(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any]) -> list[tuple[str, str]]:
@@ -240,3 +284,10 @@ def report_json(report: ImportReport) -> str:
     data = report.to_json()
     data["problems"] = [asdict(p) for p in report.problems]
     return json.dumps(data, ensure_ascii=False)
+
+
+def report_from_json(text: str) -> ImportReport:
+    """The report that :func:`report_json` wrote."""
+    data = json.loads(text)
+    problems = [Problem(**p) for p in data.pop("problems")]
+    return ImportReport(**data, problems=problems)

@@ -125,6 +125,13 @@ def _session_version(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE users ADD COLUMN session_version INTEGER NOT NULL DEFAULT 0")
 
 
+@migration("0007_import_match_indexes")
+def _import_match_indexes(db: sqlite_utils.Database) -> None:
+    # an import recognises rows without 编号 or 来源编号 by name: without these, a scan per row
+    db["records"].create_index(["title"])
+    db["inheritors"].create_index(["name"])
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks, each in its own write transaction."""
     if "migrations" not in db.table_names():

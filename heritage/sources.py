@@ -8,14 +8,13 @@ sheet.
 from __future__ import annotations
 
 import html
-import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 from heritage.fields import parse_partial_date
 from heritage.regions import COUNTY, PREFECTURE, PROVINCE, Region, divisions
-from heritage.tabular import Problem, Sheet
+from heritage.tabular import Problem, Sheet, file_problem, json_lines
 from heritage.vocab import ethnic_groups_in
 
 SOURCE_FORMATS = ("ich-list", "ich-inheritors")
@@ -131,17 +130,29 @@ def _birth_date(text: str) -> str:
 
 
 def read_source(path: Path, fmt: str) -> Sheet:
-    """Read a source file into a Sheet whose headers are our field names."""
+    """Read a source file into a Sheet whose headers are our field names; rows are converted as they are read."""
     convert = item_row if fmt == "ich-list" else inheritor_row
-    sheet = Sheet(encoding="utf-8")
-    for number, line in enumerate(path.read_text("utf-8", errors="replace").splitlines(), start=1):
-        if not line.strip():
+    problem = file_problem(path)
+    if problem:
+        return Sheet(problems=[Problem(None, None, problem)])
+    sheet = Sheet(headers=list(convert({})), encoding="utf-8")
+    sheet.rows = _source_rows(sheet, path, convert)
+    return sheet
+
+
+def _source_rows(sheet: Sheet, path: Path, convert: Callable[[dict[str, Any]], dict[str, Any]]
+                 ) -> Iterator[tuple[int, int, dict[str, Any] | None]]:
+    empty = True
+    for number, item in json_lines(path):
+        empty = False
+        if isinstance(item, Problem):
+            sheet.problems.append(item)
+            yield number, number, None
             continue
         try:
-            sheet.rows.append((number, convert(json.loads(line))))
-        except (json.JSONDecodeError, AttributeError) as error:
+            yield number, number, convert(item)
+        except (AttributeError, TypeError, ValueError) as error:
             sheet.problems.append(Problem(number, None, f"不是有效的源记录（{error}）"))
-    sheet.headers = list(sheet.rows[0][1]) if sheet.rows else []
-    if not sheet.rows and not sheet.problems:
+            yield number, number, None
+    if empty:
         sheet.problems.append(Problem(None, None, "文件为空"))
-    return sheet
