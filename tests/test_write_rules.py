@@ -45,13 +45,16 @@ def snapshot(db) -> list:
     return [db.execute("SELECT * FROM records ORDER BY id").fetchall(), db.execute("SELECT count(*) FROM revisions").fetchone()]
 
 
-def browser_import(session: Session, home, sheet: str) -> tuple[str, str]:
-    """Upload a sheet (the dry run), then confirm it even if the page offers no button: both pages."""
+def browser_import(session: Session, home, sheet: str) -> tuple[str, str | None]:
+    """Upload a sheet (the dry run), then confirm it even if the page offers no button: both pages.
+    A refused sheet is not kept, so there is nothing to confirm: then the second page is None."""
     before = {p.name for p in (home / "uploads").glob("*")} if (home / "uploads").exists() else set()
     dry = session.client.post("/curate/import/", data={"csrf_token": session.csrf, "kind": "record",
                                                        "file": (io.BytesIO(sheet.encode("utf-8")), "表.csv")},
                               content_type="multipart/form-data").get_data(as_text=True)
-    token = next(p.name for p in (home / "uploads").glob("*") if p.name not in before)
+    token = next((p.name for p in (home / "uploads").glob("*") if p.name not in before), None)
+    if token is None:
+        return dry, None
     done = session.post(f"/curate/import/{token}", kind="record", name="表.csv").get_data(as_text=True)
     return dry, done
 
@@ -70,9 +73,9 @@ def test_a_curator_cannot_skip_review_through_the_browser_import(site, sheet, co
     app, db, home = site
     before = snapshot(db)
     dry, done = browser_import(signed_in(app, "qian"), home, sheet)
-    for page in (dry, done):
+    for page in filter(None, (dry, done)):
         assert f"<td>2</td><td>{column}</td>" in page and reason in page, page[-3000:]
-    assert "确认导入" not in dry and "已导入" not in done
+    assert "确认导入" not in dry and "已导入" not in (done or "")
     assert snapshot(db) == before
 
 
@@ -83,7 +86,7 @@ def test_a_reviewer_publishes_by_import_only_where_the_form_would(site):
                           ("编号,项目名称,类别,状态\nRWORK,项目RWORK,民俗,已发布\n", "不能从“调查中”直接改为“已发布”")]:
         before = snapshot(db)
         dry, done = browser_import(reviewer, home, sheet)
-        assert reason in dry and reason in done and snapshot(db) == before
+        assert reason in dry and reason in (done or reason) and snapshot(db) == before
     dry, done = browser_import(reviewer, home, "编号,项目名称,类别,状态,访问级别\nRPEND,项目RPEND,民俗,已发布,公开\n"
                                                "RINTL,项目RINTL,民俗,已发布,公开\n")
     assert "已导入" in done, done[-2000:]
