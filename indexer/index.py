@@ -29,7 +29,8 @@ from whoosh.index import LockError
 from heritage import store
 from heritage.db import now, write
 from indexer.analysis import Segmenter, dictionary, use_dictionary
-from indexer.documents import SCHEMA_VERSION, dictionary_words, document, make_schema
+from indexer.documents import SCHEMA_VERSION, dictionary_words, document, make_schema, name_words, stored_names
+from indexer.newwords import new_words, records_containing
 
 Progress = Callable[[int, int], None]
 _PR_SET_PDEATHSIG = 1
@@ -143,6 +144,19 @@ class Generation:
     index: whoosh_index.Index
     segmenter: Segmenter
     meta: dict
+    stamp: tuple[int, int] | None = None  # meta.json as it was when opened (a grown dictionary replaces it)
+
+    def changed(self) -> bool:
+        """True when the dictionary of this generation grew since it was opened."""
+        return _stamp(self.path) != self.stamp
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        found = (path / "meta.json").stat()
+    except FileNotFoundError:
+        return None
+    return found.st_ino, found.st_mtime_ns
 
 
 def open_generation(home: Path, attempts: int = 5) -> Generation:
@@ -152,10 +166,11 @@ def open_generation(home: Path, attempts: int = 5) -> Generation:
         if path is None or not path.exists():
             raise IndexUnavailable("检索索引尚未建立：请运行 heritage index --rebuild")
         try:
+            stamp = _stamp(path)
             meta = json.loads((path / "meta.json").read_text("utf-8"))
             words = (path / "dictionary.txt").read_text("utf-8").splitlines()
             segmenter = use_dictionary(words)
-            return Generation(path, whoosh_index.open_dir(str(path), schema=make_schema()), segmenter, meta)
+            return Generation(path, whoosh_index.open_dir(str(path), schema=make_schema()), segmenter, meta, stamp)
         except (FileNotFoundError, whoosh_index.EmptyIndexError, json.JSONDecodeError):
             if attempt == attempts - 1:
                 raise IndexUnavailable("检索索引无法打开：请运行 heritage index --rebuild") from None
@@ -207,8 +222,10 @@ def _remove_old_generations(home: Path, keep: set[str]) -> None:
 def sync(home: Path, db: sqlite_utils.Database, batch: int = 500, wait: float = 30.0) -> int:
     """Drain the outbox into the current generation with the one writer; returns records applied.
 
-    The outbox rows are marked done only after the Whoosh commit, so a crash at any point
-    replays them; applying a record twice is harmless (update by id)."""
+    Titles and aliases that bring new dictionary words grow the stored dictionary, and the
+    records already indexed that hold those words are indexed again with it (indexer.newwords).
+    The outbox rows are marked done only after the Whoosh commit and the dictionary are written,
+    so a crash at any point replays them; applying a record twice is harmless (update by id)."""
     applied = 0
     with writer_lock(home, wait):
         generation = open_generation(home)
@@ -218,21 +235,42 @@ def sync(home: Path, db: sqlite_utils.Database, batch: int = 500, wait: float = 
             if not rows:
                 return applied
             record_ids = list(dict.fromkeys(entity_id for _, entity, entity_id in rows if entity == "record"))
-            writer = _whoosh_writer(generation.index, wait)
-            try:
-                for record_id in record_ids:
-                    record = store.get(db, store.RECORD, record_id)
-                    if record is None:
-                        writer.delete_by_term("id", record_id)
-                    else:
-                        writer.update_document(**document(record))
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
+            records = {record_id: store.get(db, store.RECORD, record_id) for record_id in record_ids}
+            added = new_words(generation.segmenter, records.values())
+            if added:
+                with generation.index.searcher() as searcher:
+                    holders = records_containing(searcher, added)
+                records |= {i: store.get(db, store.RECORD, i) for i in sorted(holders - records.keys())}
+                grown = use_dictionary([*generation.segmenter.words, *added])
+            _apply(generation.index, records, wait)
+            if added:
+                generation = _store_dictionary(generation, grown)
             with write(db):
                 db.conn.executemany("UPDATE outbox SET done_at = ? WHERE id = ?", [(now(), row[0]) for row in rows])
             applied += len(record_ids)
+
+
+def _apply(index: whoosh_index.Index, records: dict[str, dict | None], wait: float) -> None:
+    """Write these records (None: deleted) into the index in one commit."""
+    writer = _whoosh_writer(index, wait)
+    try:
+        for record_id, record in records.items():
+            if record is None:
+                writer.delete_by_term("id", record_id)
+            else:
+                writer.update_document(**document(record))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def _store_dictionary(generation: Generation, grown: Segmenter) -> Generation:
+    """Write a grown dictionary beside its generation (readers notice meta.json change)."""
+    _write_atomic(generation.path / "dictionary.txt", "\n".join(grown.words))
+    meta = generation.meta | {"dictionary": grown.digest, "dictionary_grown_at": now()}
+    _write_atomic(generation.path / "meta.json", json.dumps(meta, ensure_ascii=False))
+    return Generation(generation.path, generation.index, grown, meta, _stamp(generation.path))
 
 
 def _whoosh_writer(index: whoosh_index.Index, wait: float = 30.0):
@@ -248,16 +286,20 @@ def _whoosh_writer(index: whoosh_index.Index, wait: float = 30.0):
 
 
 def status(home: Path, db: sqlite_utils.Database) -> dict:
-    """How the index compares with the store: missing, stale and extra records, dictionary, backlog."""
-    pending = db.execute("SELECT count(*) FROM outbox WHERE done_at IS NULL").fetchone()[0]
+    """How the index compares with the store: missing, stale and extra records, dictionary words the
+    index lacks, and the outbox backlog (records waiting, and since when)."""
+    pending_rows = db.execute("SELECT entity, entity_id, created_at FROM outbox WHERE done_at IS NULL").fetchall()
+    waiting = {entity_id for entity, entity_id, _ in pending_rows if entity == "record"}
+    oldest = min((created for _, _, created in pending_rows if created), default=None)
     try:
         generation = open_generation(home)
     except IndexUnavailable as error:
-        return {"available": False, "message": str(error), "pending": pending}
+        return {"available": False, "message": str(error), "pending": len(pending_rows)}
     stored = {row[0]: row[1] for row in db.execute("SELECT id, version FROM records")}
     with generation.index.searcher() as searcher:
         indexed = {fields["id"]: fields["version"] for fields in searcher.all_stored_fields()}
-    _, digest = dictionary(dictionary_words(db))
+    store_words, _ = dictionary(dictionary_words(db))
+    waiting_words, _ = dictionary(name_words(stored_names(db, waiting)))
     return {
         "available": True,
         "generation": generation.path.name,
@@ -265,10 +307,13 @@ def status(home: Path, db: sqlite_utils.Database) -> dict:
         "missing": sorted(set(stored) - set(indexed)),
         "stale": sorted(i for i in set(stored) & set(indexed) if stored[i] != indexed[i]),
         "extra": sorted(set(indexed) - set(stored)),
-        "dictionary_changed": digest != generation.meta.get("dictionary"),
-        "pending": pending,
+        "waiting": sorted(waiting),
+        "new_words": sorted(set(store_words) - generation.segmenter.known),
+        "waiting_words": sorted(set(waiting_words) - generation.segmenter.known),
+        "dictionary_intact": generation.segmenter.digest == generation.meta.get("dictionary"),
+        "pending": len(pending_rows),
+        "oldest_pending": oldest,
     }
-
 
 
 class SyncWorker(threading.Thread):

@@ -103,9 +103,9 @@ class Engine:
         self._synonyms: dict[str, list[str]] = {}
 
     def refresh(self) -> Searcher:
-        """A searcher on the latest commit of the current generation."""
+        """A searcher on the latest commit of the current generation (reopened when its dictionary grew)."""
         path = current_generation(self.home)
-        if self.generation is None or path != self.generation.path:
+        if self.generation is None or path != self.generation.path or self.generation.changed():
             if self.searcher is not None:
                 self.searcher.close()
             self.generation = open_generation(self.home)
@@ -278,6 +278,8 @@ class _Compiler:
         options = [self.text_match(tokens, TEXT_BOOSTS)]
         if len(text) == 1 and analysis.HAN_RUN.fullmatch(text):  # 茶 inside 采茶戏, in titles
             options.append(Q.Term("chars", text, boost=TEXT_BOOSTS["title"]))
+        elif len(tokens) > 1 and analysis.HAN_RUN.fullmatch(text):  # 锁中保存 inside a title kept whole
+            options.append(Q.Phrase("chars", list(text), boost=TEXT_BOOSTS["title"]))
         for synonym in self.engine.synonyms(text):
             options.append(self.text_match(analysis.words(synonym), TEXT_BOOSTS))
         if text in CONCEPTS:
