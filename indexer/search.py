@@ -480,14 +480,17 @@ def _empty(query: str, mode: str, error: str | None = None) -> dict[str, Any]:
 
 def search(home: Path, db: sqlite_utils.Database, query: str, mode: str = "public",
            filters: dict[str, str] | None = None, sort: str = "relevance", page: int = 1,
-           limit: int = 10, with_facets: bool = True, audience: str | None = None) -> dict[str, Any]:
+           limit: int = 10, with_facets: bool = True, audience: str | None = None,
+           correct: bool = True) -> dict[str, Any]:
     """Search the census records; never raises on bad input (an ``error`` message comes back).
 
-    :param mode: the query language: public (words and phrases only) or research (fields, operators)
+    :param mode: the query language: public (words, phrases and fields) or research (also operators)
     :param audience: who reads: public (published public records) or researcher (also records
         for researchers); by default researcher in research mode — the public site passes public
     :param filters: facet filters: category, ethnic, region (code or name), level, batch, listing
     :param sort: relevance, year (newest first), year_asc or title (by pinyin)
+    :param correct: when an unknown word sounds like a known one and the known one finds more,
+        answer for the known one (``corrected``); False answers for the query as typed
     :returns: total, page, pages, results (id, ref, title, category, ethnic_groups, regions,
         score, snippet …), facets, suggestion and corrected (a did-you-mean retry), error
     """
@@ -507,7 +510,7 @@ def search(home: Path, db: sqlite_utils.Database, query: str, mode: str = "publi
             return _empty(query, mode, str(error))
         except IndexUnavailable as error:
             return _empty(query, mode, f"检索暂不可用：{error}")
-        if answer["suggestion"]:  # an unknown word that sounds like a known one: try the known one
+        if correct and answer["suggestion"]:  # an unknown word that sounds like a known one: try the known one
             retry = _run(eng, db, answer["suggestion"], mode, audience, filters, sort, page, limit, with_facets)
             if retry["total"] > answer["total"]:
                 retry.update(query=query, suggestion=answer["suggestion"], corrected=True)
