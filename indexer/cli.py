@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 import sqlite_utils
 
+from heritage import maintenance
 from heritage.progress import progress_bar
 from heritage.store import open_store
 from indexer import index as index_store
@@ -31,6 +32,11 @@ def index_command(ctx: click.Context, rebuild: bool, watch: bool, interval: floa
     """把数据库的修改同步到检索索引（唯一的写入者）；没有索引或加 --rebuild 时重建。"""
     home = _home(ctx)
     db = open_store(home)
+    if not (rebuild or watch) and index_store.current_generation(home) and index_store.worker_running(home):
+        pending = maintenance.pending_changes(db)
+        click.echo(f"网站（heritage serve）或 heritage index --watch 的索引同步正在运行：发件箱中的 {pending} 项修改"
+                   "会由它在几秒内写入检索索引，无需再运行 heritage index。")
+        return
     if rebuild or index_store.current_generation(home) is None:
         _rebuild(home, db, procs)
     if watch:

@@ -31,26 +31,31 @@ def new_words(segmenter: Segmenter, records: Iterable[dict[str, Any] | None]) ->
 def records_containing(searcher: Searcher, added: list[str]) -> set[str]:
     """Ids of the indexed records whose text holds one of the words, cut as the index cut it.
 
-    Call it while the thread still segments with the dictionary the index was built with."""
-    queries: list[Q.Query] = []
+    Call it while the thread still segments with the dictionary the index was built with.
+    Phrases are matched only among the documents that hold all their tokens (sets, cached)."""
+    reader = searcher.reader()
+    postings: dict[tuple[str, str], frozenset[int]] = {}
+
+    def docs(fieldname: str, token: str) -> frozenset[int]:
+        if (fieldname, token) not in postings:
+            found = reader.doc_frequency(fieldname, token)
+            postings[fieldname, token] = frozenset(reader.postings(fieldname, token).all_ids()) if found else frozenset()
+        return postings[fieldname, token]
+
+    docnums: set[int] = set()
     for word in added:
         tokens = query_words(word)
-        for fieldname in TEXT_FIELDS:
-            if len(tokens) == 1:
-                queries.append(Q.Term(fieldname, tokens[0]))
-            elif tokens:
-                queries.append(Q.Phrase(fieldname, tokens))
+        for fieldname in TEXT_FIELDS if tokens else ():
+            candidates = frozenset.intersection(*(docs(fieldname, token) for token in tokens))
+            if len(tokens) > 1 and candidates - docnums:
+                candidates = frozenset(searcher.docs_for_query(Q.Phrase(fieldname, tokens)))
+            docnums |= candidates
     short = {word for word in added if len(word) in _SUBWORD_SIZES}
-    if short:
-        reader = searcher.reader()
-        for fieldname in TEXT_FIELDS:
-            for term in reader.lexicon(fieldname):
-                text = term.decode("utf-8") if isinstance(term, bytes) else term
-                if len(text) > 2 and _holds_any(text, short):
-                    queries.append(Q.Term(fieldname, text))
-    if not queries:
-        return set()
-    docnums = searcher.docs_for_query(Q.Or(queries))
+    for fieldname in TEXT_FIELDS if short else ():
+        for term in reader.lexicon(fieldname):
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            if len(text) > 2 and _holds_any(text, short):
+                docnums |= docs(fieldname, text)
     return {searcher.stored_fields(docnum)["id"] for docnum in docnums}
 
 

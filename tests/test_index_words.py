@@ -114,3 +114,29 @@ def test_check_reports_a_damaged_dictionary_file(indexed):
     path = index.current_generation(home) / "dictionary.txt"
     path.write_text(path.read_text("utf-8") + "\n多出来的词", "utf-8")
     assert any("词典文件与记下的散列不符" in p for p in check_index(home, db))
+
+
+def test_heritage_index_leaves_the_work_to_a_running_worker(indexed):
+    import time
+
+    home, db = indexed
+    worker = index.SyncWorker(home, interval=0.2)
+    worker.start()
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and not index.worker_running(home):
+            time.sleep(0.05)
+        with write(db):
+            store.put(db, store.RECORD, {"id": "N7", "title": "竹编灯笼", "category": "传统技艺",
+                                         "status": "已发布"}, "curator")
+        result = heritage(home, "index")
+        assert result.exit_code == 0 and "同步正在运行" in result.output and "无需再运行" in result.output
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and index.status(home, db)["pending"]:
+            time.sleep(0.1)
+        assert [r["id"] for r in search(home, db, "竹编灯笼")["results"]] == ["N7"]
+    finally:
+        worker.stop()
+        worker.join(10)
+    assert not index.worker_running(home)
+    assert heritage(home, "index").output.strip() == "已同步 0 条记录的修改。"
