@@ -113,6 +113,14 @@ def _workspace_indexes(db: sqlite_utils.Database) -> None:
     db["records"].create_index(["status", "updated_at"])  # the queues, longest waiting first
     db["revisions"].create_index(["user", "at"])  # a curator's recent saves
 
+
+@migration("0005_import_name_indexes")
+def _import_name_indexes(db: sqlite_utils.Database) -> None:
+    # an imported row without ref is matched by name: a scan of every record per row without these
+    db["records"].create_index(["title"])
+    db["inheritors"].create_index(["name"])
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks, each in its own write transaction."""
     if "migrations" not in db.table_names():
