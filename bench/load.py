@@ -117,7 +117,8 @@ def start_server(home: Path) -> tuple[subprocess.Popen, str]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     server = subprocess.Popen([sys.executable, "-c", "from heritage.cli import main; main()", "--home", str(home),
-                               "serve", "--dev", "--port", str(port)], stdout=subprocess.DEVNULL)
+                               "serve", "--dev", "--port", str(port)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
     for _ in range(300):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()

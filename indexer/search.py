@@ -108,10 +108,14 @@ class Engine:
         if self.generation is None or path != self.generation.path or self.generation.changed():
             if self.searcher is not None:
                 self.searcher.close()
-            self.generation = open_generation(self.home)
+            previous, self.generation = self.generation, open_generation(self.home)
             self.searcher = self.generation.index.searcher()
             self.reader_cache = _ReaderCache()
-            self._homophones = None
+            if previous is not None and previous.path == path and self._homophones is not None:
+                # the dictionary grew: add its new words rather than read the whole lexicon again
+                _add_homophones(self._homophones, self.generation.segmenter.known - previous.segmenter.known)
+            else:
+                self._homophones = None
             self._synonyms = {}
             for group in corpus.synonym_groups():
                 for word in group:
@@ -174,15 +178,12 @@ class Engine:
     def homophones(self, word: str) -> list[str]:
         """Known words that sound like a word (腊染 -> 蜡染), most frequent first."""
         if self._homophones is None:
-            table: dict[str, list[str]] = {}
             reader = self.searcher.reader()
             known = set(self.generation.segmenter.words)
             for fieldname in ("title", "aliases"):
                 known.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(fieldname))
-            for known_word in known:
-                if len(known_word) >= 2 and analysis.HAN_RUN.fullmatch(known_word):
-                    table.setdefault(analysis.pinyin_of(known_word), []).append(known_word)
-            self._homophones = table
+            self._homophones = {}
+            _add_homophones(self._homophones, known)
         candidates = [w for w in self._homophones.get(analysis.pinyin_of(word), []) if w != word]
         return sorted(candidates, key=lambda w: -self._frequency(w))
 
@@ -197,6 +198,13 @@ class Engine:
     def synonyms(self, word: str) -> list[str]:
         """The other words of the word's synonym group."""
         return self._synonyms.get(word, [])
+
+
+def _add_homophones(table: dict[str, list[str]], words: Any) -> None:
+    """File Han words of two or more characters under their toneless pinyin."""
+    for word in sorted(words):
+        if len(word) >= 2 and analysis.HAN_RUN.fullmatch(word):
+            table.setdefault(analysis.pinyin_of(word), []).append(word)
 
 
 def _retry(action: Any, attempts: int = 5) -> Any:

@@ -53,6 +53,7 @@ def test_a_new_title_word_is_indexed_everywhere_without_a_rebuild(indexed):
     answer = search(home, db, "剪瓷雕")
     assert analysis.words("剪瓷雕") == ["剪瓷雕"]  # the search process took up the grown dictionary
     assert sorted(r["id"] for r in answer["results"]) == ["N2", "O1"]
+    assert search(home, db, "简瓷雕")["suggestion"] == "剪瓷雕"  # the homophones learnt the new word too
 
 
 def test_the_server_worker_grows_the_dictionary_too(indexed):
