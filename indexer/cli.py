@@ -34,8 +34,8 @@ def index_command(ctx: click.Context, rebuild: bool, watch: bool, interval: floa
     db = open_store(home)
     if not (rebuild or watch) and index_store.current_generation(home) and index_store.worker_running(home):
         pending = maintenance.pending_changes(db)
-        click.echo(f"网站（heritage serve）或 heritage index --watch 的索引同步正在运行：发件箱中的 {pending} 项修改"
-                   "会由它在几秒内写入检索索引，无需再运行 heritage index。")
+        backlog = f"发件箱中的 {pending} 项修改会由它在几秒内写入检索索引" if pending else "发件箱已清空，检索索引是最新的"
+        click.echo(f"网站（heritage serve）或 heritage index --watch 的索引同步正在运行：{backlog}，无需再运行 heritage index。")
         return
     if rebuild or index_store.current_generation(home) is None:
         _rebuild(home, db, procs)

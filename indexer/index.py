@@ -282,7 +282,7 @@ def _apply(index: whoosh_index.Index, records: dict[str, dict | None], wait: flo
     """Write these records (None: deleted) into the index in one commit.
 
     Old versions are deleted through one searcher: Whoosh's update_document opens a fresh
-    reader of every segment for each document (2,000 records took 160 s, nearly all of it
+    reader of every segment for each document (2,000 records took 137 s, nearly all of it
     opening readers)."""
     writer = _whoosh_writer(index, wait)
     try:
@@ -379,3 +379,14 @@ class SyncWorker(threading.Thread):
     def stop(self) -> None:
         """Finish the current round and end."""
         self._stopping.set()
+
+
+def run_worker_process(home: str, interval: float = 2.0) -> None:
+    """A sync worker as a process of its own, ended with its parent (``heritage serve`` starts one).
+
+    Indexing is pure Python: as a thread of the web process it held the GIL against every request
+    thread, and pages that make many SQLite calls (each one gives the GIL up and waits to get it
+    back) took seconds while imports were synced."""
+    if _LIBC is not None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    SyncWorker(Path(home), interval).run()

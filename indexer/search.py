@@ -286,7 +286,7 @@ class _Compiler:
         options = [self.text_match(tokens, TEXT_BOOSTS)]
         if len(text) == 1 and analysis.HAN_RUN.fullmatch(text):  # 茶 inside 采茶戏, in titles
             options.append(Q.Term("chars", text, boost=TEXT_BOOSTS["title"]))
-        elif len(tokens) > 1 and analysis.HAN_RUN.fullmatch(text):  # 锁中保存 inside a title kept whole
+        elif analysis.HAN_RUN.fullmatch(text):  # 侗族大歌 inside a title the dictionary keeps whole
             options.append(Q.Phrase("chars", list(text), boost=TEXT_BOOSTS["title"]))
         for synonym in self.engine.synonyms(text):
             options.append(self.text_match(analysis.words(synonym), TEXT_BOOSTS))

@@ -141,3 +141,40 @@ def test_heritage_index_leaves_the_work_to_a_running_worker(indexed):
         worker.join(10)
     assert not index.worker_running(home)
     assert heritage(home, "index").output.strip() == "已同步 0 条记录的修改。"
+
+
+def test_heritage_index_beside_a_served_folder(indexed, tmp_path):
+    import json
+    import time
+    import urllib.parse
+    import urllib.request
+
+    from tests.live import start_server
+
+    home, db = indexed
+    server, address = start_server(home, tmp_path / "serve.log")
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not index.worker_running(home):  # its worker starts beside it
+            time.sleep(0.1)
+        with write(db):
+            store.put(db, store.RECORD, {"id": "N8", "title": "鼓楼侗寨营造", "category": "传统技艺",
+                                         "status": "已发布"}, "curator")
+        result = heritage(home, "index")
+        assert result.exit_code == 0 and "网站（heritage serve）" in result.output, result.output
+        url = address + "/api/search?q=" + urllib.parse.quote("鼓楼侗寨营造")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            with urllib.request.urlopen(url) as response:
+                if [hit["id"] for hit in json.load(response)["results"]] == ["N8"]:
+                    break
+            time.sleep(0.2)
+        else:
+            raise AssertionError("the server's worker did not sync N8")
+    finally:
+        server.kill()  # kill -9: its worker process goes with it
+        server.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and index.worker_running(home):
+        time.sleep(0.1)
+    assert not index.worker_running(home)

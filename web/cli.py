@@ -1,12 +1,14 @@
-"""``heritage serve``: the site on a real WSGI server (waitress), with the index worker running."""
+"""``heritage serve``: the site on a real WSGI server (waitress), with the index worker running beside it
+(a process of its own, so that indexing never holds the GIL against the request threads)."""
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 import click
 
 from heritage.store import open_store
-from indexer.index import SyncWorker
+from indexer.index import run_worker_process
 from web import ConfigError, create_app
 
 
@@ -28,7 +30,8 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: b
         app = create_app(config)
     except ConfigError as error:
         raise click.ClickException(str(error)) from None
-    worker = SyncWorker(home)
+    worker = multiprocessing.get_context("spawn").Process(
+        target=run_worker_process, args=(str(home),), name="heritage-index-sync", daemon=True)
     worker.start()
     click.echo(f"网站已启动：http://{host}:{port}/ （数据：{home}）")
     db = open_store(home)
@@ -40,4 +43,5 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: b
     try:
         waitress.serve(app, host=host, port=port, threads=threads, ident="heritage")
     finally:
-        worker.stop()
+        worker.terminate()
+        worker.join(10)
