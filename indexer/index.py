@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import itertools
 import json
 import os
 import shutil
@@ -213,7 +214,9 @@ def rebuild(home: Path, db: sqlite_utils.Database, procs: int = 2, progress: Pro
         upto = db.execute("SELECT coalesce(max(id), 0) FROM outbox").fetchone()[0]
         words, digest = dictionary(dictionary_words(db))
         use_dictionary(words)
-        generation = index_root(home) / f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+        stamp = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"  # and a number: two rebuilds in one second
+        generation = next(index_root(home) / f"{stamp}-{n}" for n in itertools.count()
+                          if not (index_root(home) / f"{stamp}-{n}").exists())
         generation.mkdir(parents=True)
         index = whoosh_index.create_in(str(generation), make_schema())
         total = store.count(db, store.RECORD)
