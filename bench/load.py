@@ -2,7 +2,9 @@
 running) on the national list plus the shipped corpus, mixed search and record pages, beside a
 plain static file served by the same server in the same run.
 
-Run: .venv/bin/python bench/load.py [--seconds 60] [--clients 8]
+Run: .venv/bin/python bench/load.py [--seconds 60] [--clients 8] [--during-import [--batch 500] [--every 5]]
+With --during-import the same mix and the static file are measured again while `heritage import`
+adds a batch of new records every few seconds (--batch, --every) and the server's worker syncs them.
 Each client is a process of its own with one keep-alive connection, sending its next request as
 soon as the last one is answered.  Without ../shared/data the shipped corpus alone is used.
 """
@@ -17,6 +19,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -108,41 +111,97 @@ def row(name: str, results: list, elapsed: float) -> str:
             f"{cut[98]:.1f} | {errors} |")
 
 
+def start_server(home: Path) -> tuple[subprocess.Popen, str]:
+    """`heritage serve` on a free port, once it answers; returns the process and its address."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-c", "from heritage.cli import main; main()", "--home", str(home),
+                               "serve", "--dev", "--port", str(port)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return server, f"http://127.0.0.1:{port}"
+
+
+class Importer(threading.Thread):
+    """Imports a batch of new records with `heritage import` every few seconds (the server syncs them)."""
+
+    def __init__(self, home: Path, folder: Path, rows: int, every: float):
+        super().__init__(daemon=True)
+        self.home, self.folder, self.rows, self.every = home, folder, rows, every
+        self.stopping = threading.Event()
+        self.imported = 0
+
+    def run(self) -> None:
+        from sync_lag import heritage, write_rows
+
+        batch = 0
+        while not self.stopping.is_set():
+            started = time.monotonic()
+            batch += 1
+            path = write_rows(self.folder / f"batch{batch}.csv", self.rows, f"批{batch}号", seed=batch)
+            heritage(self.home, "import", str(path))
+            self.imported += self.rows
+            self.stopping.wait(max(0.0, self.every - (time.monotonic() - started)))
+
+
+def measure(port: int, paths: list[tuple[str, str]], options: argparse.Namespace) -> dict[str, tuple[list, float]]:
+    """The mixed pages and the static file, one after the other."""
+    return {"mixed": run(port, paths, options.clients, options.seconds),
+            "static": run(port, [("static", "/static/site.css")], options.clients, options.seconds)}
+
+
+def table(measured: dict[str, tuple[list, float]], during: str) -> list[str]:
+    mixed, mixed_elapsed = measured["mixed"]
+    lines = [row(f"混合：检索页与记录页（全部）{during}", mixed, mixed_elapsed)]
+    for kind, label in KINDS.items():
+        lines.append(row(f"　其中{label}", [r for r in mixed if r[0] == kind], mixed_elapsed))
+    lines.append(row(f"对照：静态文件 /static/site.css（同一服务器）{during}", *measured["static"]))
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--during-import", action="store_true",
+                        help="再测一遍：同时每 --every 秒用 heritage import 导入 --batch 条新记录，网站同步进索引")
+    parser.add_argument("--batch", type=int, default=500)
+    parser.add_argument("--every", type=float, default=5.0, help="每隔几秒开始导入一批")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder) / "instance"
         total = prepare(home)
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
-        server = subprocess.Popen([sys.executable, "-c", "from heritage.cli import main; main()", "--home", str(home),
-                                   "serve", "--dev", "--port", str(port)], stdout=subprocess.DEVNULL)
+        server, address = start_server(home)
+        port = int(address.rsplit(":", 1)[1])
         try:
-            for _ in range(300):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
             paths = mixed_paths(home, random.Random(7))
             run(port, paths, options.clients, 5)  # warm the caches
-            mixed, mixed_elapsed = run(port, paths, options.clients, options.seconds)
-            static, static_elapsed = run(port, [("static", "/static/site.css")], options.clients, options.seconds)
+            quiet = measure(port, paths, options)
+            lines = table(quiet, "")
+            if options.during_import:
+                importer = Importer(home, Path(folder), options.batch, options.every)
+                importer.start()
+                busy = measure(port, paths, options)
+                importer.stopping.set()
+                importer.join()
+                lines += table(busy, "，导入与同步进行中")
         finally:
             server.terminate()
             server.wait(timeout=30)
     print(f"\n{total:,} 条记录；{options.clients} 个并发客户端，各 {options.seconds:.0f} 秒；waitress 8 线程；"
-          f"本机 {multiprocessing.cpu_count()} 核（客户端与服务器共用）\n")
-    print("| 场景 | 请求数 | 每秒请求 | p50 ms | p95 ms | p99 ms | 错误 |")
+          f"本机 {multiprocessing.cpu_count()} 核（客户端与服务器共用）")
+    if options.during_import:
+        print(f"导入与同步进行中：每 {options.every:g} 秒开始导入一批 {options.batch} 条，"
+              f"共导入 {importer.imported:,} 条（机器跟不上时少于计划）")
+    print("\n| 场景 | 请求数 | 每秒请求 | p50 ms | p95 ms | p99 ms | 错误 |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    print(row("混合：检索页与记录页（全部）", mixed, mixed_elapsed))
-    for kind, label in KINDS.items():
-        print(row(f"　其中{label}", [r for r in mixed if r[0] == kind], mixed_elapsed))
-    print(row("对照：静态文件 /static/site.css（同一服务器）", static, static_elapsed))
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

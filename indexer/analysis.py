@@ -9,7 +9,7 @@ included.  Positions are ordinals, so that phrase queries work.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from functools import lru_cache
 import re
 import threading
@@ -48,6 +48,7 @@ class Segmenter:
 
     def __init__(self, words: list[str], digest: str):
         self.words = words
+        self.known = frozenset(words)
         self.digest = digest
         self._jieba = rjieba.Jieba()
         self.frequencies = {}
@@ -72,30 +73,44 @@ def dictionary(words: Iterable[str]) -> tuple[list[str], str]:
 
 
 _lock = threading.Lock()
-_segmenters: dict[str, Segmenter] = {}
-_current: list[Segmenter] = []
+_segmenters: OrderedDict[str, Segmenter] = OrderedDict()  # the few most recent dictionaries
+_KEEP_SEGMENTERS = 4
+_default: list[Segmenter] = []  # for threads that never chose one (and forked index workers)
+_chosen = threading.local()
 
 
 def use_dictionary(words: Iterable[str]) -> Segmenter:
-    """Make this dictionary the one every analyzer in this process segments with."""
+    """Make this dictionary the one this thread segments with (and the process's default)."""
     normalized, digest = dictionary(words)
     with _lock:
-        if digest not in _segmenters:
+        if digest in _segmenters:
+            _segmenters.move_to_end(digest)
+        else:
             _segmenters[digest] = Segmenter(normalized, digest)
-        _current[:] = [_segmenters[digest]]
-        return _current[0]
+            while len(_segmenters) > _KEEP_SEGMENTERS:
+                _segmenters.popitem(last=False)
+        chosen = _segmenters[digest]
+    activate(chosen)
+    return chosen
 
 
 def activate(chosen: Segmenter) -> None:
-    """Make an already built segmenter the one in use (cheap: no dictionary work)."""
-    _current[:] = [chosen]
+    """Make an already built segmenter the one this thread uses (cheap: no dictionary work).
+
+    Per thread, because a server's sync thread may index with a newer dictionary while its
+    search threads still answer with the one their index generation was opened with."""
+    _chosen.segmenter = chosen
+    _default[:] = [chosen]
 
 
 def segmenter() -> Segmenter:
-    """The segmenter in use (jieba's own dictionary until use_dictionary is called)."""
-    if not _current:
-        use_dictionary(())
-    return _current[0]
+    """The segmenter in use in this thread (jieba's own dictionary until use_dictionary is called)."""
+    chosen = getattr(_chosen, "segmenter", None)
+    if chosen is None:
+        if not _default:
+            use_dictionary(())
+        chosen = _default[0]
+    return chosen
 
 
 def words(text: str) -> list[str]:

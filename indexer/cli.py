@@ -1,6 +1,7 @@
 """``heritage index`` and ``heritage search``: plugged into the heritage command by entry points."""
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 import click
 import sqlite_utils
 
+from heritage import maintenance
 from heritage.progress import progress_bar
 from heritage.store import open_store
 from indexer import index as index_store
@@ -30,6 +32,11 @@ def index_command(ctx: click.Context, rebuild: bool, watch: bool, interval: floa
     """把数据库的修改同步到检索索引（唯一的写入者）；没有索引或加 --rebuild 时重建。"""
     home = _home(ctx)
     db = open_store(home)
+    if not (rebuild or watch) and index_store.current_generation(home) and index_store.worker_running(home):
+        pending = maintenance.pending_changes(db)
+        backlog = f"发件箱中的 {pending} 项修改会由它在几秒内写入检索索引" if pending else "发件箱已清空，检索索引是最新的"
+        click.echo(f"网站（heritage serve）或 heritage index --watch 的索引同步正在运行：{backlog}，无需再运行 heritage index。")
+        return
     if rebuild or index_store.current_generation(home) is None:
         _rebuild(home, db, procs)
     if watch:
@@ -98,16 +105,32 @@ def _render(answer: dict) -> str:
     return "\n".join(lines)
 
 
+STALLED_AFTER = dt.timedelta(minutes=10)  # an outbox row older than this means no sync is running
+
+
 def check_index(home: Path, db: sqlite_utils.Database) -> list[str]:
-    """Problems of the index, for ``heritage check``: missing, stale or extra records, a new dictionary."""
+    """Real problems of the index, for ``heritage check``: none while the outbox explains the lag.
+
+    A missing index, records or dictionary words the index lacks that no pending outbox row
+    will bring, an outbox nobody drains, a dictionary file that does not match its hash."""
     state = index_store.status(home, db)
     if not state["available"]:
         return [state["message"]]
     problems = []
     for key, label in (("missing", "缺少"), ("stale", "版本过旧"), ("extra", "多出")):
-        if state[key]:
-            sample = "、".join(state[key][:5])
-            problems.append(f"检索索引{label} {len(state[key])} 条记录（如 {sample}）：运行 heritage index")
-    if state["dictionary_changed"]:
-        problems.append("领域词典已变化（有新的标题或别称）：运行 heritage index --rebuild 以按新词典分词")
+        unexplained = [i for i in state[key] if i not in set(state["waiting"])]
+        if unexplained:
+            sample = "、".join(unexplained[:5])
+            problems.append(f"检索索引{label} {len(unexplained)} 条记录（如 {sample}），发件箱里也没有它们的修改："
+                            "运行 heritage index --rebuild")
+    oldest = state["oldest_pending"]
+    if oldest and dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(oldest) > STALLED_AFTER:
+        problems.append(f"发件箱中有 {state['pending']} 条修改未写入检索索引，最早的在 {oldest}，"
+                        "已超过 10 分钟：索引同步没有在运行？启动 heritage serve 或运行 heritage index")
+    unexplained_words = sorted(set(state["new_words"]) - set(state["waiting_words"]))
+    if unexplained_words:
+        problems.append(f"领域词典缺少 {len(unexplained_words)} 个词（如 {'、'.join(unexplained_words[:5])}），"
+                        "发件箱里也没有带来它们的修改：运行 heritage index --rebuild")
+    if not state["dictionary_intact"]:
+        problems.append("检索索引的词典文件与记下的散列不符（文件可能损坏）：运行 heritage index --rebuild")
     return problems

@@ -1,6 +1,7 @@
 """What the index holds about a record: the schema, the document, and the domain dictionary."""
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Iterable
 
@@ -93,14 +94,34 @@ def document(record: dict[str, Any]) -> dict[str, Any]:
 _NAME_PARTS = re.compile(r"[（）()【】〈〉《》“”\"、，,；;：:·\s]+")
 
 
+def name_words(names: Iterable[str]) -> list[str]:
+    """The dictionary words that titles and aliases give: each name and its parts between punctuation."""
+    return [part for name in names for part in _NAME_PARTS.split(name or "") if 2 <= len(part) <= 12]
+
+
+def record_names(record: dict[str, Any]) -> list[str]:
+    """The names of a record that feed the domain dictionary: its title and aliases."""
+    return [record["title"], *record["aliases"]]
+
+
 def dictionary_words(db: sqlite_utils.Database) -> list[str]:
     """The domain dictionary: groups, categories, places, curated words, every title and alias."""
     words: list[str] = [g.name for g in vocab.ETHNIC_GROUPS] + [c.name for c in vocab.CATEGORIES]
     for region in divisions().regions.values():
         words += [region.name, name_stem(region.name)]
     words += corpus.domain_words()
-    names = [row[0] for row in db.execute("SELECT title FROM records")]
-    names += [row[0] for row in db.execute("SELECT value FROM record_values WHERE field = 'aliases'")]
-    for name in names:
-        words += [part for part in _NAME_PARTS.split(name) if 2 <= len(part) <= 12]
+    words += name_words(stored_names(db))
     return [w for w in words if len(w) >= 2]
+
+
+def stored_names(db: sqlite_utils.Database, record_ids: Iterable[str] | None = None) -> list[str]:
+    """The titles and aliases in the store (of some records, or of all)."""
+    if record_ids is None:
+        titles = db.execute("SELECT title FROM records").fetchall()
+        aliases = db.execute("SELECT value FROM record_values WHERE field = 'aliases'").fetchall()
+    else:
+        ids = json.dumps(list(record_ids))
+        titles = db.execute("SELECT title FROM records WHERE id IN (SELECT value FROM json_each(?))", [ids]).fetchall()
+        aliases = db.execute("SELECT value FROM record_values WHERE field = 'aliases'"
+                             " AND record_id IN (SELECT value FROM json_each(?))", [ids]).fetchall()
+    return [row[0] for row in titles + aliases]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import itertools
 import json
 import os
 import shutil
@@ -29,7 +30,8 @@ from whoosh.index import LockError
 from heritage import store
 from heritage.db import now, write
 from indexer.analysis import Segmenter, dictionary, use_dictionary
-from indexer.documents import SCHEMA_VERSION, dictionary_words, document, make_schema
+from indexer.documents import SCHEMA_VERSION, dictionary_words, document, make_schema, name_words, stored_names
+from indexer.newwords import new_words, records_containing
 
 Progress = Callable[[int, int], None]
 _PR_SET_PDEATHSIG = 1
@@ -127,12 +129,40 @@ def writer_lock(home: Path, wait: float = 30.0) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise LockError("检索索引正被另一个进程写入，请稍后再试") from None
+                    raise LockError(f"检索索引正被另一个进程写入（如 heritage index --rebuild 正在重建），"
+                                    f"等了 {wait:g} 秒仍未轮到：请稍后再试") from None
                 time.sleep(0.1)
         try:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def worker_presence(home: Path) -> Iterator[None]:
+    """Announce a running sync worker for as long as it runs (a shared lock on ``worker.lock``)."""
+    root = index_root(home)
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / "worker.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def worker_running(home: Path) -> bool:
+    """True while a sync worker (``heritage serve``, ``heritage index --watch``) drains the outbox."""
+    path = index_root(home) / "worker.lock"
+    if not path.exists():
+        return False
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(handle, fcntl.LOCK_UN)
+        return False
 
 
 @dataclass
@@ -143,6 +173,19 @@ class Generation:
     index: whoosh_index.Index
     segmenter: Segmenter
     meta: dict
+    stamp: tuple[int, int] | None = None  # meta.json as it was when opened (a grown dictionary replaces it)
+
+    def changed(self) -> bool:
+        """True when the dictionary of this generation grew since it was opened."""
+        return _stamp(self.path) != self.stamp
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        found = (path / "meta.json").stat()
+    except FileNotFoundError:
+        return None
+    return found.st_ino, found.st_mtime_ns
 
 
 def open_generation(home: Path, attempts: int = 5) -> Generation:
@@ -152,10 +195,11 @@ def open_generation(home: Path, attempts: int = 5) -> Generation:
         if path is None or not path.exists():
             raise IndexUnavailable("检索索引尚未建立：请运行 heritage index --rebuild")
         try:
+            stamp = _stamp(path)
             meta = json.loads((path / "meta.json").read_text("utf-8"))
             words = (path / "dictionary.txt").read_text("utf-8").splitlines()
             segmenter = use_dictionary(words)
-            return Generation(path, whoosh_index.open_dir(str(path), schema=make_schema()), segmenter, meta)
+            return Generation(path, whoosh_index.open_dir(str(path), schema=make_schema()), segmenter, meta, stamp)
         except (FileNotFoundError, whoosh_index.EmptyIndexError, json.JSONDecodeError):
             if attempt == attempts - 1:
                 raise IndexUnavailable("检索索引无法打开：请运行 heritage index --rebuild") from None
@@ -170,7 +214,9 @@ def rebuild(home: Path, db: sqlite_utils.Database, procs: int = 2, progress: Pro
         upto = db.execute("SELECT coalesce(max(id), 0) FROM outbox").fetchone()[0]
         words, digest = dictionary(dictionary_words(db))
         use_dictionary(words)
-        generation = index_root(home) / f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+        stamp = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"  # and a number: two rebuilds in one second
+        generation = next(index_root(home) / f"{stamp}-{n}" for n in itertools.count()
+                          if not (index_root(home) / f"{stamp}-{n}").exists())
         generation.mkdir(parents=True)
         index = whoosh_index.create_in(str(generation), make_schema())
         total = store.count(db, store.RECORD)
@@ -207,8 +253,10 @@ def _remove_old_generations(home: Path, keep: set[str]) -> None:
 def sync(home: Path, db: sqlite_utils.Database, batch: int = 500, wait: float = 30.0) -> int:
     """Drain the outbox into the current generation with the one writer; returns records applied.
 
-    The outbox rows are marked done only after the Whoosh commit, so a crash at any point
-    replays them; applying a record twice is harmless (update by id)."""
+    Titles and aliases that bring new dictionary words grow the stored dictionary, and the
+    records already indexed that hold those words are indexed again with it (indexer.newwords).
+    The outbox rows are marked done only after the Whoosh commit and the dictionary are written,
+    so a crash at any point replays them; applying a record twice is harmless (update by id)."""
     applied = 0
     with writer_lock(home, wait):
         generation = open_generation(home)
@@ -218,21 +266,47 @@ def sync(home: Path, db: sqlite_utils.Database, batch: int = 500, wait: float = 
             if not rows:
                 return applied
             record_ids = list(dict.fromkeys(entity_id for _, entity, entity_id in rows if entity == "record"))
-            writer = _whoosh_writer(generation.index, wait)
-            try:
-                for record_id in record_ids:
-                    record = store.get(db, store.RECORD, record_id)
-                    if record is None:
-                        writer.delete_by_term("id", record_id)
-                    else:
-                        writer.update_document(**document(record))
-                writer.commit()
-            except BaseException:
-                writer.cancel()
-                raise
+            records = {record_id: store.get(db, store.RECORD, record_id) for record_id in record_ids}
+            added = new_words(generation.segmenter, records.values())
+            if added:
+                with generation.index.searcher() as searcher:
+                    holders = records_containing(searcher, added)
+                records |= {i: store.get(db, store.RECORD, i) for i in sorted(holders - records.keys())}
+                grown = use_dictionary([*generation.segmenter.words, *added])
+            _apply(generation.index, records, wait)
+            if added:
+                generation = _store_dictionary(generation, grown)
             with write(db):
                 db.conn.executemany("UPDATE outbox SET done_at = ? WHERE id = ?", [(now(), row[0]) for row in rows])
             applied += len(record_ids)
+
+
+def _apply(index: whoosh_index.Index, records: dict[str, dict | None], wait: float) -> None:
+    """Write these records (None: deleted) into the index in one commit.
+
+    Old versions are deleted through one searcher: Whoosh's update_document opens a fresh
+    reader of every segment for each document (2,000 records took 137 s, nearly all of it
+    opening readers)."""
+    writer = _whoosh_writer(index, wait)
+    try:
+        with writer.searcher() as searcher:
+            for record_id in records:
+                writer.delete_by_term("id", record_id, searcher=searcher)
+        for record in records.values():
+            if record is not None:
+                writer.add_document(**document(record))
+        writer.commit()
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+def _store_dictionary(generation: Generation, grown: Segmenter) -> Generation:
+    """Write a grown dictionary beside its generation (readers notice meta.json change)."""
+    _write_atomic(generation.path / "dictionary.txt", "\n".join(grown.words))
+    meta = generation.meta | {"dictionary": grown.digest, "dictionary_grown_at": now()}
+    _write_atomic(generation.path / "meta.json", json.dumps(meta, ensure_ascii=False))
+    return Generation(generation.path, generation.index, grown, meta, _stamp(generation.path))
 
 
 def _whoosh_writer(index: whoosh_index.Index, wait: float = 30.0):
@@ -248,16 +322,20 @@ def _whoosh_writer(index: whoosh_index.Index, wait: float = 30.0):
 
 
 def status(home: Path, db: sqlite_utils.Database) -> dict:
-    """How the index compares with the store: missing, stale and extra records, dictionary, backlog."""
-    pending = db.execute("SELECT count(*) FROM outbox WHERE done_at IS NULL").fetchone()[0]
+    """How the index compares with the store: missing, stale and extra records, dictionary words the
+    index lacks, and the outbox backlog (records waiting, and since when)."""
+    pending_rows = db.execute("SELECT entity, entity_id, created_at FROM outbox WHERE done_at IS NULL").fetchall()
+    waiting = {entity_id for entity, entity_id, _ in pending_rows if entity == "record"}
+    oldest = min((created for _, _, created in pending_rows if created), default=None)
     try:
         generation = open_generation(home)
     except IndexUnavailable as error:
-        return {"available": False, "message": str(error), "pending": pending}
+        return {"available": False, "message": str(error), "pending": len(pending_rows)}
     stored = {row[0]: row[1] for row in db.execute("SELECT id, version FROM records")}
     with generation.index.searcher() as searcher:
         indexed = {fields["id"]: fields["version"] for fields in searcher.all_stored_fields()}
-    _, digest = dictionary(dictionary_words(db))
+    store_words, _ = dictionary(dictionary_words(db))
+    waiting_words, _ = dictionary(name_words(stored_names(db, waiting)))
     return {
         "available": True,
         "generation": generation.path.name,
@@ -265,15 +343,19 @@ def status(home: Path, db: sqlite_utils.Database) -> dict:
         "missing": sorted(set(stored) - set(indexed)),
         "stale": sorted(i for i in set(stored) & set(indexed) if stored[i] != indexed[i]),
         "extra": sorted(set(indexed) - set(stored)),
-        "dictionary_changed": digest != generation.meta.get("dictionary"),
-        "pending": pending,
+        "waiting": sorted(waiting),
+        "new_words": sorted(set(store_words) - generation.segmenter.known),
+        "waiting_words": sorted(set(waiting_words) - generation.segmenter.known),
+        "dictionary_intact": generation.segmenter.digest == generation.meta.get("dictionary"),
+        "pending": len(pending_rows),
+        "oldest_pending": oldest,
     }
-
 
 
 class SyncWorker(threading.Thread):
     """Drains the outbox into the index every few seconds, in the background (the web process runs
-    one); if another writer holds the lock it simply tries again on the next round."""
+    one); if another writer holds the lock it simply tries again on the next round.  While it runs,
+    ``worker_running`` is true, so that ``heritage index`` can leave the work to it."""
 
     def __init__(self, home: Path, interval: float = 2.0, on_sync: Callable[[int], None] | None = None):
         super().__init__(name="heritage-index-sync", daemon=True)
@@ -285,17 +367,29 @@ class SyncWorker(threading.Thread):
 
         db = open_store(self.home)
         try:
-            while not self._stopping.is_set():
-                try:
-                    applied = sync(self.home, db, wait=self.interval)
-                    if self.on_sync:
-                        self.on_sync(applied)
-                except (LockError, IndexUnavailable):
-                    pass
-                self._stopping.wait(self.interval)
+            with worker_presence(self.home):
+                while not self._stopping.is_set():
+                    try:
+                        applied = sync(self.home, db, wait=self.interval)
+                        if self.on_sync:
+                            self.on_sync(applied)
+                    except (LockError, IndexUnavailable):
+                        pass
+                    self._stopping.wait(self.interval)
         finally:
             db.conn.close()
 
     def stop(self) -> None:
         """Finish the current round and end."""
         self._stopping.set()
+
+
+def run_worker_process(home: str, interval: float = 2.0) -> None:
+    """A sync worker as a process of its own, ended with its parent (``heritage serve`` starts one).
+
+    Indexing is pure Python: as a thread of the web process it held the GIL against every request
+    thread, and pages that make many SQLite calls (each one gives the GIL up and waits to get it
+    back) took seconds while imports were synced."""
+    if _LIBC is not None:
+        _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+    SyncWorker(Path(home), interval).run()

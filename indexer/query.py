@@ -1,9 +1,9 @@
 """The query language: what a person types, parsed into a small tree, with clear errors.
 
-Public mode takes words and "quoted phrases", all of which must match; nothing else has a
-meaning there (no fields, operators, wildcards or ranges).  Research mode adds fields in Chinese
-or English (``类别:传统技艺 民族:苗族 地区:黔东南``), AND/OR/NOT (also 与/或/非 and a leading -),
-and parentheses.
+Public mode takes words, "quoted phrases" and the same fields (``类别:传统技艺``), all of which
+must match; operators, wildcards and grouping have no meaning there.  Research mode adds
+AND/OR/NOT (also 与/或/非 and a leading -) and parentheses.  Field names, in Chinese or English
+(``类别:传统技艺 民族:苗族 地区:黔东南``), are defined once, in FIELDS.
 """
 from __future__ import annotations
 
@@ -103,19 +103,42 @@ def clean(text: str) -> str:
 
 
 def parse_public(text: str) -> And:
-    """Public mode: words and quoted phrases, all required; any other syntax is plain text."""
+    """Public mode: words, quoted phrases and the fields of research mode (类别:传统技艺), all required;
+    operators, wildcards and unknown field names are plain text."""
     text = clean(text)
     try:
         tokens = _lex(text)
     except QuerySyntaxError:
         tokens = _lex(re.sub(r'["“”「」『』]', " ", text))
     nodes: list[object] = []
-    for kind, value, _ in tokens:
-        if kind == "phrase" and value.strip():
+    at = 0
+    while at < len(tokens):
+        kind, value, offset = tokens[at]
+        at += 1
+        following = tokens[at] if at < len(tokens) else None
+        field = _field_syntax(value) if kind == "word" else None
+        if field:
+            name, rest = field
+            phrase = False
+            if not rest:  # 类别: 传统技艺, or 地区:"黔东南 州"
+                if following is None or following[0] not in ("word", "phrase"):
+                    raise QuerySyntaxError(f"第 {offset + 1} 个字符处的“{value}”后面缺少要检索的内容，"
+                                           "如 类别:传统技艺")
+                phrase, rest, at = following[0] == "phrase", following[1], at + 1
+            nodes.append(FieldQuery(name, rest, phrase=phrase))
+        elif kind == "phrase" and value.strip():
             nodes.append(Phrase(value.strip()))
         elif kind == "word":
             nodes += [Words(part) for part in re.split(r"[:：*?~^\[\]{}]+", value) if part.strip("-")]
     return And(tuple(nodes[:MAX_TERMS]))
+
+
+def _field_syntax(word: str) -> tuple[str, str] | None:
+    """(field, value) when a word is ``字段:值`` with a known field name (the value may be empty)."""
+    match = re.fullmatch(r"([^:：]+)[:：](.*)", word)
+    if match and match[1].lower() in FIELDS:
+        return FIELDS[match[1].lower()], match[2]
+    return None
 
 
 def parse_research(text: str) -> object:
@@ -196,10 +219,11 @@ class _Parser:
         if not match:
             return Words(value)
         name, rest = match.groups()
-        field = FIELDS.get(name.lower())
-        if field is None:
+        known = _field_syntax(value)
+        if known is None:
             raise QuerySyntaxError(f"第 {offset + 1} 个字符处的“{name}”不是可检索的字段：可用 "
                                    + "、".join(k for k in FIELDS if not k.isascii()))
+        field = known[0]
         if rest:
             return FieldQuery(field, rest)
         following = self.peek()

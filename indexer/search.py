@@ -106,15 +106,19 @@ class Engine:
         self._synonyms: dict[str, list[str]] = {}
 
     def refresh(self) -> Searcher:
-        """A searcher on the latest commit of the current generation."""
+        """A searcher on the latest commit of the current generation (reopened when its dictionary grew)."""
         path = current_generation(self.home)
-        if self.generation is None or path != self.generation.path:
+        if self.generation is None or path != self.generation.path or self.generation.changed():
             if self.searcher is not None:
                 self.searcher.close()
-            self.generation = open_generation(self.home)
+            previous, self.generation = self.generation, open_generation(self.home)
             self.searcher = self.generation.index.searcher()
             self.reader_cache = _ReaderCache()
-            self._homophones = None
+            if previous is not None and previous.path == path and self._homophones is not None:
+                # the dictionary grew: add its new words rather than read the whole lexicon again
+                _add_homophones(self._homophones, self.generation.segmenter.known - previous.segmenter.known)
+            else:
+                self._homophones = None
             self._synonyms = {}
             for group in corpus.synonym_groups():
                 for word in group:
@@ -187,15 +191,12 @@ class Engine:
     def homophones(self, word: str) -> list[str]:
         """Known words that sound like a word (腊染 -> 蜡染), most frequent first."""
         if self._homophones is None:
-            table: dict[str, list[str]] = {}
             reader = self.searcher.reader()
             known = set(self.generation.segmenter.words)
             for fieldname in ("title", "aliases"):
                 known.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(fieldname))
-            for known_word in known:
-                if len(known_word) >= 2 and analysis.HAN_RUN.fullmatch(known_word):
-                    table.setdefault(analysis.pinyin_of(known_word), []).append(known_word)
-            self._homophones = table
+            self._homophones = {}
+            _add_homophones(self._homophones, known)
         candidates = [w for w in self._homophones.get(analysis.pinyin_of(word), []) if w != word]
         return sorted(candidates, key=lambda w: -self._frequency(w))
 
@@ -210,6 +211,13 @@ class Engine:
     def synonyms(self, word: str) -> list[str]:
         """The other words of the word's synonym group."""
         return self._synonyms.get(word, [])
+
+
+def _add_homophones(table: dict[str, list[str]], words: Any) -> None:
+    """File Han words of two or more characters under their toneless pinyin."""
+    for word in sorted(words):
+        if len(word) >= 2 and analysis.HAN_RUN.fullmatch(word):
+            table.setdefault(analysis.pinyin_of(word), []).append(word)
 
 
 def _retry(action: Any, attempts: int = 5) -> Any:
@@ -291,6 +299,8 @@ class _Compiler:
         options = [self.text_match(tokens, TEXT_BOOSTS)]
         if len(text) == 1 and analysis.HAN_RUN.fullmatch(text):  # 茶 inside 采茶戏, in titles
             options.append(Q.Term("chars", text, boost=TEXT_BOOSTS["title"]))
+        elif analysis.HAN_RUN.fullmatch(text):  # 侗族大歌 inside a title the dictionary keeps whole
+            options.append(Q.Phrase("chars", list(text), boost=TEXT_BOOSTS["title"]))
         for synonym in self.engine.synonyms(text):
             options.append(self.text_match(analysis.words(synonym), TEXT_BOOSTS))
         if text in CONCEPTS:
@@ -512,14 +522,17 @@ def _empty(query: str, mode: str, error: str | None = None) -> dict[str, Any]:
 
 def search(home: Path, db: sqlite_utils.Database, query: str, mode: str = "public",
            filters: dict[str, str] | None = None, sort: str = "relevance", page: int = 1,
-           limit: int = 10, with_facets: bool = True, audience: str | None = None) -> dict[str, Any]:
+           limit: int = 10, with_facets: bool = True, audience: str | None = None,
+           correct: bool = True) -> dict[str, Any]:
     """Search the census records; never raises on bad input (an ``error`` message comes back).
 
-    :param mode: the query language: public (words and phrases only) or research (fields, operators)
+    :param mode: the query language: public (words, phrases and fields) or research (also operators)
     :param audience: who reads: public (published public records) or researcher (also records
         for researchers); by default researcher in research mode — the public site passes public
     :param filters: facet filters: category, ethnic, region (code or name), level, batch, listing
     :param sort: relevance, year (newest first), year_asc or title (by pinyin)
+    :param correct: when an unknown word sounds like a known one and the known one finds more,
+        answer for the known one (``corrected``); False answers for the query as typed
     :returns: total, page, pages, results (id, ref, title, category, ethnic_groups, regions,
         score, snippet …), facets, suggestion and corrected (a did-you-mean retry), error
     """
@@ -539,7 +552,7 @@ def search(home: Path, db: sqlite_utils.Database, query: str, mode: str = "publi
             return _empty(query, mode, str(error))
         except IndexUnavailable as error:
             return _empty(query, mode, f"检索暂不可用：{error}")
-        if answer["suggestion"]:  # an unknown word that sounds like a known one: try the known one
+        if correct and answer["suggestion"]:  # an unknown word that sounds like a known one: try the known one
             retry = _run(eng, db, answer["suggestion"], mode, audience, filters, sort, page, limit, with_facets)
             if retry["total"] > answer["total"]:
                 retry.update(query=query, suggestion=answer["suggestion"], corrected=True)

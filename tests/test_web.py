@@ -36,7 +36,7 @@ def test_search_page_with_facets_and_pages(client):
     filtered = client.get("/search?q=节&category=民俗&page=2").get_data(as_text=True)
     assert "第 2 /" in filtered
     assert "您是不是要找" in client.get("/search?q=腊染").get_data(as_text=True) or \
-        "以下是“蜡染”的结果" in client.get("/search?q=腊染").get_data(as_text=True)
+        "已改查“蜡染”" in client.get("/search?q=腊染").get_data(as_text=True)
 
 
 def test_record_page_shows_public_fields_only(client):

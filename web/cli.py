@@ -1,14 +1,16 @@
-"""``heritage serve``: the site on a real WSGI server (waitress), with the index worker running."""
+"""``heritage serve``: the site on a real WSGI server (waitress), with the index worker running beside it
+(a process of its own, so that indexing never holds the GIL against the request threads)."""
 from __future__ import annotations
 
 import errno
 import logging
+import multiprocessing
 from pathlib import Path
 
 import click
 
 from heritage.store import open_store
-from indexer.index import SyncWorker
+from indexer.index import run_worker_process
 from web import ConfigError, create_app
 
 
@@ -43,7 +45,8 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: b
                        f"，或 heritage serve --port {port + 1}。")
         _stop(ctx, f"无法在 {host}:{port} 上启动网站：{error.strerror or error}")
     logging.basicConfig()  # waitress reports through logging
-    worker = SyncWorker(home)
+    worker = multiprocessing.get_context("spawn").Process(
+        target=run_worker_process, args=(str(home),), name="heritage-index-sync", daemon=True)
     worker.start()
     click.echo(f"网站已启动：http://{host}:{port}/ （数据：{home}）")
     db = open_store(home)
@@ -55,4 +58,5 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: b
     try:
         server.run()
     finally:
-        worker.stop()
+        worker.terminate()
+        worker.join(10)

@@ -27,8 +27,9 @@ _PAGING = [
     _param("sort", "排序", {"type": "string", "enum": list(SORTS)}),
 ]
 _QUERY = [
-    _param("q", "检索词：简体、繁体、拼音或问句；research 模式可用字段与 AND/OR/NOT", _TEXT),
+    _param("q", "检索词：简体、繁体、拼音或问句，可用字段（类别:传统技艺）；research 模式另可用 AND/OR/NOT 与括号", _TEXT),
     _param("mode", "public（默认）或 research（检索式）", {"type": "string", "enum": ["public", "research"]}),
+    _param("correct", "0：不自动改查同音错字（仍给出 suggestion）", {"type": "string", "enum": ["0", "1"]}),
 ]
 _ID = [_param("id", "编号", _TEXT, where="path", required=True)]
 _ERROR = {"description": "错误（JSON：error.code、error.message）",

@@ -44,6 +44,7 @@ def search_args() -> dict[str, Any]:
         "sort": sort,
         "page": int_arg("page", 1, 1, 1000),
         "limit": int_arg("limit", 10, 1, 50),
+        "correct": request.args.get("correct") != "0",
     }
 
 
@@ -52,7 +53,7 @@ def run_search(**overrides: Any) -> dict[str, Any]:
     args = search_args() | overrides
     answer = search(home(), get_db(), args["query"], mode=args["mode"], filters=args["filters"],
                     sort=args["sort"], page=args["page"], limit=args["limit"], audience=audience(),
-                    with_facets=args.get("with_facets", True))
+                    with_facets=args.get("with_facets", True), correct=args["correct"])
     return answer | {"args": args}
 
 
@@ -87,6 +88,8 @@ def search_page():
         params = {"q": args["query"], "sort": args["sort"], **args["filters"], **changes}
         if args["mode"] == "research":
             params["mode"] = "research"
+        if not args["correct"]:
+            params.setdefault("correct", "0")
         if params.get("sort") == "relevance":
             del params["sort"]
         return url_for(endpoint, **{k: v for k, v in params.items() if v not in ("", None)})
