@@ -35,6 +35,13 @@ def browser():
         chromium.close()
 
 
+def loaded_width(image) -> int:
+    """An image's natural width once it has loaded (0 if it cannot): asked right after a page opens,
+    naturalWidth is 0 for an image still on its way, and lazy images load only once in view."""
+    image.scroll_into_view_if_needed()
+    return image.evaluate("img => img.decode().then(() => img.naturalWidth, () => 0)")
+
+
 class Watched:
     """A page whose console errors, page errors and failed responses are collected."""
 
@@ -74,7 +81,7 @@ def test_home_search_facet_record_calendar_ical(server, browser):
     page.locator("ol.results a.title", has_text="苗族蜡染技艺").click()
     page.wait_for_url("**/records/C134")
     assert page.locator("h1").inner_text() == "苗族蜡染技艺"
-    assert page.locator("img.cover, figure.cover img").first.evaluate("img => img.naturalWidth") > 0
+    assert loaded_width(page.locator("img.cover, figure.cover img").first) > 0
     watched.shot("04-record")
 
     page.locator("nav.site a", has_text="节日历").click()
@@ -187,7 +194,7 @@ def test_curator_login_new_record_image_review_publish_found(server, browser, co
     page.fill("#m-caption", "剪纸底样")
     page.click("#images form.stacked button[type=submit]")
     assert "已保存图片" in page.locator(".flashes").inner_text()
-    assert page.locator("#images .gallery img").first.evaluate("img => img.naturalWidth") > 0
+    assert loaded_width(page.locator("#images .gallery img").first) > 0
     page.click("button[value=待审核]")
     assert "待审核" in page.locator("section.workflow h2").inner_text()
     watched.shot("22-curate-submitted")
@@ -208,7 +215,7 @@ def test_curator_login_new_record_image_review_publish_found(server, browser, co
             break
         page.wait_for_timeout(500)
     page.locator("ol.results a.title", has_text="浏览器里新建的水族剪纸").click()
-    assert page.locator(".gallery img").first.evaluate("img => img.naturalWidth") > 0
+    assert loaded_width(page.locator(".gallery img").first) > 0
     watched.shot("24-public-record-with-image")
     assert watched.problems == []
     watched.context.close()
