@@ -34,7 +34,26 @@ def test_calendar_cells_show_the_lunar_day_and_month(client):
     assert '<span class="lunar">闰六月</span>' in cell(leap, 25)
 
 
-def test_a_month_without_festivals_leads_to_the_next_one(client):
+@pytest.fixture
+def two_festivals(tmp_path):
+    """A site whose store holds just two festivals (the shipped corpus has one in every month)."""
+    from heritage import store
+    from heritage.db import write
+    from heritage.store import open_store
+    from web import create_app
+
+    home = tmp_path / "instance"
+    db = open_store(home)
+    with write(db):
+        for number, rule in (("F1", "农历六月二十四"), ("F2", "10月1日")):
+            store.put(db, store.RECORD, {"id": number, "title": f"节日{number}", "category": "民俗", "dates": [rule],
+                                         "status": "已发布"}, "test")
+    db.conn.close()
+    return create_app({"HERITAGE_HOME": str(home), "TESTING": True}).test_client()
+
+
+def test_a_month_without_festivals_leads_to_the_next_one(two_festivals):
+    client = two_festivals
     empty = next((year, month) for year in (2026, 2027) for month in range(1, 13)
                  if not client.get(f"/api/festivals?from={year}-{month:02d}-01&to="
                                    f"{dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)}").json)

@@ -116,7 +116,7 @@ ARGUMENTS = {"record_id": RECORD_IDS, "inheritor_id": INHERITOR_IDS, "entity_id"
              "year": [str(YEAR)], "month": [str(m) for m in range(1, 13)], "kind": ["records", "inheritors"],
              "number": ["1"], "code": ["540000", "540424"], "exhibit_id": ["EX"], "article_id": ["none"],
              "media_id": ["none"], "size": ["thumb"], "status": ["已发布"], "kinds": ["records"], "version": ["1"],
-             "draft_id": ["1"], "username": ["reader1"]}
+             "draft_id": ["1"], "username": ["reader1"], "fmt": ["csv", "xlsx"]}
 SEARCHING = ("public.search_page", "api.api_search", "api.api_facets", "public.export", "api.api_records",
              "browse.inheritors")
 

@@ -76,7 +76,7 @@ def test_api_search_and_errors_as_json(client):
 
 def test_festivals_between_two_dates(client):
     found = client.get("/api/festivals?from=2026-01-01&to=2026-12-31").get_json()
-    assert {"date": "2026-08-06", "id": "C001", "title": "彝族火把节", "days": 1, "rule": "农历六月二十四"} in found
+    assert {"date": "2026-08-06", "id": "C001", "title": "彝族火把节", "days": 3, "rule": "农历六月二十四至二十六"} in found
     assert any(f["id"] == "C010" and f["date"] == "2026-04-05" for f in found)  # 清明
     assert [f["date"] for f in found] == sorted(f["date"] for f in found)
     for bad in ("from=2026-13-01&to=2026-12-31", "from=2026-01-01", "from=2026-12-31&to=2026-01-01",
@@ -89,7 +89,7 @@ def test_calendar_feed(client):
     response = client.get("/calendar.ics?year=2026")
     text = response.get_data(as_text=True)
     assert response.mimetype == "text/calendar" and text.startswith("BEGIN:VCALENDAR\r\n")
-    assert "DTSTART;VALUE=DATE:20260806\r\nDTEND;VALUE=DATE:20260807\r\nSUMMARY:彝族火把节" in text
+    assert "DTSTART;VALUE=DATE:20260806\r\nDTEND;VALUE=DATE:20260809\r\nSUMMARY:彝族火把节" in text
     assert "DTSTART;VALUE=DATE:20260413\r\nDTEND;VALUE=DATE:20260416" in text  # 泼水节, three days
     assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
     assert client.get("/calendar.ics?year=abc").status_code == 400

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.live import free_port, wait_until_up
-from tests.shipped import SHIPPED
+from tests.shipped import SHIPPED as SHIPPED_RECORDS
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,8 +48,8 @@ def test_the_wheel_alone_inits_indexes_and_serves(tmp_path):
                  cwd=work, env=env).stdout
     assert str(ROOT) not in where and where.count(str(venv)) == 2
     heritage = venv / "bin" / "heritage"
-    assert f"新增 {SHIPPED} 条" in _run(heritage, "init", cwd=work, env=env).stdout
-    assert f"已重建检索索引：{SHIPPED} 条记录" in _run(heritage, "index", cwd=work, env=env).stdout
+    assert f"新增 {SHIPPED_RECORDS} 条" in _run(heritage, "init", cwd=work, env=env).stdout
+    assert f"已重建检索索引：{SHIPPED_RECORDS} 条记录" in _run(heritage, "index", cwd=work, env=env).stdout
 
     port = free_port()
     log = tmp_path / "serve.log"
