@@ -66,9 +66,6 @@ def parse_form(db: sqlite_utils.Database, kind: Kind, cells: dict[str, str], acc
             entity[field.name] = _regions(value) if field.kind == "regions" else parse_value(field, value, kind.fields)
         except ValueError as error:
             errors[field.name] = str(error)
-            continue
-        if field.required and entity[field.name] in (None, ""):
-            errors[field.name] = f"必填：请填写{field.zh}"
     entity["field_access"] = {f.name: access[f.name] for f in editable(kind)
                               if access.get(f.name) in ACCESS_LABELS and access[f.name] != f.access
                               and f.kind != "access"}

@@ -213,11 +213,13 @@ def _entity(db: sqlite_utils.Database, kind: Kind, columns: dict[str, Field], he
 
 
 def cross_check(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any]) -> list[tuple[str, str]]:
-    """Checks that span fields: regions named only as text, inheritors' items.
+    """Checks beyond one cell's syntax: required fields left empty, regions named only as text,
+    inheritors' items.  The form and every import use it.
 
     An inheritor whose place is a unit rather than a division (中国艺术研究院) takes the
     regions of the items they carry on."""
-    problems = []
+    problems = [(f.name, f"必填：请填写{f.zh}") for f in kind.fields
+                if f.required and f.name in entity and entity[f.name] in (None, "")]
     if kind is INHERITOR and entity.get("items"):
         resolved = []
         for reference in entity["items"]:

@@ -1,11 +1,19 @@
 """Shared fixtures: a fresh store in a temporary data folder, and the shared reference data."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from heritage.store import open_store
+
+# Property tests draw the same examples on every run, so the suite gives the same answer each time;
+# HYPOTHESIS_PROFILE=explore draws fresh, many more, to look for new failures.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.register_profile("explore", max_examples=2000, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 NATIONAL_LIST = SHARED_DATA / "ich-national-list" / "records.jsonl"

@@ -81,6 +81,15 @@ def test_quote_closed_far_below_is_detected(db, tmp_path):
     assert count(db, RECORD) == 0 and report.problems
 
 
+@pytest.mark.parametrize("row, header", [("A3,,民俗,,,,正文\n", "项目名称"), ("A3,记录,,,,,正文\n", "类别"),
+                                         ("A3,  ,民俗,,,,正文\n", "项目名称")])
+def test_an_empty_required_cell_is_named_by_row_and_column(db, tmp_path, row, header):
+    path = write_csv(tmp_path / "a.csv", HEADER + GOOD + row)
+    assert_nothing_written(db, run(db, path), f"第 4 行「{header}」列", f"必填：请填写{header}")
+    report = run(db, path, skip_invalid=True)
+    assert report.committed and report.skipped == 1 and count(db, RECORD) == 2
+
+
 def test_nul_bytes(db, tmp_path):
     path = tmp_path / "a.csv"
     path.write_bytes((HEADER + GOOD + "A3,\x00bad,民俗,,,,\n").encode())
