@@ -6,7 +6,6 @@ import json
 import re
 import unicodedata
 
-import pytest
 
 from heritage.fields import RECORD_FIELDS
 from heritage.vocab import SCRIPT_LANGS

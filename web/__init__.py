@@ -62,16 +62,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from web import (api, apidocs, auth, browse, clues, curate_exhibits, curate_import, curate_media,
-                     curate_records, curate_users, db, festivals, pictures, public, showcase, sitemap)
+    from web import api, apidocs, auth, browse, clues, db, festivals, pictures, public, showcase, sitemap
+    from web.curate import exhibits, imports, media, records, users
 
     db.init_app(app)
-    for area in (public, browse, showcase, festivals, api, apidocs, sitemap, clues, auth, curate_records,
-                 curate_media, curate_import, curate_exhibits, curate_users):
+    for area in (public, browse, showcase, festivals, api, apidocs, sitemap, clues, auth, records, media, imports,
+                 exhibits, users):
         app.register_blueprint(area.bp)
     app.before_request(auth.protect)
     app.jinja_env.globals.update(csrf_token=auth.csrf_token, current_user=auth.current_user,
-                                 index_lag=curate_records.index_lag, record_picture=pictures.record_picture)
+                                 index_lag=records.index_lag, record_picture=pictures.record_picture)
     app.jinja_env.filters["native_lang"] = vocab.native_lang
 
     @app.after_request

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, jsonify, request
 from heritage import articles
 from web.db import get_db
 from web.openapi import openapi
-from web.public import run_search
+from web.searching import run_search
 from web.showcase import public_article, public_exhibit, public_exhibits
 from web.visible import audience, public_inheritor, published
 

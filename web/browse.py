@@ -8,7 +8,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 
 from heritage import vocab
 from heritage.regions import divisions
-from web.public import overview, run_search
+from web.searching import overview, run_search
 from web.numbers import int_arg, whole
 from web.visible import audience, inheritor_rows, public_inheritor
 

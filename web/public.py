@@ -15,51 +15,17 @@ from heritage.regions import divisions
 from heritage.store import RECORD
 from heritage.visibility import HIDDEN_COLUMNS
 from indexer.articles import search_articles
-from indexer.search import FACETS, SORTS, more_like_this, search
+from indexer.search import FACETS, more_like_this
 from web.advanced import ADVANCED_FIELDS, build_query
 from web.db import get_db, home
 from web.festivals import festival_occurrences
-from web.numbers import int_arg
+from web.searching import FACET_LABELS, SORT_LABELS, overview, run_search
 from web.showcase import featured_records, public_exhibits
 from web.visible import audience, inheritors_of, json_ld, published, record_or_none
 
 bp = Blueprint("public", __name__)
-FACET_LABELS = {"category": "类别", "ethnic": "民族", "province": "省份", "level": "级别", "batch": "批次",
-                "listing": "新增/扩展", "region": "下一级地区"}
-FILTERS = ("category", "ethnic", "region", "level", "batch", "listing")
-SORT_LABELS = {"relevance": "相关度", "year": "公布年份（新→旧）", "year_asc": "公布年份（旧→新）", "title": "名称拼音"}
 EXPORT_LIMIT = 1000
 EXPORT_FIELDS = tuple(f for f in RECORD_FIELDS if f.access == "public" and f.name not in HIDDEN_COLUMNS)
-
-
-def search_args() -> dict[str, Any]:
-    """The search parameters a page or the API takes, checked."""
-    sort = request.args.get("sort", "relevance")
-    if sort not in SORTS:
-        abort(400, description=f"参数 sort 应为 {'、'.join(SORTS)} 之一")
-    return {
-        "query": request.args.get("q", "")[:500],
-        "mode": "research" if request.args.get("mode") == "research" else "public",
-        "filters": {name: request.args.get(name, "")[:64] for name in FILTERS if request.args.get(name)},
-        "sort": sort,
-        "page": int_arg("page", 1, 1, 1000),
-        "limit": int_arg("limit", 10, 1, 50),
-        "correct": request.args.get("correct") != "0",
-    }
-
-
-def run_search(**overrides: Any) -> dict[str, Any]:
-    """The search this request asks for, as this reader may see it (research syntax allowed to all)."""
-    args = search_args() | overrides
-    answer = search(home(), get_db(), args["query"], mode=args["mode"], filters=args["filters"],
-                    sort=args["sort"], page=args["page"], limit=args["limit"], audience=audience(),
-                    with_facets=args.get("with_facets", True), correct=args["correct"])
-    return answer | {"args": args}
-
-
-def overview() -> dict[str, Any]:
-    """How many public records there are, counted by every facet."""
-    return search(home(), get_db(), "", limit=1, audience="public")
 
 
 @bp.route("/")

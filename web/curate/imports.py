@@ -15,7 +15,7 @@ from heritage import columns
 from heritage.isolated import import_isolated
 from heritage.store import INHERITOR, RECORD
 from web.auth import current_user, requires
-from web.curate_records import EDITORS
+from heritage.workflow import EDITORS
 from web.db import home
 
 bp = Blueprint("curate_import", __name__, url_prefix="/curate/import")

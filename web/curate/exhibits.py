@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from heritage import exhibits
 from heritage.db import write
 from web.auth import current_user, requires
-from web.curate_records import EDITORS
+from heritage.workflow import EDITORS
 from web.db import get_store
 
 bp = Blueprint("curate_exhibits", __name__, url_prefix="/curate/exhibits")

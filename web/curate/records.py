@@ -15,13 +15,14 @@ from heritage.fields import ACCESS_LABELS, readable_value
 from heritage.maintenance import pending_changes
 from heritage.regions import divisions
 from heritage.users import ROLE_NAMES
+from heritage.workflow import EDITORS
 from web import forms
 from web.auth import current_user, requires
 from web.db import get_store
 from web.numbers import int_arg, int_form
 
 bp = Blueprint("curate", __name__, url_prefix="/curate")
-EDITORS = tuple(workflow.EDITORS)
+
 PER_PAGE = 50
 KINDS = {"records": store.RECORD, "inheritors": store.INHERITOR}
 

@@ -9,7 +9,7 @@ from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 from heritage import media
 from heritage.db import write
 from web.auth import requires
-from web.curate_records import EDITORS
+from heritage.workflow import EDITORS
 from web.db import get_db, get_store, home
 from web.visible import audience, record_or_none
 

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from heritage import users
 from web.auth import current_user, requires
-from web.curate_records import ROLE_NAMES
+from heritage.users import ROLE_NAMES
 from web.db import get_store
 
 bp = Blueprint("curate_users", __name__, url_prefix="/curate/users")

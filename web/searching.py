@@ -1,0 +1,46 @@
+"""The search a request asks for: its parameters checked, run as this reader may see it."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, request
+
+from indexer.search import SORTS, search
+from web.db import get_db, home
+from web.numbers import int_arg
+from web.visible import audience
+
+FACET_LABELS = {"category": "类别", "ethnic": "民族", "province": "省份", "level": "级别", "batch": "批次",
+                "listing": "新增/扩展", "region": "下一级地区"}
+FILTERS = ("category", "ethnic", "region", "level", "batch", "listing")
+SORT_LABELS = {"relevance": "相关度", "year": "公布年份（新→旧）", "year_asc": "公布年份（旧→新）", "title": "名称拼音"}
+
+
+def search_args() -> dict[str, Any]:
+    """The search parameters a page or the API takes, checked."""
+    sort = request.args.get("sort", "relevance")
+    if sort not in SORTS:
+        abort(400, description=f"参数 sort 应为 {'、'.join(SORTS)} 之一")
+    return {
+        "query": request.args.get("q", "")[:500],
+        "mode": "research" if request.args.get("mode") == "research" else "public",
+        "filters": {name: request.args.get(name, "")[:64] for name in FILTERS if request.args.get(name)},
+        "sort": sort,
+        "page": int_arg("page", 1, 1, 1000),
+        "limit": int_arg("limit", 10, 1, 50),
+        "correct": request.args.get("correct") != "0",
+    }
+
+
+def run_search(**overrides: Any) -> dict[str, Any]:
+    """The search this request asks for, as this reader may see it (research syntax allowed to all)."""
+    args = search_args() | overrides
+    answer = search(home(), get_db(), args["query"], mode=args["mode"], filters=args["filters"],
+                    sort=args["sort"], page=args["page"], limit=args["limit"], audience=audience(),
+                    with_facets=args.get("with_facets", True), correct=args["correct"])
+    return answer | {"args": args}
+
+
+def overview() -> dict[str, Any]:
+    """How many public records there are, counted by every facet."""
+    return search(home(), get_db(), "", limit=1, audience="public")
