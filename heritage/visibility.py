@@ -10,6 +10,7 @@ from heritage.fields import RECORD_FIELDS, Field, visible_fields
 
 # The record-level access each reader may open.
 OPENS = {"public": ("public",), "researcher": ("public", "researcher")}
+PUBLISHED = "已发布"
 # Columns that say who may see what: never shown to a reader.
 HIDDEN_COLUMNS = ("access", "field_access")
 # What a record or an inheritor is called: a reader sees this in its place when the name is hidden.
@@ -29,9 +30,14 @@ def view(entity: dict[str, Any] | None, fields: tuple[Field, ...] = RECORD_FIELD
     (title, name) reads WITHHELD_NAME, so that every listing can still name the entity."""
     if entity is None or reader not in OPENS or entity.get("access") not in OPENS[reader]:
         return None
-    if fields is RECORD_FIELDS and entity.get("status") != "已发布":
+    if fields is RECORD_FIELDS and entity.get("status") != PUBLISHED:
         return None
     shown = (visible_fields(entity, fields, reader) - set(HIDDEN_COLUMNS)) | {"id", "version"}
     seen = {name: entity[name] for name in sorted(shown) if name in entity}
     return seen | {name: WITHHELD_NAME for name in NAME_FIELDS if name in entity and name not in seen
                    and name in {f.name for f in fields}}
+
+
+def index_terms(reader: str = "public") -> dict[str, tuple[str, ...]]:
+    """The same rule as :func:`view` for records, as index filters: {field: values a document may hold}."""
+    return {"status": (PUBLISHED,), "access": OPENS[reader]}

@@ -25,7 +25,7 @@ from whoosh.sorting import FieldFacet
 from heritage import corpus, store, vocab
 from heritage.fields import parse_value
 from heritage.regions import divisions
-from heritage.visibility import view
+from heritage.visibility import index_terms, view
 from indexer import analysis, hidden
 from indexer import whoosh_patch  # noqa: F401 -- applies the fix for a hang in Whoosh, see there
 from indexer.index import Generation, IndexUnavailable, current_generation, open_generation
@@ -382,12 +382,13 @@ _BATCH_FIELD = next(f for f in store.RECORD.fields if f.name == "batch")
 
 
 def _visible(engine: Engine, audience: str) -> set[int]:
-    """The documents an audience may see: published, and public (researchers: also researcher)."""
+    """The documents an audience may see, by heritage.visibility's rule."""
     if audience not in engine.reader_cache.visible:
-        allowed = engine.docs("access", "public")
-        if audience == "researcher":
-            allowed = allowed | engine.docs("access", "researcher")
-        engine.reader_cache.visible[audience] = set(engine.docs("status", "已发布") & allowed)
+        allowed = None
+        for field, values in index_terms(audience).items():
+            docs = set().union(*(engine.docs(field, value) for value in values))
+            allowed = docs if allowed is None else allowed & docs
+        engine.reader_cache.visible[audience] = allowed or set()
     return engine.reader_cache.visible[audience]
 
 
