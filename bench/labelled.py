@@ -104,4 +104,3 @@ QUERIES: list[tuple[str, str, Rule]] = [
     ("只在正文", "蜂蜡", text("蜂蜡")), ("只在正文", "竹篾", text("竹篾")),
     ("只在正文", "锻打", text("锻打")), ("只在正文", "经幡", text("经幡")),
 ]
-GROUPS = list(dict.fromkeys(group for group, _, _ in QUERIES))

@@ -1,7 +1,10 @@
-"""Relevance: nDCG@10 per query group on the national list, this engine beside its peers.
+"""Relevance: nDCG@10 per query class on the national list, this engine beside its peers.
 
-Run: .venv/bin/python bench/relevance.py [--details]
-Needs ../shared/data/ich-national-list (skips with a message when it is absent).
+Two sets: the 64 hand-written queries (bench/labelled.py) and a generated set of about 1,100
+queries in twelve classes (bench/generated.py), both graded from the records' metadata.
+
+Run: .venv/bin/python bench/relevance.py [--details] [--only generated|labelled]
+Needs ../shared/data (skips with a message when it is absent).
 """
 from __future__ import annotations
 
@@ -14,7 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from labelled import GROUPS, QUERIES  # noqa: E402
+from generated import generate  # noqa: E402
+from labelled import QUERIES  # noqa: E402
 from peers import StandardRecipe, Trigram  # noqa: E402
 
 from heritage import store  # noqa: E402
@@ -23,7 +27,8 @@ from heritage.store import open_store  # noqa: E402
 from indexer import index  # noqa: E402
 from indexer.search import search  # noqa: E402
 
-NATIONAL_LIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "ich-national-list" / "records.jsonl"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+NATIONAL_LIST = SHARED_DATA / "ich-national-list" / "records.jsonl"
 
 
 def ndcg(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
@@ -44,9 +49,26 @@ class Engine:
         return [hit["id"] for hit in search(self.home, self.db, query, limit=limit, with_facets=False)["results"]]
 
 
+def report(title: str, engines: list, queries: list[tuple[str, str, dict[str, int]]], details: bool) -> None:
+    """One table: mean nDCG@10 per class and overall, one column per engine."""
+    scores = {e.name: [ndcg(e.search(query), grades) for _, query, grades in queries] for e in engines}
+    names = [e.name for e in engines]
+    print(f"\n{title}\n\n| 查询类（条数） | {' | '.join(names)} |")
+    print("|---|" + "---:|" * len(names))
+    classes = list(dict.fromkeys(c for c, _, _ in queries))
+    for group in classes + ["全部"]:
+        picked = [i for i, (c, _, _) in enumerate(queries) if c == group or group == "全部"]
+        cells = [sum(scores[n][i] for i in picked) / len(picked) for n in names]
+        print(f"| {group}（{len(picked)}） | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
+    if details:
+        for i, (group, query, _) in enumerate(queries):
+            print(group, query, " ".join(f"{scores[n][i]:.2f}" for n in names))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--details", action="store_true", help="print every query's score")
+    parser.add_argument("--only", choices=("labelled", "generated"), help="run one set only")
     args = parser.parse_args()
     if not NATIONAL_LIST.exists():
         print(f"跳过：{NATIONAL_LIST} 不存在")
@@ -64,21 +86,14 @@ def main() -> None:
             started = time.perf_counter()
             peer.add(records)
             print(f"建索引：{peer.name} {time.perf_counter() - started:.1f} 秒", file=sys.stderr)
-        grades_of = {q: {r["id"]: g for r in records if (g := rule(r))} for _, q, rule in QUERIES}
-        scores = {e.name: {} for e in engines}
-        for engine in engines:
-            for group, query, _ in QUERIES:
-                scores[engine.name][query] = ndcg(engine.search(query), grades_of[query])
-        names = [e.name for e in engines]
-        print(f"| 查询组（条数） | {' | '.join(names)} |")
-        print("|---|" + "---:|" * len(names))
-        for group in GROUPS + ["全部"]:
-            queries = [q for g, q, _ in QUERIES if g == group or group == "全部"]
-            cells = [sum(scores[n][q] for q in queries) / len(queries) for n in names]
-            print(f"| {group}（{len(queries)}） | " + " | ".join(f"{c:.3f}" for c in cells) + " |")
-        if args.details:
-            for group, query, _ in QUERIES:
-                print(group, query, " ".join(f"{scores[n][query]:.2f}" for n in names))
+        if args.only != "generated":
+            labelled = [(group, query, {r["id"]: g for r in records if (g := rule(r))}) for group, query, rule in QUERIES]
+            report("手写查询（bench/labelled.py）", engines, labelled, args.details)
+        if args.only != "labelled":
+            store_id = {r["ref"]: r["id"] for r in records}
+            made = [(group, query, {store_id[f"ihchina:{source_id}"]: g for source_id, g in grades.items()})
+                    for group, query, grades in generate(SHARED_DATA)]
+            report("生成查询（bench/generated.py）", engines, made, args.details)
 
 
 if __name__ == "__main__":
