@@ -6,8 +6,7 @@ from typing import Any
 
 import sqlite_utils
 
-from heritage import store
-from heritage.db import now
+from heritage import versioned
 from heritage.fields import LONG_MAX, clean_text, parse_id
 
 KINDS = ("政策", "新闻")
@@ -37,19 +36,13 @@ def _checked(article: dict[str, Any]) -> dict[str, Any]:
 
 def put(db: sqlite_utils.Database, article: dict[str, Any], user: str) -> str:
     """Create or update an article inside an open write transaction; returns 新增, 更新 or 未变."""
-    if not db.conn.in_transaction:
-        raise RuntimeError("articles.put() must run inside heritage.db.write()")
     new = _checked(article)
     old = get(db, new["id"])
-    if old and all(old[k] == new[k] for k in FIELDS):
-        return "未变"
-    stamp = now()
-    version = old["version"] + 1 if old else 1
-    db["articles"].upsert(new | {"version": version, "updated_at": stamp,
-                                 "created_at": old["created_at"] if old else stamp}, pk="id")
-    changes = {k: [old.get(k) if old else None, new[k]] for k in FIELDS if not old or old[k] != new[k]}
-    store.add_revision(db, "article", new["id"], version, user, stamp, changes)
-    return "更新" if old else "新增"
+
+    def write_rows(version: int, stamp: str, created_at: str) -> None:
+        db["articles"].upsert(new | {"version": version, "updated_at": stamp, "created_at": created_at}, pk="id")
+
+    return versioned.save(db, "article", old, new, versioned.field_changes(old, new, FIELDS), user, write_rows)
 
 
 def get(db: sqlite_utils.Database, article_id: str) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from heritage import corpus, maintenance, users
+from heritage import corpus, maintenance, outbox, users
 from heritage.clihelp import ChineseGroup, password_option
 from heritage import media as media_files
 from heritage.exporter import export
@@ -157,7 +157,7 @@ def check(ctx) -> None:
         problems += plugin_check(Path(ctx.obj), db)
     for problem in problems:
         click.echo(problem)
-    pending = maintenance.pending_changes(db)
+    pending = outbox.pending_count(db)
     if pending:
         click.echo(f"提示：{pending} 项修改尚未进入检索索引。")
     if problems:

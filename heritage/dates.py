@@ -8,11 +8,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from heritage.numerals import DIGITS, VALUES
+
 SOLAR_TERMS = (
     "立春", "雨水", "惊蛰", "春分", "清明", "谷雨", "立夏", "小满", "芒种", "夏至", "小暑", "大暑",
     "立秋", "处暑", "白露", "秋分", "寒露", "霜降", "立冬", "小雪", "大雪", "冬至", "小寒", "大寒",
 )
-_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
 
 
@@ -36,20 +37,20 @@ def _number(text: str) -> int:
     if text.isdigit():
         return int(text)
     text = text.replace("廿", "二十").replace("卅", "三十")
-    if not text or any(ch not in _DIGITS for ch in text):
+    if not text or any(ch not in VALUES for ch in text):
         raise ValueError(text)
     if "十" not in text:
         if len(text) != 1:
             raise ValueError(text)
-        return _DIGITS[text]
+        return VALUES[text]
     tens, _, units = text.partition("十")
     if len(tens) > 1 or len(units) > 1:
         raise ValueError(text)
-    return (_DIGITS[tens] if tens else 1) * 10 + (_DIGITS[units] if units else 0)
+    return (VALUES[tens] if tens else 1) * 10 + (VALUES[units] if units else 0)
 
 
 _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_NUM = r"[0-9]{1,2}|初?[一二三四五六七八九十廿卅]{1,3}"
+_NUM = rf"[0-9]{{1,2}}|初?[{DIGITS}廿卅]{{1,3}}"
 _LUNAR = re.compile(rf"^(?:农历|夏历|阴历)?(?P<m>{_NUM}|[正冬腊])月(?P<d>{_NUM})[日号]?(?:至(?P<e>{_NUM})[日号]?)?$")
 _GREGORIAN = re.compile(r"^(?:公历|阳历|每年)?(?P<m>[0-9]{1,2})(?:月|-|/)(?P<d>[0-9]{1,2})[日号]?(?:至(?P<e>[0-9]{1,2})[日号]?)?$")
 

@@ -1,12 +1,12 @@
 """Exhibits (专题展览): curated, ordered sets of records with an introduction."""
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import sqlite_utils
 
-from heritage import store
-from heritage.db import now
+from heritage import versioned
 from heritage.fields import LONG_MAX, clean_text, parse_id
 
 STATUSES = ("草稿", "已发布")
@@ -43,26 +43,23 @@ def put(db: sqlite_utils.Database, exhibit: dict[str, Any], user: str) -> str:
     """Create or replace an exhibit and its ordered items inside an open write transaction.
 
     Returns 新增, 更新 or 未变; every change is a revision (entity ``exhibit``)."""
-    if not db.conn.in_transaction:
-        raise RuntimeError("exhibits.put() must run inside heritage.db.write()")
     new = _checked(db, exhibit)
     old = get(db, new["id"])
-    if old and all(old[k] == new[k] for k in new):
-        return "未变"
-    stamp = now()
-    version = old["version"] + 1 if old else 1
+    return versioned.save(db, "exhibit", old, new, versioned.field_changes(old, new, new), user,
+                          partial(_write_rows, db, new))
+
+
+def _write_rows(db: sqlite_utils.Database, new: dict[str, Any], version: int, stamp: str, created_at: str) -> None:
+    """The exhibit's row and its ordered items, at a version."""
     db.execute("INSERT INTO exhibits (id, title, intro, position, status, cover_record, version, created_at,"
                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET title = excluded.title,"
                " intro = excluded.intro, position = excluded.position, status = excluded.status,"
                " cover_record = excluded.cover_record, version = excluded.version, updated_at = excluded.updated_at",
                [new["id"], new["title"], new["intro"], new["position"], new["status"], new["cover_record"], version,
-                old["created_at"] if old else stamp, stamp])
+                created_at, stamp])
     db.execute("DELETE FROM exhibit_items WHERE exhibit_id = ?", [new["id"]])
     db.conn.executemany("INSERT INTO exhibit_items (exhibit_id, record_id, position, note) VALUES (?, ?, ?, ?)",
                         [(new["id"], i["record_id"], n, i["note"]) for n, i in enumerate(new["items"])])
-    changes = {k: [old.get(k) if old else None, new[k]] for k in new if not old or old[k] != new[k]}
-    store.add_revision(db, "exhibit", new["id"], version, user, stamp, changes)
-    return "更新" if old else "新增"
 
 
 def get(db: sqlite_utils.Database, exhibit_id: str) -> dict[str, Any] | None:

@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from heritage import vocab
 from heritage.dates import parse_date_rule
+from heritage.numerals import DIGITS, VALUES
 from heritage.regions import divisions
 
 TEXT_MAX = 500
@@ -171,16 +172,13 @@ def _year(value: Any) -> int:
     return int(text)
 
 
-_BATCH_WORDS = "一二三四五六七八九十"
-
-
 def _batch(value: Any) -> int:
     text = clean_text(value)
-    match = re.fullmatch(r"第?([一二三四五六七八九十]|\d{1,2})批?", text)
+    match = re.fullmatch(rf"第?([{DIGITS}]|\d{{1,2}})批?", text)
     if not match:
         raise ValueError(f"批次“{text}”应为数字或“第一批”这样的写法")
     number = match[1]
-    return int(number) if number.isdigit() else _BATCH_WORDS.index(number) + 1
+    return int(number) if number.isdigit() else VALUES[number]
 
 
 def _date(value: Any) -> str:

@@ -19,6 +19,14 @@ def revisions(db: sqlite_utils.Database, kind: Kind, entity_id: str) -> list[dic
     return [row | {"diff": json.loads(row["diff"] or "{}")} for row in rows]
 
 
+def changed_since(db: sqlite_utils.Database, kind: Kind, entity_id: str, version: int, fields: tuple[str, ...]) -> bool:
+    """True when a revision after ``version`` changed one of these fields."""
+    paths = [f"$.{name}" for name in fields]
+    changed = " OR ".join("json_type(diff, ?) IS NOT NULL" for _ in paths)
+    return db.execute(f"SELECT 1 FROM revisions WHERE entity = ? AND entity_id = ? AND version > ? AND ({changed})"
+                      " LIMIT 1", [kind.name, entity_id, version, *paths]).fetchone() is not None
+
+
 def at_version(db: sqlite_utils.Database, kind: Kind, entity_id: str, version: int) -> dict[str, Any] | None:
     """The entity as it was saved at a version (undoing the later diffs), or None."""
     current = store.get(db, kind, entity_id)

@@ -22,11 +22,6 @@ def check(db: sqlite_utils.Database) -> list[str]:
     return problems
 
 
-def pending_changes(db: sqlite_utils.Database) -> int:
-    """How many saved changes the search index has not taken in yet."""
-    return db.execute("SELECT count(*) FROM outbox WHERE done_at IS NULL").fetchone()[0]
-
-
 def backup_media(home: Path, target: Path) -> int:
     """Copy the data folder's images and covers beside a database backup (``<target>.media``), after the
     database itself, so every image row in the backup has its files; returns how many files."""

@@ -29,7 +29,6 @@ FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 SIZES = {"large": 1600, "medium": 800, "thumb": 240}
-METADATA = ("caption", "author", "taken_on", "rights")
 
 
 class MediaError(ValueError):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from heritage.fields import parse_partial_date
+from heritage.numerals import DIGITS, VALUES
 from heritage.regions import COUNTY, PREFECTURE, PROVINCE, Region, divisions
 from heritage.tabular import Problem, Sheet, file_problem, json_lines
 from heritage.vocab import ethnic_groups_in
@@ -21,7 +22,6 @@ SOURCE_FORMATS = ("ich-list", "ich-inheritors")
 # Codes of the source that are not divisions: central units sit in Beijing, the Corps in Xinjiang.
 _SPECIAL_CODES = {"990121": "110000", "990122": "650000"}
 _DEPTH = {PROVINCE: 0, PREFECTURE: 1, COUNTY: 2}
-_BATCHES = "一二三四五六七八九十"
 
 
 def clean_html(text: str) -> str:
@@ -35,8 +35,8 @@ def clean_html(text: str) -> str:
 
 def _batch_and_year(text: str) -> tuple[int | None, int | None]:
     year = re.search(r"(19|20)\d\d", text or "")
-    batch = re.search(r"第([一二三四五六七八九十])批", text or "")
-    return (_BATCHES.index(batch[1]) + 1 if batch else None, int(year[0]) if year else None)
+    batch = re.search(rf"第([{DIGITS}])批", text or "")
+    return (VALUES[batch[1]] if batch else None, int(year[0]) if year else None)
 
 
 def _regions(source: dict[str, Any]) -> list[str]:

@@ -11,11 +11,12 @@ import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import sqlite_utils
 
-from heritage.db import connect, now
+from heritage import outbox, versioned
+from heritage.db import connect
 from heritage.fields import INHERITOR_FIELDS, LIST_KINDS, RECORD_FIELDS, Field
 from heritage.migrations import migrate
 
@@ -117,37 +118,23 @@ def _empty_as_none(value: Any) -> Any:
 def put(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any], user: str, note: str = "") -> str:
     """Create or update one entity inside an open write transaction.
 
-    Writes the row and its lists, a revision with the field diff, and an outbox row for the
-    indexer.  Returns 新增, 更新 or 未变 (nothing written when nothing changed).
+    Writes the row and its lists, a revision with the field diff (heritage.versioned), and an
+    outbox row for the indexer.  Returns 新增, 更新 or 未变 (nothing written when nothing changed).
     """
-    if not db.conn.in_transaction:
-        raise RuntimeError("put() must run inside heritage.db.write()")
     existing = get(db, kind, entity["id"])
     merged = {f.name: entity.get(f.name) for f in kind.fields}
     for name, default in DEFAULTS.items():
         if name in merged and merged[name] in (None, {}):
             merged[name] = existing[name] if existing else default
-    changes = diff(kind, existing, merged)
-    if existing and not changes:
-        return "未变"
-    stamp = now()
-    version = existing["version"] + 1 if existing else 1
-    row = {f.name: _column_value(f, merged[f.name]) for f in kind.fields if f.kind not in LIST_KINDS}
-    row.update(version=version, updated_at=stamp,
-               created_at=existing["created_at"] if existing else stamp)
-    db.execute(_upsert_sql(kind.table, tuple(row)), list(row.values()))
-    _write_lists(db, kind, merged)
-    add_revision(db, kind.name, merged["id"], version, user, stamp, changes, note)
-    db.execute("INSERT INTO outbox (entity, entity_id, version, created_at) VALUES (?, ?, ?, ?)",
-               [kind.name, merged["id"], version, stamp])
-    return "更新" if existing else "新增"
 
+    def write_rows(version: int, stamp: str, created_at: str) -> None:
+        row = {f.name: _column_value(f, merged[f.name]) for f in kind.fields if f.kind not in LIST_KINDS}
+        row.update(version=version, updated_at=stamp, created_at=created_at)
+        db.execute(_upsert_sql(kind.table, tuple(row)), list(row.values()))
+        _write_lists(db, kind, merged)
+        outbox.add(db, kind.name, merged["id"], version, stamp)
 
-def add_revision(db: sqlite_utils.Database, entity: str, entity_id: str, version: int, user: str,
-                 stamp: str, changes: dict[str, list[Any]], note: str = "") -> None:
-    """Record who changed what, when: one revision with its field diff ({field: [old, new]})."""
-    db.execute("INSERT INTO revisions (entity, entity_id, version, user, at, note, diff) VALUES (?, ?, ?, ?, ?, ?, ?)",
-               [entity, entity_id, version, user, stamp, note, json.dumps(changes, ensure_ascii=False)])
+    return versioned.save(db, kind.name, existing, merged, diff(kind, existing, merged), user, write_rows, note)
 
 
 @lru_cache(maxsize=None)
@@ -188,3 +175,27 @@ def _write_lists(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any]) 
 def count(db: sqlite_utils.Database, kind: Kind) -> int:
     """How many entities of a kind the store holds."""
     return db.execute(f"SELECT count(*) FROM {kind.table}").fetchone()[0]
+
+
+def versions(db: sqlite_utils.Database, kind: Kind) -> dict[str, int]:
+    """Every entity of a kind: id -> the version saved last."""
+    return {row[0]: row[1] for row in db.execute(f"SELECT id, version FROM {kind.table}")}
+
+
+def field_access_overrides(db: sqlite_utils.Database, kind: Kind) -> dict[str, dict[str, str]]:
+    """The entities whose ``field_access`` overrides a field's default access: id -> {field: access}, by id."""
+    return {entity_id: json.loads(overrides) for entity_id, overrides in db.execute(
+        f"SELECT id, field_access FROM {kind.table} WHERE field_access NOT IN ('', '{{}}') ORDER BY id")}
+
+
+def titles_and_aliases(db: sqlite_utils.Database, record_ids: Iterable[str] | None = None) -> list[str]:
+    """The titles and aliases of the records (of some, or of all): the names the dictionary learns."""
+    if record_ids is None:
+        titles = db.execute("SELECT title FROM records").fetchall()
+        aliases = db.execute("SELECT value FROM record_values WHERE field = 'aliases'").fetchall()
+    else:
+        ids = json.dumps(list(record_ids))
+        titles = db.execute("SELECT title FROM records WHERE id IN (SELECT value FROM json_each(?))", [ids]).fetchall()
+        aliases = db.execute("SELECT value FROM record_values WHERE field = 'aliases'"
+                             " AND record_id IN (SELECT value FROM json_each(?))", [ids]).fetchall()
+    return [row[0] for row in titles + aliases]

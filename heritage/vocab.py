@@ -111,7 +111,6 @@ def ethnic_groups_in(text: str) -> list[str]:
 
 LEVELS = ("国家级", "省级", "市级", "县级", "未列入")
 STATUSES = ("线索", "调查中", "待审核", "已发布", "退回")
-ACCESS_LEVELS = ("public", "researcher", "internal")
 VITALITY = ("良好", "一般", "濒危", "濒临消失")
 VALUE_TAGS = ("历史", "文学", "艺术", "科学", "社会")
 LISTING_TYPES = ("新增项目", "扩展项目")

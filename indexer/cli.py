@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 import sqlite_utils
 
-from heritage import maintenance
+from heritage import outbox
 from heritage.progress import progress_bar
 from heritage.store import open_store
 from indexer import index as index_store
@@ -33,7 +33,7 @@ def index_command(ctx: click.Context, rebuild: bool, watch: bool, interval: floa
     home = _home(ctx)
     db = open_store(home)
     if not (rebuild or watch) and index_store.current_generation(home) and index_store.worker_running(home):
-        pending = maintenance.pending_changes(db)
+        pending = outbox.pending_count(db)
         backlog = f"发件箱中的 {pending} 项修改会由它在几秒内写入检索索引" if pending else "发件箱已清空，检索索引是最新的"
         click.echo(f"网站（heritage serve）或 heritage index --watch 的索引同步正在运行：{backlog}，无需再运行 heritage index。")
         return
@@ -67,7 +67,7 @@ def _rebuild(home: Path, db: sqlite_utils.Database, procs: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 @click.option("--limit", default=10, show_default=True, help="每页条数（至多 50）。")
 @click.option("--page", default=1, show_default=True)
-@click.option("--mode", type=click.Choice(MODES), default="public", show_default=True,
+@click.option("--mode", type=click.Choice(MODES), default=MODES[0], show_default=True,
               help="public：只查公开发布的记录，词与引号短语；research：可用字段、AND/OR/NOT 和括号。")
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--category", help="类别，如 传统技艺")

@@ -1,14 +1,13 @@
 """What the index holds about a record: the schema, the document, and the domain dictionary."""
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Iterable
 
 import sqlite_utils
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
-from heritage import corpus, vocab
+from heritage import corpus, store, vocab
 from heritage.fields import public_fields
 from heritage.regions import divisions, name_stem
 from indexer.analysis import CharAnalyzer, FastPositions, HeritageAnalyzer, PinyinAnalyzer, pinyin_of
@@ -110,18 +109,6 @@ def dictionary_words(db: sqlite_utils.Database) -> list[str]:
     for region in divisions().regions.values():
         words += [region.name, name_stem(region.name)]
     words += corpus.domain_words()
-    words += name_words(stored_names(db))
+    words += name_words(store.titles_and_aliases(db))
     return [w for w in words if len(w) >= 2]
 
-
-def stored_names(db: sqlite_utils.Database, record_ids: Iterable[str] | None = None) -> list[str]:
-    """The titles and aliases in the store (of some records, or of all)."""
-    if record_ids is None:
-        titles = db.execute("SELECT title FROM records").fetchall()
-        aliases = db.execute("SELECT value FROM record_values WHERE field = 'aliases'").fetchall()
-    else:
-        ids = json.dumps(list(record_ids))
-        titles = db.execute("SELECT title FROM records WHERE id IN (SELECT value FROM json_each(?))", [ids]).fetchall()
-        aliases = db.execute("SELECT value FROM record_values WHERE field = 'aliases'"
-                             " AND record_id IN (SELECT value FROM json_each(?))", [ids]).fetchall()
-    return [row[0] for row in titles + aliases]

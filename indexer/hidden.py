@@ -11,7 +11,6 @@ the reader may see them (heritage.visibility.view), so a hidden word never makes
 visible under the same access.)"""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Callable
 
@@ -19,8 +18,9 @@ import sqlite_utils
 from whoosh import query as Q
 from whoosh.filedb.filestore import RamStorage
 
-from heritage import store
+from heritage import outbox, store
 from heritage.fields import LIST_KINDS, RECORD_FIELDS
+from heritage.history import changed_since
 from heritage.visibility import OPENS, view
 from indexer.documents import document, make_schema
 
@@ -30,6 +30,8 @@ MAX_REMATCH = 500
 # Fields indexed as stored (outside the body, which documents.document already limits to public fields).
 INDEXED_AS_STORED = frozenset({"title", "aliases", "native_names", "category", "ethnic_groups", "region_codes",
                                "level", "batch", "listing_type", "year"})
+# The fields that say who may see a record: a change of one, not yet indexed, makes the record a suspect.
+WHO_MAY_SEE = ("status", "access", "field_access")
 
 
 @dataclass
@@ -53,16 +55,11 @@ class Suspects:
 def suspect_ids(db: sqlite_utils.Database, reader: str, indexed_version: Callable[[str], int | None]) -> list[str]:
     """Records with an indexed-as-stored field the reader may not see, then those whose status or access
     changed after the version the index holds (``indexed_version``: id -> that version, None if absent)."""
-    ids = [record_id for record_id, overrides in db.execute(
-        "SELECT id, field_access FROM records WHERE field_access NOT IN ('', '{}') ORDER BY id")
-        if {name for name, level in json.loads(overrides).items() if level not in OPENS[reader]} & INDEXED_AS_STORED]
-    for (record_id,) in db.execute(
-            "SELECT DISTINCT entity_id FROM outbox WHERE entity = 'record' AND done_at IS NULL ORDER BY entity_id"):
+    ids = [record_id for record_id, overrides in store.field_access_overrides(db, store.RECORD).items()
+           if {name for name, level in overrides.items() if level not in OPENS[reader]} & INDEXED_AS_STORED]
+    for record_id in outbox.pending_ids(db, store.RECORD.name):
         version = indexed_version(record_id)
-        if version is not None and db.execute(
-                "SELECT 1 FROM revisions WHERE entity = 'record' AND entity_id = ? AND version > ? AND"
-                " (json_type(diff, '$.status') IS NOT NULL OR json_type(diff, '$.access') IS NOT NULL"
-                " OR json_type(diff, '$.field_access') IS NOT NULL) LIMIT 1", [record_id, version]).fetchone():
+        if version is not None and changed_since(db, store.RECORD, record_id, version, WHO_MAY_SEE):
             ids.append(record_id)
     return list(dict.fromkeys(ids))
 

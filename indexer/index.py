@@ -27,10 +27,10 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 
-from heritage import store
-from heritage.db import now, write
+from heritage import outbox, store
+from heritage.db import now
 from indexer.analysis import Segmenter, dictionary, use_dictionary
-from indexer.documents import SCHEMA_VERSION, dictionary_words, document, make_schema, name_words, stored_names
+from indexer.documents import SCHEMA_VERSION, dictionary_words, document, make_schema, name_words
 from indexer.newwords import new_words, records_containing
 
 Progress = Callable[[int, int], None]
@@ -211,7 +211,7 @@ def rebuild(home: Path, db: sqlite_utils.Database, procs: int = 2, progress: Pro
     """Build a new generation from the store, in parallel, and swap it in; returns how many records."""
     home = Path(home)
     with writer_lock(home, wait=600):
-        upto = db.execute("SELECT coalesce(max(id), 0) FROM outbox").fetchone()[0]
+        upto = outbox.last_position(db)
         words, digest = dictionary(dictionary_words(db))
         use_dictionary(words)
         stamp = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"  # and a number: two rebuilds in one second
@@ -237,8 +237,7 @@ def rebuild(home: Path, db: sqlite_utils.Database, procs: int = 2, progress: Pro
         _write_atomic(generation / "meta.json", json.dumps(meta, ensure_ascii=False))
         previous = current_generation(home)
         _write_atomic(index_root(home) / "CURRENT", generation.name)
-        with write(db):  # everything up to the snapshot is in the new generation
-            db.execute("UPDATE outbox SET done_at = ? WHERE id <= ? AND done_at IS NULL", [now(), upto])
+        outbox.mark_done_upto(db, upto)  # everything up to the snapshot is in the new generation
         _remove_old_generations(home, keep={generation.name, previous.name if previous else ""})
         return done
 
@@ -261,11 +260,10 @@ def sync(home: Path, db: sqlite_utils.Database, batch: int = 500, wait: float = 
     with writer_lock(home, wait):
         generation = open_generation(home)
         while True:
-            rows = db.execute("SELECT id, entity, entity_id FROM outbox WHERE done_at IS NULL"
-                              " ORDER BY id LIMIT ?", [batch]).fetchall()
-            if not rows:
+            changes = outbox.pending(db, batch)
+            if not changes:
                 return applied
-            record_ids = list(dict.fromkeys(entity_id for _, entity, entity_id in rows if entity == "record"))
+            record_ids = list(dict.fromkeys(c.entity_id for c in changes if c.entity == store.RECORD.name))
             records = {record_id: store.get(db, store.RECORD, record_id) for record_id in record_ids}
             added = new_words(generation.segmenter, records.values())
             if added:
@@ -276,8 +274,7 @@ def sync(home: Path, db: sqlite_utils.Database, batch: int = 500, wait: float = 
             _apply(generation.index, records, wait)
             if added:
                 generation = _store_dictionary(generation, grown)
-            with write(db):
-                db.conn.executemany("UPDATE outbox SET done_at = ? WHERE id = ?", [(now(), row[0]) for row in rows])
+            outbox.mark_done(db, changes)
             applied += len(record_ids)
 
 
@@ -324,18 +321,18 @@ def _whoosh_writer(index: whoosh_index.Index, wait: float = 30.0):
 def status(home: Path, db: sqlite_utils.Database) -> dict:
     """How the index compares with the store: missing, stale and extra records, dictionary words the
     index lacks, and the outbox backlog (records waiting, and since when)."""
-    pending_rows = db.execute("SELECT entity, entity_id, created_at FROM outbox WHERE done_at IS NULL").fetchall()
-    waiting = {entity_id for entity, entity_id, _ in pending_rows if entity == "record"}
-    oldest = min((created for _, _, created in pending_rows if created), default=None)
+    changes = outbox.pending(db)
+    waiting = {c.entity_id for c in changes if c.entity == store.RECORD.name}
+    oldest = min((c.created_at for c in changes if c.created_at), default=None)
     try:
         generation = open_generation(home)
     except IndexUnavailable as error:
-        return {"available": False, "message": str(error), "pending": len(pending_rows)}
-    stored = {row[0]: row[1] for row in db.execute("SELECT id, version FROM records")}
+        return {"available": False, "message": str(error), "pending": len(changes)}
+    stored = store.versions(db, store.RECORD)
     with generation.index.searcher() as searcher:
         indexed = {fields["id"]: fields["version"] for fields in searcher.all_stored_fields()}
     store_words, _ = dictionary(dictionary_words(db))
-    waiting_words, _ = dictionary(name_words(stored_names(db, waiting)))
+    waiting_words, _ = dictionary(name_words(store.titles_and_aliases(db, waiting)))
     return {
         "available": True,
         "generation": generation.path.name,
@@ -347,7 +344,7 @@ def status(home: Path, db: sqlite_utils.Database) -> dict:
         "new_words": sorted(set(store_words) - generation.segmenter.known),
         "waiting_words": sorted(set(waiting_words) - generation.segmenter.known),
         "dictionary_intact": generation.segmenter.digest == generation.meta.get("dictionary"),
-        "pending": len(pending_rows),
+        "pending": len(changes),
         "oldest_pending": oldest,
     }
 

@@ -52,7 +52,6 @@ class FieldQuery:
 
     field: str
     value: str
-    phrase: bool = False
 
 
 @dataclass(frozen=True)
@@ -119,13 +118,12 @@ def parse_public(text: str) -> And:
         field = _field_syntax(value) if kind == "word" else None
         if field:
             name, rest = field
-            phrase = False
             if not rest:  # 类别: 传统技艺, or 地区:"黔东南 州"
                 if following is None or following[0] not in ("word", "phrase"):
                     raise QuerySyntaxError(f"第 {offset + 1} 个字符处的“{value}”后面缺少要检索的内容，"
                                            "如 类别:传统技艺")
-                phrase, rest, at = following[0] == "phrase", following[1], at + 1
-            nodes.append(FieldQuery(name, rest, phrase=phrase))
+                rest, at = following[1], at + 1
+            nodes.append(FieldQuery(name, rest))
         elif kind == "phrase" and value.strip():
             nodes.append(Phrase(value.strip()))
         elif kind == "word":
@@ -229,5 +227,5 @@ class _Parser:
         following = self.peek()
         if following and following[0] == "phrase":
             self.at += 1
-            return FieldQuery(field, following[1], phrase=True)
+            return FieldQuery(field, following[1])
         raise QuerySyntaxError(f"第 {offset + 1} 个字符处的“{name}:”后面缺少要检索的内容")

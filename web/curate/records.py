@@ -12,7 +12,7 @@ from heritage.completeness import completeness
 from heritage.db import write
 from heritage.editing import Conflict, draft, editable, parse_form, save
 from heritage.fields import ACCESS_LABELS, readable_value
-from heritage.maintenance import pending_changes
+from heritage.outbox import pending_count
 from heritage.regions import divisions
 from heritage.users import ROLE_NAMES
 from heritage.workflow import EDITORS
@@ -37,7 +37,7 @@ def _entity(kind: store.Kind, entity_id: str) -> dict[str, Any]:
 
 def index_lag() -> int:
     """How many saved changes search has not taken in yet: every workspace page says so."""
-    return pending_changes(get_store())
+    return pending_count(get_store())
 
 
 @bp.route("/")
