@@ -14,11 +14,18 @@ from heritage.fields import parse_value
 from heritage.regions import divisions
 from indexer import analysis
 from indexer.engine import Engine
-from indexer.filters import LISTINGS
+from indexer.filters import BY_NAME
 from indexer.query import And, FieldQuery, Not, Or, Phrase, QuerySyntaxError, Words
 from indexer.rules import CONCEPTS, METADATA_BOOST, STOPWORDS, TEXT_BOOSTS
 
 _BATCH_FIELD = next(f for f in store.RECORD.fields if f.name == "batch")
+# Field queries checked by their filter's resolver, and what a value it does not know is told.
+_UNKNOWN = {
+    "category": lambda value: f"未知的类别“{value}”：应为十大门类之一，如 传统技艺",
+    "ethnic": lambda value: f"未知的民族“{value}”",
+    "level": lambda value: f"级别应为 {'、'.join(vocab.LEVELS)} 之一",
+    "listing": lambda value: "类型应为 新增 或 扩展",
+}
 
 
 class _Or(Q.Or):
@@ -131,25 +138,16 @@ class Compiler:
         name, value = node.field, node.value.strip()
         if name in ("title", "aliases", "body"):
             return self.text_match(analysis.words(value), {name: TEXT_BOOSTS[name]}) or Q.NullQuery
-        if name == "category":
-            category = vocab.category_by_name(value)
-            if not category:
-                raise QuerySyntaxError(f"未知的类别“{value}”：应为十大门类之一，如 传统技艺")
-            return Q.Term("category", category.name)
-        if name == "ethnic":
-            group = vocab.ethnic_group(value)
-            if not group:
-                raise QuerySyntaxError(f"未知的民族“{value}”")
-            return Q.Term("ethnic", group.name)
+        if name in _UNKNOWN:  # the values a filter of the same name takes (indexer.filters)
+            known = BY_NAME[name].resolve(value)
+            if known is None:
+                raise QuerySyntaxError(_UNKNOWN[name](value))
+            return Q.Term(name, known)
         if name == "region":
             regions = divisions().find(value)
             if not regions:
                 raise QuerySyntaxError(f"无法识别的地区“{value}”")
             return _Or([Q.Term("region", r.code) for r in regions])
-        if name == "level":
-            if value not in vocab.LEVELS:
-                raise QuerySyntaxError(f"级别应为 {'、'.join(vocab.LEVELS)} 之一")
-            return Q.Term("level", value)
         if name == "batch":
             try:
                 return Q.Term("batch", str(parse_value(_BATCH_FIELD, value)))
@@ -160,9 +158,7 @@ class Compiler:
             if not match:
                 raise QuerySyntaxError(f"年份应写作 2006 或 2006-2011，而不是“{value}”")
             return Q.NumericRange("year", int(match[1]), int(match[2] or match[1]))
-        if value not in LISTINGS:
-            raise QuerySyntaxError("类型应为 新增 或 扩展")
-        return Q.Term("listing", LISTINGS[value])
+        raise AssertionError(f"no field {name}")  # indexer.query.FIELDS names no other
 
 
 def _standalone(query: Q.Query) -> Q.Query:
