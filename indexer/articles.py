@@ -12,7 +12,7 @@ import sqlite_utils
 
 from heritage import articles
 from indexer import analysis
-from indexer.search import highlight
+from indexer.highlight import highlight
 
 _cache: dict[str, tuple[int, set[str], set[str]]] = {}
 _lock = threading.Lock()

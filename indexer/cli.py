@@ -15,7 +15,7 @@ from heritage import outbox
 from heritage.progress import progress_bar
 from heritage.store import open_store
 from indexer import index as index_store
-from indexer.search import MODES, SORTS, search
+from indexer.search import MODES, SORTS, SearchRequest, run
 
 
 def _home(ctx: click.Context) -> Path:
@@ -78,8 +78,8 @@ def search_command(ctx, query, as_json, limit, page, mode, sort, category, ethni
     """检索普查记录：heritage search 蜡染；heritage search --mode research '类别:传统技艺 民族:苗族'"""
     home = _home(ctx)
     filters = {"category": category, "ethnic": ethnic, "region": region}
-    answer = search(home, open_store(home, readonly=True), " ".join(query), mode=mode, filters=filters,
-                    sort=sort, page=page, limit=limit)
+    asked = SearchRequest(" ".join(query), mode=mode, filters=filters, sort=sort, page=page, limit=limit)
+    answer = run(home, open_store(home, readonly=True), asked).as_json()
     if as_json:
         click.echo(json.dumps(answer, ensure_ascii=False))
     else:

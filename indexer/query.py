@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from indexer.errors import SearchError
+
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 20
 
@@ -28,8 +30,11 @@ FIELDS = {
 _OPERATORS = {"and": "AND", "与": "AND", "or": "OR", "或": "OR", "not": "NOT", "非": "NOT"}
 
 
-class QuerySyntaxError(ValueError):
+class QuerySyntaxError(SearchError):
     """A research query that cannot be read; the message says where and why, in Chinese."""
+
+    def __init__(self, message: str):
+        super().__init__("syntax", message)
 
 
 @dataclass(frozen=True)

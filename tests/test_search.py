@@ -5,7 +5,8 @@ from heritage import store
 from heritage.db import write
 from indexer import index
 from indexer.query import MAX_TERMS, parse_public
-from indexer.search import more_like_this, search
+from indexer.related import more_like_this
+from indexer.search import search
 
 
 def ids(answer, n=10):

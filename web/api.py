@@ -6,6 +6,8 @@ from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
 
+from indexer.search import SearchResult
+
 from heritage import articles
 from web.db import get_db
 from web.openapi import openapi
@@ -17,17 +19,16 @@ bp = Blueprint("api", __name__, url_prefix="/api")
 
 
 def _search_json(**overrides: Any):
-    answer = run_search(**overrides)
-    del answer["args"]
-    return _search_error(answer) or jsonify(answer)
+    result, _ = run_search(**overrides)
+    return _search_error(result) or jsonify(result.as_json())
 
 
-def _search_error(answer: dict[str, Any]):
-    """A search's error as the API's JSON error (503 while the index is unavailable), or None."""
-    if not answer["error"]:
+def _search_error(result: SearchResult):
+    """A search's error as the API's JSON error, with the status its code calls for, or None."""
+    if not result.error:
         return None
-    code = 503 if answer["error"].startswith("检索暂不可用") else 400
-    return jsonify({"error": {"code": code, "message": answer["error"]}}), code
+    status = result.error.status
+    return jsonify({"error": {"code": status, "message": result.error.message}}), status
 
 
 @bp.route("/search")
@@ -53,8 +54,8 @@ def api_record(record_id: str):
 def api_facets():
     """Counts by category, ethnic group, province, level, batch and listing (and the places below a
     chosen region) for a query and filters; no query counts every public record."""
-    answer = run_search(limit=1)
-    return _search_error(answer) or jsonify({"query": answer["query"], "total": answer["total"], "facets": answer["facets"]})
+    result, _ = run_search(limit=1)
+    return _search_error(result) or jsonify({"query": result.query, "total": result.total, "facets": dict(result.facets)})
 
 
 def _exhibit_json(exhibit: dict[str, Any]) -> dict[str, Any]:

@@ -34,7 +34,8 @@ def region_page(code: str):
     region = divisions().get(code)
     if region is None:
         abort(404)
-    answer = run_search(query="", filters={"region": region.code}, sort="title", page=1, limit=20, mode="public")
+    result, _ = run_search(query="", filters={"region": region.code}, sort="title", page=1, limit=20, mode="public")
+    answer = result.as_json()
     return render_template("region.html", region=region, chain=divisions().ancestors(region.code)[:-1],
                            answer=answer, places=answer["facets"].get("region", []))
 

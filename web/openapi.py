@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from heritage import vocab
+from indexer.filters import FILTERS
 from indexer.search import SORTS
 
 
@@ -13,14 +13,7 @@ def _param(name: str, description: str, schema: dict[str, Any], where: str = "qu
 
 
 _TEXT = {"type": "string"}
-_FILTERS = [
-    _param("category", "类别（十大门类之一）", {"type": "string", "enum": [c.name for c in vocab.CATEGORIES]}),
-    _param("ethnic", "民族", {"type": "string", "enum": [g.name for g in vocab.ETHNIC_GROUPS]}),
-    _param("region", "地区：行政区划代码或名称，含其下各级", _TEXT),
-    _param("level", "级别", {"type": "string", "enum": list(vocab.LEVELS)}),
-    _param("batch", "批次（数字）", {"type": "integer", "minimum": 1}),
-    _param("listing", "新增项目 或 扩展项目", {"type": "string", "enum": list(vocab.LISTING_TYPES)}),
-]
+_FILTERS = [_param(f.name, f.description, f.schema) for f in FILTERS]
 _PAGING = [
     _param("page", "页码", {"type": "integer", "minimum": 1, "maximum": 1000, "default": 1}),
     _param("limit", "每页条数", {"type": "integer", "minimum": 1, "maximum": 50, "default": 10}),

@@ -15,7 +15,9 @@ from heritage.regions import divisions
 from heritage.store import RECORD
 from heritage.visibility import HIDDEN_COLUMNS
 from indexer.articles import search_articles
-from indexer.search import FACETS, more_like_this
+from indexer.facets import FACETS
+from indexer.filters import BY_NAME as FILTERS
+from indexer.related import more_like_this
 from web.advanced import ADVANCED_FIELDS, build_query
 from web.db import get_db, home
 from web.festivals import festival_occurrences
@@ -46,8 +48,8 @@ def index():
 @bp.route("/search")
 def search_page():
     """Search results with facets, removable filters, sorting, pages, articles and export links."""
-    answer = run_search()
-    args = answer["args"]
+    result, args = run_search()
+    answer = result.as_json()
 
     def link(endpoint: str = "public.search_page", **changes: Any) -> str:
         """This search with some parameters changed (a facet chosen or removed, another page)."""
@@ -66,7 +68,8 @@ def search_page():
     shown = [name for name in FACETS if answer["facets"].get(name) and name not in chosen]
     return render_template("search.html", answer=answer, args=args, facet_labels=FACET_LABELS,
                            facet_order=shown, link=link, sort_labels=SORT_LABELS,
-                           articles=found_articles, filter_label=_filter_label)
+                           articles=found_articles, filter_label=_filter_label), (
+        result.error.status if result.error else 200)
 
 
 def _filter_label(name: str, value: str) -> str:
@@ -76,7 +79,7 @@ def _filter_label(name: str, value: str) -> str:
         value = place.name if place else value
     if name == "batch":
         value = f"第{value}批"
-    return f"{'地区' if name == 'region' else FACET_LABELS[name]}：{value}"
+    return f"{FILTERS[name].label}：{value}"
 
 
 @bp.route("/search/advanced")
@@ -98,11 +101,11 @@ def export():
         abort(400, description="参数 format 应为 csv 或 json")
     found, page = [], 1
     while len(found) < EXPORT_LIMIT:
-        answer = run_search(page=page, limit=50, with_facets=False)
-        if answer["error"]:
-            abort(400, description=answer["error"])
-        found += [r for r in (record_or_none(hit["id"], audience()) for hit in answer["results"]) if r]
-        if page >= answer["pages"]:
+        result, _ = run_search(page=page, limit=50, with_facets=False)
+        if result.error:
+            abort(result.error.status, description=result.error.message)
+        found += [r for r in (record_or_none(hit["id"], audience()) for hit in result.results) if r]
+        if page >= result.pages:
             break
         page += 1
     found = found[:EXPORT_LIMIT]

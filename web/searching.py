@@ -5,14 +5,13 @@ from typing import Any
 
 from flask import abort, request
 
-from indexer.search import SORTS, search
+from indexer import facets, filters
+from indexer.search import SORTS, SearchRequest, SearchResult, run, search
 from web.db import get_db, home
 from web.numbers import int_arg
 from web.visible import audience
 
-FACET_LABELS = {"category": "类别", "ethnic": "民族", "province": "省份", "level": "级别", "batch": "批次",
-                "listing": "新增/扩展", "region": "下一级地区"}
-FILTERS = ("category", "ethnic", "region", "level", "batch", "listing")
+FACET_LABELS = facets.LABELS
 SORT_LABELS = {"relevance": "相关度", "year": "公布年份（新→旧）", "year_asc": "公布年份（旧→新）", "title": "名称拼音"}
 
 
@@ -24,7 +23,7 @@ def search_args() -> dict[str, Any]:
     return {
         "query": request.args.get("q", "")[:500],
         "mode": "research" if request.args.get("mode") == "research" else "public",
-        "filters": {name: request.args.get(name, "")[:64] for name in FILTERS if request.args.get(name)},
+        "filters": {f.name: request.args.get(f.name, "")[:64] for f in filters.FILTERS if request.args.get(f.name)},
         "sort": sort,
         "page": int_arg("page", 1, 1, 1000),
         "limit": int_arg("limit", 10, 1, 50),
@@ -32,13 +31,14 @@ def search_args() -> dict[str, Any]:
     }
 
 
-def run_search(**overrides: Any) -> dict[str, Any]:
-    """The search this request asks for, as this reader may see it (research syntax allowed to all)."""
+def run_search(**overrides: Any) -> tuple[SearchResult, dict[str, Any]]:
+    """The search this request asks for, as this reader may see it (research syntax allowed to all),
+    and the parameters it was asked with; ``result.error.status`` is the status of a failed search."""
     args = search_args() | overrides
-    answer = search(home(), get_db(), args["query"], mode=args["mode"], filters=args["filters"],
-                    sort=args["sort"], page=args["page"], limit=args["limit"], audience=audience(),
-                    with_facets=args.get("with_facets", True), correct=args["correct"])
-    return answer | {"args": args}
+    asked = SearchRequest(args["query"], mode=args["mode"], filters=args["filters"], sort=args["sort"],
+                          page=args["page"], limit=args["limit"], audience=audience(),
+                          with_facets=args.get("with_facets", True), correct=args["correct"])
+    return run(home(), get_db(), asked), args
 
 
 def overview() -> dict[str, Any]:

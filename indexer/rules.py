@@ -1,0 +1,22 @@
+"""Our ranking and query-understanding rules, the same for every engine: the orders, how much each
+text field weighs, the words that carry no subject, and the words that name a kind of heritage."""
+from __future__ import annotations
+
+# The orders a search may come in: by relevance, by year (newest or oldest first), by title in pinyin.
+SORTS = ("relevance", "year", "year_asc", "title")
+TEXT_BOOSTS = {"title": 6.0, "aliases": 4.0, "native": 4.0, "body": 1.0}
+METADATA_BOOST = 6.0  # a record recorded as of a place, group or category outranks one that mentions it
+# Words that carry no subject in a question: 苗族有哪些传统节日, 蜡染是怎么做的.
+STOPWORDS = frozenset(
+    "的 了 是 有 和 与 及 在 吗 呢 吧 啊 呀 么 哪 哪些 哪个 哪里 哪儿 谁 几 多少 什么 怎么 怎样 如何 为什么"
+    " 请问 一下 介绍 关于 一些 有关 相关 都 也 还 就 做 做的 制作 是什么 有什么 是怎么".split())
+# Words that name a kind of heritage rather than a word in the text.
+CONCEPTS = {
+    "节日": ["民俗"], "传统节日": ["民俗"], "节庆": ["民俗"], "民俗": ["民俗"], "习俗": ["民俗"],
+    "技艺": ["传统技艺"], "手艺": ["传统技艺"], "工艺": ["传统技艺", "传统美术"], "手工艺": ["传统技艺", "传统美术"],
+    "美术": ["传统美术"], "刺绣": ["传统美术"], "音乐": ["传统音乐"], "民歌": ["传统音乐"], "歌曲": ["传统音乐"],
+    "舞蹈": ["传统舞蹈"], "舞": ["传统舞蹈"], "戏剧": ["传统戏剧"], "戏曲": ["传统戏剧"], "戏": ["传统戏剧"],
+    "曲艺": ["曲艺"], "说唱": ["曲艺"], "医药": ["传统医药"], "医学": ["传统医药"], "体育": ["传统体育、游艺与杂技"],
+    "杂技": ["传统体育、游艺与杂技"], "竞技": ["传统体育、游艺与杂技"], "传说": ["民间文学"], "故事": ["民间文学"],
+    "史诗": ["民间文学"], "神话": ["民间文学"], "文学": ["民间文学"],
+}
