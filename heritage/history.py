@@ -12,6 +12,11 @@ from heritage.store import Kind
 from heritage.workflow import OPERATOR, WORKFLOW_FIELDS, WorkflowError, refusals
 
 
+def last_change(db: sqlite_utils.Database) -> int | None:
+    """The number of the newest revision of anything: a key that moves whenever the store changes."""
+    return db.execute("SELECT max(id) FROM revisions").fetchone()[0]
+
+
 def revisions(db: sqlite_utils.Database, kind: Kind, entity_id: str) -> list[dict[str, Any]]:
     """Every revision, newest first: version, user, at, note, diff ({field: [old, new]})."""
     rows = db.query("SELECT version, user, at, note, diff FROM revisions WHERE entity = ? AND entity_id = ?"

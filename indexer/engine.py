@@ -21,7 +21,7 @@ from whoosh import query as Q
 from whoosh.searching import Searcher
 from whoosh.sorting import FieldFacet
 
-from heritage import corpus
+from heritage import corpus, history
 from heritage.visibility import index_terms
 from indexer import analysis, hidden
 from indexer import whoosh_patch  # noqa: F401 -- applies the fix for a hang in Whoosh, see there
@@ -205,7 +205,7 @@ class Engine:
 
     def suspects(self, db: sqlite_utils.Database, audience: str) -> hidden.Suspects:
         """The audience's suspects (see indexer.hidden), per reader and data version."""
-        key = (audience, db.execute("SELECT max(id) FROM revisions").fetchone()[0])
+        key = (audience, history.last_change(db))
         cache = self.reader_cache.suspects
         if key not in cache:
             cache.clear()
