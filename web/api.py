@@ -10,7 +10,7 @@ from heritage import articles
 from web.db import get_db
 from web.openapi import openapi
 from web.searching import run_search
-from web.showcase import public_article, public_exhibit, public_exhibits
+from web.displayed import public_article, public_exhibit, public_exhibits
 from web.visible import audience, public_inheritor, published
 
 bp = Blueprint("api", __name__, url_prefix="/api")
