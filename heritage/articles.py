@@ -8,6 +8,7 @@ import sqlite_utils
 
 from heritage import versioned
 from heritage.fields import LONG_MAX, clean_text, parse_id
+from heritage.visibility import published_condition
 
 KINDS = ("政策", "新闻")
 STATUSES = ("草稿", "已发布")
@@ -53,5 +54,5 @@ def get(db: sqlite_utils.Database, article_id: str) -> dict[str, Any] | None:
 
 def listing(db: sqlite_utils.Database, published_only: bool = True) -> list[dict[str, Any]]:
     """Articles, newest first."""
-    where = "WHERE status = '已发布'" if published_only else ""
-    return list(db.query(f"SELECT * FROM articles {where} ORDER BY published_on DESC, id"))
+    where, params = published_condition() if published_only else ("1", [])
+    return list(db.query(f"SELECT * FROM articles WHERE {where} ORDER BY published_on DESC, id", params))

@@ -8,6 +8,7 @@ import sqlite_utils
 
 from heritage import versioned
 from heritage.fields import LONG_MAX, clean_text, parse_id
+from heritage.visibility import published_condition
 
 STATUSES = ("草稿", "已发布")
 
@@ -74,6 +75,13 @@ def get(db: sqlite_utils.Database, exhibit_id: str) -> dict[str, Any] | None:
 
 def listing(db: sqlite_utils.Database, published_only: bool = True) -> list[dict[str, Any]]:
     """Exhibits in their display order, each with its items."""
-    where = "WHERE status = '已发布'" if published_only else ""
-    ids = [row[0] for row in db.execute(f"SELECT id FROM exhibits {where} ORDER BY position, id")]
+    where, params = published_condition() if published_only else ("1", [])
+    ids = [row[0] for row in db.execute(f"SELECT id FROM exhibits WHERE {where} ORDER BY position, id", params)]
     return [get(db, exhibit_id) for exhibit_id in ids]
+
+
+def containing(db: sqlite_utils.Database, record_id: str) -> list[dict[str, Any]]:
+    """The published exhibits that show a record (id and title), in their display order."""
+    where, params = published_condition("e")
+    return list(db.query("SELECT DISTINCT e.id, e.title FROM exhibit_items i JOIN exhibits e ON e.id = i.exhibit_id"
+                         f" WHERE i.record_id = ? AND {where} ORDER BY e.position", [record_id, *params]))

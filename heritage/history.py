@@ -61,3 +61,15 @@ def restore(db: sqlite_utils.Database, kind: Kind, entity_id: str, version: int,
     if refused:
         raise WorkflowError("；".join(reason for _, reason in refused))
     return store.put(db, kind, entity, user, note=f"恢复到第 {version} 版")
+
+
+def latest(db: sqlite_utils.Database) -> int | None:
+    """The newest revision's number (of any entity): it changes whenever anything is saved; None when empty."""
+    return db.execute("SELECT max(id) FROM revisions").fetchone()[0]
+
+
+def recent_records(db: sqlite_utils.Database, user: str, limit: int = 10) -> list[dict[str, Any]]:
+    """The records a user saved last, newest first: id, at (their last save) and title."""
+    return list(db.query(
+        "SELECT r.entity_id AS id, max(r.at) AS at, c.title FROM revisions r JOIN records c ON c.id = r.entity_id"
+        " WHERE r.entity = 'record' AND r.user = ? GROUP BY r.entity_id ORDER BY at DESC LIMIT ?", [user, limit]))

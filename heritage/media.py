@@ -156,6 +156,20 @@ def images(db: sqlite_utils.Database, record_id: str) -> list[dict[str, Any]]:
     return list(db.query("SELECT * FROM media WHERE record_id = ? AND kind = 'image' ORDER BY position", [record_id]))
 
 
+def image_files(db: sqlite_utils.Database, media_id: str) -> tuple[str, str] | None:
+    """An image's record and storage id, or None when there is no such image."""
+    row = db.execute("SELECT record_id, storage_id FROM media WHERE id = ? AND kind = 'image'", [media_id]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
+def first_images(db: sqlite_utils.Database, record_ids: list[str]) -> dict[str, str]:
+    """Each record's first image id, for those of ``record_ids`` that have one."""
+    marks = ", ".join("?" * len(record_ids))
+    rows = db.execute(f"SELECT record_id, id FROM media WHERE kind = 'image' AND record_id IN ({marks})"
+                      " ORDER BY position DESC", record_ids).fetchall()
+    return dict(rows)  # later rows win: the first position is kept
+
+
 def move(db: sqlite_utils.Database, media_id: str, step: int) -> None:
     """Move an image one place earlier (-1) or later (+1) among its record's images."""
     row = db.execute("SELECT record_id, position FROM media WHERE id = ? AND kind = 'image'", [media_id]).fetchone()

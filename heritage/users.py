@@ -130,3 +130,13 @@ def get(db: sqlite_utils.Database, username: str) -> dict | None:
     rows = list(db.query("SELECT username, role, display_name, disabled, session_version FROM users"
                          " WHERE username = ?", [username]))
     return rows[0] if rows else None
+
+
+def accounts(db: sqlite_utils.Database) -> list[dict]:
+    """Every account by username: name, role, display name, whether disabled, locked until when."""
+    return list(db.query("SELECT username, role, display_name, disabled, locked_until FROM users ORDER BY username"))
+
+
+def any_account(db: sqlite_utils.Database) -> bool:
+    """Whether the store has any account yet."""
+    return db.execute("SELECT 1 FROM users LIMIT 1").fetchone() is not None

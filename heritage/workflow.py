@@ -15,6 +15,7 @@ EDITORS = frozenset({"curator", "reviewer", "admin"})
 REVIEWERS = frozenset({"reviewer", "admin"})
 OPERATOR = "operator"  # whoever runs the command line: every right (recorded under its --user)
 STARTS = ("线索", "调查中", "待审核")  # a new record starts here; it is published only through review
+NEW_RECORD = "调查中"  # the status of a record begun in the workspace
 OPENNESS = {"internal": 0, "researcher": 1, "public": 2}
 # (from, to): the roles that may make the move, and how the move reads on a button
 TRANSITIONS = {

@@ -10,7 +10,7 @@ from typing import Any
 import sqlite_utils
 
 from heritage import store
-from heritage.visibility import view
+from heritage.visibility import PUBLIC, view
 from indexer import analysis
 from indexer.engine import engine
 from indexer.hits import hit
@@ -18,7 +18,7 @@ from indexer.index import IndexUnavailable
 from indexer.rules import STOPWORDS
 
 
-def more_like_this(home: Path, db: sqlite_utils.Database, record_id: str, audience: str = "public",
+def more_like_this(home: Path, db: sqlite_utils.Database, record_id: str, audience: str = PUBLIC,
                    limit: int = 5) -> list[dict[str, Any]]:
     """Records most like one record: its most telling words, its groups and category — only what the
     audience may see of it (heritage.visibility.view), among records no hidden text could have placed."""

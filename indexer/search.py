@@ -17,6 +17,7 @@ from typing import Any
 
 import sqlite_utils
 
+from heritage.visibility import OPENS, PUBLIC, RESEARCHER
 from indexer import facets, filters
 from indexer.compiler import Compiler
 from indexer.engine import Engine, engine
@@ -27,8 +28,9 @@ from indexer.query import parse_public, parse_research
 from indexer.rules import SORTS
 from indexer.suggest import suggest
 
-MODES = ("public", "research")
-AUDIENCES = ("public", "researcher")
+PLAIN_MODE, RESEARCH_MODE = "public", "research"  # the query languages: plain words, or the research syntax
+MODES = (PLAIN_MODE, RESEARCH_MODE)
+AUDIENCES = tuple(OPENS)
 MAX_LIMIT = 50
 
 
@@ -48,7 +50,7 @@ class SearchRequest:
     """
 
     query: str = ""
-    mode: str = "public"
+    mode: str = PLAIN_MODE
     filters: Mapping[str, str] = field(default_factory=dict)
     sort: str = "relevance"
     page: int = 1
@@ -58,7 +60,7 @@ class SearchRequest:
     correct: bool = True
 
     def __post_init__(self) -> None:
-        audience = self.audience or ("researcher" if self.mode == "research" else "public")
+        audience = self.audience or (RESEARCHER if self.mode == RESEARCH_MODE else PUBLIC)
         if self.mode not in MODES or audience not in AUDIENCES:
             raise SearchError("request", f"检索模式应为 {'、'.join(MODES)} 之一，读者应为 {'、'.join(AUDIENCES)} 之一")
         if self.sort not in SORTS:
@@ -103,7 +105,7 @@ def search(home: Path, db: sqlite_utils.Database, query: str, **options: Any) ->
     try:
         request = SearchRequest(query, **options)
     except SearchError as error:
-        return SearchResult(query, options.get("mode", "public"), error=error).as_json()
+        return SearchResult(query, options.get("mode", PLAIN_MODE), error=error).as_json()
     return run(home, db, request).as_json()
 
 
@@ -130,7 +132,7 @@ def run(home: Path, db: sqlite_utils.Database, request: SearchRequest) -> Search
 def _answer(eng: Engine, db: sqlite_utils.Database, request: SearchRequest, query: str) -> SearchResult:
     """One query answered as the request's reader may see it, within its filters."""
     compiler = Compiler(eng)
-    compiled = compiler.top(parse_research(query) if request.mode == "research" else parse_public(query))
+    compiled = compiler.top(parse_research(query) if request.mode == RESEARCH_MODE else parse_public(query))
     chosen = filters.resolve(request.filters)
     allowed = eng.visible(request.audience)
     for name, value in chosen.items():

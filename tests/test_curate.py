@@ -7,6 +7,7 @@ import re
 import pytest
 
 from heritage import store, users
+from heritage.db import write
 from indexer import index
 from web import create_app
 
@@ -381,3 +382,14 @@ def test_admins_manage_accounts_in_the_browser(app, corpus_index):
     admin.post("/curate/users/wang", action="disable")
     assert "不能停用自己的账户" in admin.text("/curate/users/")
     assert admin.post("/curate/users/nobody", action="disable").status_code == 404
+
+
+def test_the_edit_page_links_to_the_public_page_only_when_readers_may_open_it(app, corpus_index):
+    _, db = corpus_index
+    with write(db):
+        store.put(db, store.RECORD, {"id": "XLINK", "title": "内部的已发布项目", "category": "民俗",
+                                     "status": "已发布", "access": "internal"}, "test")
+    curator = Session(app, "zhang")
+    assert "公开页面" in curator.text("/curate/records/C134")
+    assert "公开页面" not in curator.text("/curate/records/XLINK")
+    assert "公开页面" not in curator.text(f"/curate/records/{new_record(curator)}")

@@ -46,7 +46,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=24 * 1024 * 1024,  # an image of up to 20 MB with its form
         TRUSTED_HOSTS=[h for h in os.environ.get("HERITAGE_TRUSTED_HOSTS", "").split(",") if h] or None,
-        JSON_AS_ASCII=False,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(minutes=30),
         PROXIES=int(os.environ.get("HERITAGE_PROXIES", "0") or 0),
         PROPAGATE_EXCEPTIONS=False,  # even in DEBUG or TESTING an unhandled error gets the Chinese 500 page
@@ -62,15 +61,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from web import api, apidocs, auth, browse, clues, db, festivals, pictures, public, showcase, sitemap
+    from web import api, apidocs, auth, browse, clues, db, festivals, pictures, public, sessions, showcase, sitemap
     from web.curate import exhibits, imports, media, records, users
 
     db.init_app(app)
     for area in (public, browse, showcase, festivals, api, apidocs, sitemap, clues, auth, records, media, imports,
                  exhibits, users):
         app.register_blueprint(area.bp)
-    app.before_request(auth.protect)
-    app.jinja_env.globals.update(csrf_token=auth.csrf_token, current_user=auth.current_user,
+    app.before_request(sessions.protect)
+    app.jinja_env.globals.update(csrf_token=sessions.csrf_token, current_user=sessions.current_user,
                                  index_lag=records.index_lag, record_picture=pictures.record_picture)
     app.jinja_env.filters["native_lang"] = vocab.native_lang
 

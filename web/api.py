@@ -6,13 +6,13 @@ from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
 
-from indexer.search import SearchResult
+from indexer.search import PLAIN_MODE, SearchResult
 
 from heritage import articles
 from web.db import get_db
 from web.openapi import openapi
 from web.searching import run_search
-from web.showcase import public_article, public_exhibit, public_exhibits
+from web.displayed import public_article, public_exhibit, public_exhibits
 from web.visible import audience, public_inheritor, published
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -41,7 +41,7 @@ def api_search():
 def api_records():
     """Published records, filtered like the search (category, ethnic, region, level, batch, listing),
     sorted by title unless asked otherwise, a page at a time."""
-    return _search_json(query="", mode="public", with_facets=False, sort=request.args.get("sort") or "title")
+    return _search_json(query="", mode=PLAIN_MODE, with_facets=False, sort=request.args.get("sort") or "title")
 
 
 @bp.route("/records/<record_id>")

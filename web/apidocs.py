@@ -8,9 +8,9 @@ from urllib.parse import unquote, urlencode
 
 from flask import Blueprint, render_template
 
+from heritage import articles, exhibits, listings, store
 from web.db import get_db
 from web.openapi import openapi
-from web.visible import PUBLIC_RECORD
 
 bp = Blueprint("apidocs", __name__)
 TYPES = {"string": "文本", "integer": "整数", "number": "数", "boolean": "是或否", "date": "日期 YYYY-MM-DD"}
@@ -18,8 +18,6 @@ PLACES = {"query": "查询", "path": "路径"}
 MAX_SHOWN = 12  # enumerations longer than this are shown in part
 # Sample values for the example addresses (path ids are taken from the store).
 SAMPLES = {"q": "蜡染", "category": "传统技艺"}
-_PUBLIC = {"records": PUBLIC_RECORD, "inheritors": "access = 'public'",
-           "exhibits": "status = '已发布'", "articles": "status = '已发布'"}
 
 
 def limits(schema: dict[str, Any]) -> str:
@@ -40,12 +38,20 @@ def limits(schema: dict[str, Any]) -> str:
 
 def _sample(name: str, schema: dict[str, Any], path: str) -> str | None:
     if name == "id":
-        table = path.split("/")[2]
-        row = get_db().execute(f"SELECT id FROM {table} WHERE {_PUBLIC[table]} ORDER BY id LIMIT 1").fetchone()
-        return row[0] if row else None
+        return _first_public_id(path.split("/")[2])
     if schema.get("format") == "date":
         return (dt.date.today() + dt.timedelta(days=90 if name == "to" else 0)).isoformat()
     return SAMPLES.get(name)
+
+
+def _first_public_id(collection: str) -> str | None:
+    """The smallest id the public may open in one of the API's collections (records, exhibits, …)."""
+    db = get_db()
+    if collection in ("exhibits", "articles"):
+        shown = (exhibits if collection == "exhibits" else articles).listing(db)
+        return min((item["id"] for item in shown), default=None)
+    first = listings.visible_page(db, store.RECORD if collection == "records" else store.INHERITOR, 1)
+    return first[0][0] if first else None
 
 
 def example(path: str, parameters: list[dict[str, Any]]) -> str | None:

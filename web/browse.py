@@ -6,11 +6,13 @@ import math
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from heritage import vocab
+from heritage import listings, vocab
 from heritage.regions import divisions
+from indexer.search import PLAIN_MODE
+from web.db import get_db
 from web.searching import overview, run_search
 from web.numbers import int_arg, whole
-from web.visible import audience, inheritor_rows, public_inheritor
+from web.visible import audience, public_inheritor
 
 bp = Blueprint("browse", __name__)
 INHERITORS_PER_PAGE = 50
@@ -34,7 +36,8 @@ def region_page(code: str):
     region = divisions().get(code)
     if region is None:
         abort(404)
-    result, _ = run_search(query="", filters={"region": region.code}, sort="title", page=1, limit=20, mode="public")
+    result, _ = run_search(query="", filters={"region": region.code}, sort="title", page=1, limit=20,
+                           mode=PLAIN_MODE)
     answer = result.as_json()
     return render_template("region.html", region=region, chain=divisions().ancestors(region.code)[:-1],
                            answer=answer, places=answer["facets"].get("region", []))
@@ -44,7 +47,7 @@ def region_page(code: str):
 def inheritors():
     """Public inheritors, by name, optionally of one ethnic group or category."""
     ethnic, category = request.args.get("ethnic", "")[:20], request.args.get("category", "")[:20]
-    people = [p for p in inheritor_rows(reader=audience())
+    people = [p for p in listings.inheritors(get_db(), audience())
               if (not ethnic or p.get("ethnic_group") == ethnic) and (not category or p.get("category") == category)]
     total = len(people)
     pages = max(1, math.ceil(total / INHERITORS_PER_PAGE))

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from heritage.store import open_store
+from heritage.users import any_account
 from indexer.index import run_worker_process
 from web import ConfigError, create_app
 
@@ -50,7 +51,7 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: b
     worker.start()
     click.echo(f"网站已启动：http://{host}:{port}/ （数据：{home}）")
     db = open_store(home)
-    has_users = db.execute("SELECT 1 FROM users LIMIT 1").fetchone()
+    has_users = any_account(db)
     db.conn.close()
     if not has_users:
         click.echo(f"提示：还没有普查人员账户。用 heritage --home {home} user add 用户名 --role curator 建立后，"

@@ -5,42 +5,19 @@ from __future__ import annotations
 import calendar as month_grid
 import datetime as dt
 import re
-from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 
-from heritage import calendar, store
-from heritage.visibility import view
-from web.db import get_db, home
+from heritage import calendar
+from web import linked_data
+from web.festival_days import festival_occurrences, first_festivals
 from web.numbers import int_arg
-from web.visible import PUBLIC_RECORD, json_ld
 
 bp = Blueprint("festivals", __name__)
 MAX_DAYS = 2 * 366
 FIRST_YEAR, LAST_YEAR = 1901, 2099
-MONTHS = "一二三四五六七八九十"
 WEEKDAYS = ("一", "二", "三", "四", "五", "六", "日")
-
-
-def festival_occurrences(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
-    """Each published, public festival's days from start to end: date, id, title, days, rule."""
-    db = get_db()
-    stamp = db.execute("SELECT max(id) FROM revisions").fetchone()[0]
-    return [dict(item) for item in _occurrences(str(home()), stamp, start, end)]
-
-
-@lru_cache(maxsize=64)
-def _occurrences(folder: str, stamp: int | None, start: dt.date, end: dt.date) -> tuple:
-    """Computed once per store, data version (the last revision) and range, from what the public may see."""
-    db = get_db()
-    records = (view(r) for r in store.iterate(db, store.RECORD, PUBLIC_RECORD + " AND id IN"
-                                              " (SELECT record_id FROM record_values WHERE field = 'dates')"))
-    found = [{"date": o.date.isoformat(), "id": record["id"], "title": record.get("title") or "", "days": o.days,
-              "rule": rule}
-             for record in records if record for rule in record.get("dates", [])
-             for o in calendar.between([rule], start, end)]
-    return tuple(tuple(f.items()) for f in sorted(found, key=lambda f: (f["date"], f["id"])))
 
 
 def _year_in_range(year: int) -> None:
@@ -63,8 +40,7 @@ def year_page(year: int):
     for item in festival_occurrences(dt.date(year, 1, 1), dt.date(year, 12, 31)):
         day = dt.date.fromisoformat(item["date"])
         months[day.month].append(item | {"day": day})
-    return render_template("calendar_year.html", year=year, months=months, month_names=MONTHS,
-                           first=FIRST_YEAR, last=LAST_YEAR)
+    return render_template("calendar_year.html", year=year, months=months, first=FIRST_YEAR, last=LAST_YEAR)
 
 
 @bp.route("/calendar/<int:year>/<int:month>")
@@ -85,17 +61,13 @@ def month_page(year: int, month: int):
                 on_day.setdefault(day, []).append(item | {"first": offset == 0})
     weeks = month_grid.Calendar().monthdatescalendar(year, month)
     previous, following = first - dt.timedelta(days=1), last + dt.timedelta(days=1)
-    events = [{"@context": "https://schema.org", "@type": "Event", "name": item["title"],
-               "startDate": item["date"],
-               "endDate": (dt.date.fromisoformat(item["date"]) + dt.timedelta(days=item["days"] - 1)).isoformat(),
-               "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-               "location": {"@type": "Place", "name": "中国"},
-               "url": url_for("public.record_page", record_id=item["id"], _external=True)}
-              for item in held if first <= dt.date.fromisoformat(item["date"]) <= last]
     listing = [i for i in held if first <= dt.date.fromisoformat(i["date"]) <= last]
+    events = [linked_data.event(item["title"], dt.date.fromisoformat(item["date"]), item["days"],
+                                url_for("public.record_page", record_id=item["id"], _external=True))
+              for item in listing]
     return render_template("calendar_month.html", year=year, month=month, weeks=weeks, on_day=on_day,
                            weekdays=WEEKDAYS, previous=previous, following=following, today=dt.date.today(),
-                           ld=json_ld(events), in_range=lambda d: FIRST_YEAR <= d.year <= LAST_YEAR,
+                           ld=linked_data.json_ld(events), in_range=lambda d: FIRST_YEAR <= d.year <= LAST_YEAR,
                            listing=listing, upcoming=[] if listing else next_festivals(following),
                            lunar=calendar.lunar_label)
 
@@ -104,12 +76,7 @@ def next_festivals(start: dt.date, count: int = 5) -> list[dict[str, Any]]:
     """The first festivals on or after a day (within a year), each once, with its date as ``day``."""
     if start.year > LAST_YEAR:
         return []
-    found, seen = [], set()
-    for item in festival_occurrences(start, min(start + dt.timedelta(days=366), dt.date(LAST_YEAR, 12, 31))):
-        if item["id"] not in seen and len(found) < count:
-            seen.add(item["id"])
-            found.append(item | {"day": dt.date.fromisoformat(item["date"])})
-    return found
+    return first_festivals(start, min(start + dt.timedelta(days=366), dt.date(LAST_YEAR, 12, 31)), count)
 
 
 def _day(name: str) -> dt.date:

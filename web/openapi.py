@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from indexer.filters import FILTERS
-from indexer.search import SORTS
+from indexer.search import MODES, PLAIN_MODE, RESEARCH_MODE, SORTS
 
 
 def _param(name: str, description: str, schema: dict[str, Any], where: str = "query",
@@ -21,7 +21,7 @@ _PAGING = [
 ]
 _QUERY = [
     _param("q", "检索词：简体、繁体、拼音或问句，可用字段（类别:传统技艺）；research 模式另可用 AND/OR/NOT 与括号", _TEXT),
-    _param("mode", "public（默认）或 research（检索式）", {"type": "string", "enum": ["public", "research"]}),
+    _param("mode", f"{PLAIN_MODE}（默认）或 {RESEARCH_MODE}（检索式）", {"type": "string", "enum": list(MODES)}),
     _param("correct", "0：不自动改查同音错字（仍给出 suggestion）", {"type": "string", "enum": ["0", "1"]}),
 ]
 _ID = [_param("id", "编号", _TEXT, where="path", required=True)]

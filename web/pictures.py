@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from flask import url_for
 
+from heritage.media import first_images
 from web.db import get_db
-
-
-def first_photos(record_ids: list[str]) -> dict[str, str]:
-    """Each record's first uploaded image id, for those of ``record_ids`` that have one."""
-    if not record_ids:
-        return {}
-    marks = ", ".join("?" * len(record_ids))
-    rows = get_db().execute(f"SELECT record_id, id FROM media WHERE kind = 'image' AND record_id IN ({marks})"
-                            " ORDER BY position DESC", record_ids).fetchall()
-    return dict(rows)  # later rows win: the first position is kept
 
 
 def photo_url(media_id: str) -> str:
@@ -24,13 +15,13 @@ def photo_url(media_id: str) -> str:
 
 def record_picture(record_id: str) -> str:
     """A published record's picture: its first image, else its drawn cover."""
-    photo = first_photos([record_id]).get(record_id)
+    photo = first_images(get_db(), [record_id]).get(record_id)
     return photo_url(photo) if photo else url_for("public.cover", record_id=record_id)
 
 
 def exhibit_picture(exhibit_id: str, record_ids: list[str]) -> str:
     """An exhibit's picture: the first photograph among ``record_ids`` (the curator's choice first, then
     the items in order), else the exhibit's own drawn cover."""
-    photos = first_photos(record_ids)
+    photos = first_images(get_db(), record_ids)
     chosen = next((photos[r] for r in record_ids if r in photos), None)
     return photo_url(chosen) if chosen else url_for("showcase.exhibit_cover", exhibit_id=exhibit_id)

@@ -8,26 +8,27 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, send_file, url_for
 
-from heritage import articles, calendar, covers, media, vocab
+from heritage import articles, calendar, covers, exhibits, listings, media, vocab
 from heritage.exporter import write_entities
 from heritage.fields import RECORD_FIELDS, format_value
 from heritage.regions import divisions
 from heritage.store import RECORD
-from heritage.visibility import HIDDEN_COLUMNS
+from heritage.visibility import HIDDEN_COLUMNS, OPENS, PUBLIC
 from indexer.articles import search_articles
 from indexer.facets import FACETS
 from indexer.filters import BY_NAME as FILTERS
 from indexer.related import more_like_this
+from web import linked_data
 from web.advanced import ADVANCED_FIELDS, build_query
 from web.db import get_db, home
-from web.festivals import festival_occurrences
+from web.displayed import featured_records, public_exhibits
+from web.festival_days import first_festivals
 from web.searching import FACET_LABELS, SORT_LABELS, overview, run_search
-from web.showcase import featured_records, public_exhibits
-from web.visible import audience, inheritors_of, json_ld, published, record_or_none
+from web.visible import audience, published, record_or_none
 
 bp = Blueprint("public", __name__)
 EXPORT_LIMIT = 1000
-EXPORT_FIELDS = tuple(f for f in RECORD_FIELDS if f.access == "public" and f.name not in HIDDEN_COLUMNS)
+EXPORT_FIELDS = tuple(f for f in RECORD_FIELDS if f.access in OPENS[PUBLIC] and f.name not in HIDDEN_COLUMNS)
 
 
 @bp.route("/")
@@ -35,12 +36,8 @@ def index():
     """Home: the search box, exhibits, coming festivals, ways to browse, festivals and crafts, news."""
     db = get_db()
     today = dt.date.today()
-    coming, seen = [], set()
-    for item in festival_occurrences(today, today + dt.timedelta(days=90)):
-        if item["id"] not in seen:
-            seen.add(item["id"])
-            coming.append(item | {"day": dt.date.fromisoformat(item["date"])})
-    return render_template("home.html", exhibits=public_exhibits()[:4], coming=coming[:8],
+    coming = first_festivals(today, today + dt.timedelta(days=90), 8)
+    return render_template("home.html", exhibits=public_exhibits()[:4], coming=coming,
                            overview=overview(), featured=featured_records(), news=articles.listing(db)[:3],
                            categories=vocab.CATEGORIES)
 
@@ -63,7 +60,7 @@ def search_page():
         return url_for(endpoint, **{k: v for k, v in params.items() if v not in ("", None)})
 
     found_articles = (search_articles(get_db(), args["query"])
-                      if args["mode"] == "public" and args["page"] == 1 and not answer["error"] else [])
+                      if args["mode"] != "research" and args["page"] == 1 and not answer["error"] else [])
     chosen = set(args["filters"]) | ({"province"} if "region" in args["filters"] else set())
     shown = [name for name in FACETS if answer["facets"].get(name) and name not in chosen]
     return render_template("search.html", answer=answer, args=args, facet_labels=FACET_LABELS,
@@ -144,13 +141,12 @@ def record_page(record_id: str):
     related = more_like_this(home(), get_db(), record_id, audience=reader, limit=6)
     today = dt.date.today()
     upcoming = calendar.between(record.get("dates", []), today, today + dt.timedelta(days=2 * 365))[:3]
-    in_exhibits = list(get_db().query(
-        "SELECT DISTINCT e.id, e.title FROM exhibit_items i JOIN exhibits e ON e.id = i.exhibit_id"
-        " WHERE i.record_id = ? AND e.status = '已发布' ORDER BY e.position", [record_id]))
+    db = get_db()
     return render_template("record.html", record=record, places=places, related=related,
-                           images=media.images(get_db(), record_id),
-                           upcoming=upcoming, inheritors=inheritors_of(record_id, reader), in_exhibits=in_exhibits,
-                           ld=json_ld(_record_ld(record, places, upcoming)), today=today,
+                           images=media.images(db, record_id), upcoming=upcoming,
+                           inheritors=listings.inheritors(db, reader, record_id),
+                           in_exhibits=exhibits.containing(db, record_id),
+                           ld=linked_data.json_ld(_record_ld(record, places, upcoming)), today=today,
                            other_fields=_other_fields(record))
 
 
@@ -165,11 +161,8 @@ def _record_ld(record: dict[str, Any], places: list, upcoming: list) -> list[dic
                          *record.get("aliases", [])],
             "spatialCoverage": [{"@type": "Place", "name": name} for name in place_names],
             "isPartOf": {"@type": "Dataset", "name": "智慧民族之家 民族文化遗产普查资源库"}}
-    events = [{"@context": "https://schema.org", "@type": "Event", "name": record.get("title"),
-               "startDate": o.date.isoformat(), "endDate": (o.date + dt.timedelta(days=o.days - 1)).isoformat(),
-               "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
-               "location": {"@type": "Place", "name": place_names[0] if place_names else "中国"},
-               "url": url, "description": "；".join(record.get("dates", []))} for o in upcoming]
+    events = [linked_data.event(record.get("title"), o.date, o.days, url, next(iter(place_names), None),
+                                description="；".join(record.get("dates", []))) for o in upcoming]
     return [work, *events]
 
 
@@ -183,6 +176,6 @@ def favicon():
 def cover(record_id: str):
     """A published record's drawn cover, drawn on first request and again after the record changes."""
     record = published(record_id)
-    changed = get_db().execute("SELECT updated_at FROM records WHERE id = ?", [record_id]).fetchone()[0]
+    changed = listings.updated_at(get_db(), RECORD, record_id)
     path = covers.current(covers.cover_file(home(), record_id), changed, lambda: covers.render_cover(record))
     return send_file(path, mimetype="image/png", max_age=3600)

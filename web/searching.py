@@ -6,7 +6,8 @@ from typing import Any
 from flask import abort, request
 
 from indexer import facets, filters
-from indexer.search import SORTS, SearchRequest, SearchResult, run, search
+from heritage.visibility import PUBLIC
+from indexer.search import PLAIN_MODE, RESEARCH_MODE, SORTS, SearchRequest, SearchResult, run, search
 from web.db import get_db, home
 from web.numbers import int_arg
 from web.visible import audience
@@ -22,7 +23,7 @@ def search_args() -> dict[str, Any]:
         abort(400, description=f"参数 sort 应为 {'、'.join(SORTS)} 之一")
     return {
         "query": request.args.get("q", "")[:500],
-        "mode": "research" if request.args.get("mode") == "research" else "public",
+        "mode": RESEARCH_MODE if request.args.get("mode") == RESEARCH_MODE else PLAIN_MODE,
         "filters": {f.name: request.args.get(f.name, "")[:64] for f in filters.FILTERS if request.args.get(f.name)},
         "sort": sort,
         "page": int_arg("page", 1, 1, 1000),
@@ -43,4 +44,4 @@ def run_search(**overrides: Any) -> tuple[SearchResult, dict[str, Any]]:
 
 def overview() -> dict[str, Any]:
     """How many public records there are, counted by every facet."""
-    return search(home(), get_db(), "", limit=1, audience="public")
+    return search(home(), get_db(), "", limit=1, audience=PUBLIC)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, url_for
 
-from heritage import vocab
+from heritage import articles, exhibits, listings, store, vocab
 from heritage.regions import divisions
 from web.db import get_db
-from web.visible import PUBLIC_RECORD
 
 bp = Blueprint("sitemap", __name__)
 PER_FILE = 20_000
-_KINDS = {"records": ("records", PUBLIC_RECORD, "public.record_page", "record_id"),
-          "inheritors": ("inheritors", "access = 'public'", "browse.inheritor_page", "inheritor_id")}
+_KINDS = {"records": (store.RECORD, "public.record_page", "record_id"),
+          "inheritors": (store.INHERITOR, "browse.inheritor_page", "inheritor_id")}
 
 
 def _xml(template: str, **context) -> Response:
@@ -47,8 +46,7 @@ def overview():
     db = get_db()
     return render_template(
         "sitemap.html", sections=SECTIONS, categories=vocab.CATEGORIES, provinces=divisions().children(None),
-        exhibits=list(db.query("SELECT id, title FROM exhibits WHERE status = '已发布' ORDER BY position")),
-        articles=list(db.query("SELECT id, title FROM articles WHERE status = '已发布' ORDER BY published_on DESC")))
+        exhibits=exhibits.listing(db), articles=articles.listing(db))
 
 
 @bp.route("/sitemap.xml")
@@ -56,9 +54,9 @@ def index():
     """The sitemap index: the site's pages, then the records and inheritors in files."""
     db = get_db()
     files = [url_for("sitemap.pages", _external=True)]
-    for kind, (table, condition, _, _) in _KINDS.items():
-        total = db.execute(f"SELECT count(*) FROM {table} WHERE {condition}").fetchone()[0]
-        files += [url_for("sitemap.part", kind=kind, number=n + 1, _external=True)
+    for name, (kind, _, _) in _KINDS.items():
+        total = listings.visible_count(db, kind)
+        files += [url_for("sitemap.part", kind=name, number=n + 1, _external=True)
                   for n in range((total + PER_FILE - 1) // PER_FILE)]
     return _xml("sitemap_index.xml", files=files)
 
@@ -70,10 +68,8 @@ def pages():
     urls = [url_for(name, _external=True) for name in (
         "public.index", "browse.browse", "showcase.exhibit_list", "showcase.article_list",
         "festivals.calendar_now", "browse.inheritors", "public.advanced")]
-    urls += [url_for("showcase.exhibit_page", exhibit_id=row[0], _external=True)
-             for row in db.execute("SELECT id FROM exhibits WHERE status = '已发布' ORDER BY position")]
-    urls += [url_for("showcase.article_page", article_id=row[0], _external=True)
-             for row in db.execute("SELECT id FROM articles WHERE status = '已发布' ORDER BY id")]
+    urls += [url_for("showcase.exhibit_page", exhibit_id=e["id"], _external=True) for e in exhibits.listing(db)]
+    urls += [url_for("showcase.article_page", article_id=a["id"], _external=True) for a in articles.listing(db)]
     urls += [url_for("browse.region_page", code=r.code, _external=True) for r in divisions().children(None)]
     return _xml("sitemap.xml", urls=[(url, None) for url in urls])
 
@@ -83,9 +79,8 @@ def part(kind: str, number: int):
     """One file of record or inheritor pages."""
     if kind not in _KINDS or number < 1:
         abort(404)
-    table, condition, endpoint, key = _KINDS[kind]
-    rows = get_db().execute(f"SELECT id, updated_at FROM {table} WHERE {condition} ORDER BY id LIMIT ? OFFSET ?",
-                            [PER_FILE, (number - 1) * PER_FILE]).fetchall()
+    stored, endpoint, key = _KINDS[kind]
+    rows = listings.visible_page(get_db(), stored, PER_FILE, (number - 1) * PER_FILE)
     if not rows:
         abort(404)
     urls = [(url_for(endpoint, **{key: row[0]}, _external=True), row[1][:10]) for row in rows]

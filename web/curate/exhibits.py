@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from heritage import exhibits
 from heritage.db import write
-from web.auth import current_user, requires
+from web.sessions import current_user, requires
 from heritage.workflow import EDITORS
 from web.db import get_store
 

@@ -14,7 +14,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from heritage import columns
 from heritage.isolated import import_isolated
 from heritage.store import INHERITOR, RECORD
-from web.auth import current_user, requires
+from web.sessions import current_user, requires
 from heritage.workflow import EDITORS
 from web.db import home
 

@@ -6,9 +6,9 @@ from typing import Callable
 
 from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 
-from heritage import media
+from heritage import media, store
 from heritage.db import write
-from web.auth import requires
+from web.sessions import requires
 from heritage.workflow import EDITORS
 from web.db import get_db, get_store, home
 from web.visible import audience, record_or_none
@@ -25,7 +25,7 @@ def _back(record_id: str):
 def upload(record_id: str):
     """Add an image (JPEG, PNG or WEBP) with caption, author, date and rights."""
     db = get_store()
-    if not db.execute("SELECT 1 FROM records WHERE id = ?", [record_id]).fetchone():
+    if store.find_id(db, store.RECORD, "id", record_id) is None:
         abort(404)
     upload_file = request.files.get("image")
     try:
@@ -47,8 +47,8 @@ def upload(record_id: str):
 
 
 def _image_record(media_id: str) -> str:
-    row = get_store().execute("SELECT record_id FROM media WHERE id = ? AND kind = 'image'", [media_id]).fetchone()
-    return row[0] if row else abort(404)
+    files = media.image_files(get_store(), media_id) or abort(404)
+    return files[0]
 
 
 @bp.route("/curate/images/<media_id>/move", methods=["POST"])
@@ -77,9 +77,8 @@ def delete(media_id: str):
 
 def _send(media_id: str, size: str, visible: Callable[[str], bool]):
     """One web size of an image whose record passes ``visible``; else 404."""
-    row = get_db().execute("SELECT record_id, storage_id FROM media WHERE id = ? AND kind = 'image'",
-                           [media_id]).fetchone() if size in media.SIZES else None
-    path = media.folder(home(), row[1]) / f"{size}.jpg" if row and visible(row[0]) else None
+    files = media.image_files(get_db(), media_id) if size in media.SIZES else None
+    path = media.folder(home(), files[1]) / f"{size}.jpg" if files and visible(files[0]) else None
     if path is None or not path.exists():
         abort(404)
     return send_file(path, mimetype="image/jpeg", max_age=86400)

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 
-from heritage import calendar, clues, history, media, store, vocab, workflow
+from heritage import calendar, clues, history, listings, media, store, vocab, workflow
 from heritage.completeness import completeness
 from heritage.db import write
 from heritage.editing import Conflict, draft, editable, parse_form, save
@@ -15,9 +15,10 @@ from heritage.fields import ACCESS_LABELS, readable_value
 from heritage.outbox import pending_count
 from heritage.regions import divisions
 from heritage.users import ROLE_NAMES
+from heritage.visibility import RESEARCHER, view
 from heritage.workflow import EDITORS
 from web import forms
-from web.auth import current_user, requires
+from web.sessions import current_user, requires
 from web.db import get_store
 from web.numbers import int_arg, int_form
 
@@ -45,13 +46,8 @@ def index_lag() -> int:
 def dashboard():
     """Counts per status with links to the queues, and the curator's own recent saves."""
     db = get_store()
-    counts = dict(db.execute("SELECT status, count(*) FROM records GROUP BY status").fetchall())
-    recent = list(db.query(
-        "SELECT r.entity_id AS id, max(r.at) AS at, c.title FROM revisions r JOIN records c ON c.id = r.entity_id"
-        " WHERE r.entity = 'record' AND r.user = ? GROUP BY r.entity_id ORDER BY at DESC LIMIT 10",
-        [current_user()["username"]]))
-    return render_template("curate/dashboard.html", counts=counts, statuses=vocab.STATUSES, recent=recent,
-                           role_names=ROLE_NAMES)
+    return render_template("curate/dashboard.html", counts=listings.status_counts(db), statuses=vocab.STATUSES,
+                           recent=history.recent_records(db, current_user()["username"]), role_names=ROLE_NAMES)
 
 
 @bp.route("/queue/<status>")
@@ -62,17 +58,11 @@ def queue(status: str):
         abort(404)
     db = get_store()
     query = request.args.get("q", "").strip()[:100]
-    where, params = "status = ?", [status]
-    if query:
-        where += " AND (title LIKE ? OR id = ?)"
-        params += [f"%{query}%", query]
-    total = db.execute(f"SELECT count(*) FROM records WHERE {where}", params).fetchone()[0]
+    total = listings.queue_count(db, status, query)
     pages = max(1, math.ceil(total / PER_PAGE))
     page = int_arg("page", 1, 1, pages)
-    ids = [r[0] for r in db.execute(f"SELECT id FROM records WHERE {where} ORDER BY updated_at, id LIMIT ? OFFSET ?",
-                                    params + [PER_PAGE, (page - 1) * PER_PAGE])]
     rows = []
-    for record_id in ids:
+    for record_id in listings.queue_ids(db, status, query, PER_PAGE, (page - 1) * PER_PAGE):
         record = store.get(db, store.RECORD, record_id)
         score, missing = completeness(record, len(media.images(db, record_id)))
         rows.append({"record": record, "score": score, "missing": missing})
@@ -95,8 +85,8 @@ def _form_page(kind: store.Kind, entity: dict[str, Any] | None, cells: dict[str,
         score, missing = completeness(entity, len(images))
         context.update(
             images=images, score=score, missing=missing, moves=workflow.moves(entity["status"], current_user()["role"]),
-            inheritors=list(db.query("SELECT i.id, i.name FROM inheritor_items x JOIN inheritors i ON i.id = x.inheritor_id"
-                                     " WHERE x.record_id = ? ORDER BY i.name", [entity["id"]])),
+            on_site=view(entity, reader=RESEARCHER) is not None,
+            inheritors=listings.inheritor_names(db, entity["id"]),
             contact=clues.contact(db, entity["id"]))
     if kind is store.INHERITOR:
         context["links"] = "\n".join(links if links is not None else (entity or {}).get("items", []))
@@ -136,7 +126,7 @@ def _save(kind: store.Kind, entity: dict[str, Any] | None):
                           dates=None if "dates" in errors else parsed.get("dates", []))
     parsed["id"] = entity["id"] if entity else store.new_id(kind)
     if entity is None and kind is store.RECORD:
-        parsed["status"] = "调查中"
+        parsed["status"] = workflow.NEW_RECORD
     refused: dict[str, str] = {}
     for name, reason in workflow.refusals(db, current_user()["role"], kind, parsed):
         refused[name] = f"{refused[name]}；{reason}" if name in refused else reason

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from heritage import users
-from web.auth import current_user, requires
+from web.sessions import current_user, requires
 from heritage.users import ROLE_NAMES
 from web.db import get_store
 
@@ -25,8 +25,7 @@ def accounts():
         else:
             flash(f"已建立账户“{request.form['username'].strip()}”。")
         return redirect(url_for("curate_users.accounts"))
-    rows = list(db.query("SELECT username, role, display_name, disabled, locked_until FROM users ORDER BY username"))
-    return render_template("curate/users.html", rows=rows, roles=ROLE_NAMES)
+    return render_template("curate/users.html", rows=users.accounts(db), roles=ROLE_NAMES)
 
 
 @bp.route("/<username>", methods=["POST"])
