@@ -27,7 +27,8 @@ def test_a_display_name_and_a_chinese_username(db):
     ("z", PASSWORD, "curator", "用户名应为 2–32 位的字母、数字、汉字或 _ . -"),
     ("zhang san", PASSWORD, "curator", "用户名应为 2–32 位"),
     ("z" * 33, PASSWORD, "curator", "用户名应为 2–32 位"),
-    ("zhang", PASSWORD, "visitor", "角色应为 curator（普查员）、reviewer（审核人）、admin（管理员）、researcher（研究人员） 之一"),
+    ("zhang", PASSWORD, "visitor",
+     "角色应为 curator（普查员）、reviewer（审核人）、admin（管理员）、researcher（研究人员） 之一"),
     ("zhang", "short", "curator", "密码至少 10 位"),
     ("zhang", "", "curator", "密码至少 10 位"),
 ])

@@ -89,7 +89,8 @@ def test_a_move_on_a_stale_page_or_a_missing_record_is_refused(db):
 
 def test_the_operator_may_write_anything(db):
     _record(db, "R1", "线索", access="internal")
-    wide = {"id": "R1", "status": "已发布", "access": "public", "reviewer": "某人", "field_access": {"informant": "public"}}
+    wide = {"id": "R1", "status": "已发布", "access": "public", "reviewer": "某人",
+            "field_access": {"informant": "public"}}
     assert refusals(db, OPERATOR, store.RECORD, wide) == []
     assert refusals(db, OPERATOR, store.RECORD, wide | {"id": "NEW"}) == []
 
