@@ -142,3 +142,17 @@ def test_a_partial_date_that_does_not_exist_is_refused():
     birth = next(f for f in INHERITOR_FIELDS if f.name == "birth_date")
     with pytest.raises(ValueError, match="日期“1935-02-30”不存在"):
         parse_value(birth, "1935-02-30", INHERITOR_FIELDS)
+
+
+@pytest.mark.parametrize("name, stored, zh, en", [
+    ("native_names", [{"name": "甲", "script": "", "transliteration": ""},
+                      {"name": "乙", "script": "藏文", "transliteration": ""}], "甲；乙|藏文", "甲；乙|藏文"),
+    ("informant_consent", False, "否", "否"),
+    ("access", "researcher", "研究人员", "researcher"),
+    ("field_access", {"informant": "public"}, "讲述人=公开", "informant=public"),
+    ("artifacts", ["芦笙", "铜鼓"], "芦笙；铜鼓", "芦笙；铜鼓"),
+    ("year", 2006, "2006", "2006"),
+])
+def test_an_export_writes_cells_as_people_write_them(name: str, stored, zh: str, en: str):
+    field = next(f for f in RECORD_FIELDS if f.name == name)
+    assert (format_value(field, stored), format_value(field, stored, english=True)) == (zh, en)
