@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, cast
 
 import sqlite_utils
 
@@ -90,7 +90,7 @@ def save(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any], base_ver
                 "INSERT INTO drafts (entity, entity_id, base_version, current_version, user, at, data)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)", [kind.name, entity["id"], base_version, current["version"], user,
                                                   now(), json.dumps(entity, ensure_ascii=False)])
-            conflict = Conflict(cursor.lastrowid, current["version"])
+            conflict = Conflict(cast(int, cursor.lastrowid), current["version"])  # an INSERT sets it
         else:
             if current is not None:
                 entity = entity | {n: current[n] for n in WORKFLOW_FIELDS if n in current}

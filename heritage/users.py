@@ -54,7 +54,7 @@ def add_user(db: sqlite_utils.Database, username: str, password: str, role: str,
     with write(db):
         if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
             raise ValueError(f"用户“{username}”已存在")
-        db["users"].insert({
+        db.table("users").insert({
             "username": username, "password_hash": hash_password(password), "role": role,
             "display_name": display_name or username, "disabled": 0, "failed_logins": 0,
             "locked_until": None, "created_at": now(),

@@ -73,11 +73,11 @@ def refusals(db: sqlite_utils.Database, role: str, kind: store.Kind, entity: dic
     stored = store.get(db, kind, entity["id"])
     found = []
     if kind is store.RECORD:
-        start, to = (stored or {}).get("status"), _effective(stored, entity, "status")
+        to = _effective(stored, entity, "status")
         if stored is None and to not in STARTS:
             found.append(("status", f"新记录的状态应为 {'、'.join(STARTS)} 之一：发布须经审核"))
-        elif stored is not None and to != start:
-            reason = _transition_refusal(start, to, role)
+        elif stored is not None and to != stored["status"]:
+            reason = _transition_refusal(stored["status"], to, role)
             if reason is None and to == "退回" and not (entity.get("status_reason") or "").strip():
                 reason = "退回时必须写明原因"
             if reason:
@@ -94,7 +94,7 @@ def _widened(kind: store.Kind, stored: dict[str, Any] | None, entity: dict[str, 
     found: list[tuple[str, str]] = []
     if stored is None and kind is store.RECORD:
         return found
-    before, after = (stored or store.DEFAULTS)["access"], _effective(stored, entity, "access")
+    before, after = _effective(stored, {}, "access"), _effective(stored, entity, "access")
     if OPENNESS[after] > OPENNESS[before]:
         found.append(("access", f"普查员不能放宽访问级别（“{ACCESS_LABELS[before]}”改为“{ACCESS_LABELS[after]}”），"
                                 "请交审核人修改"))
