@@ -13,14 +13,13 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from heritage.fields import parse_partial_date
-from heritage.regions import COUNTY, PREFECTURE, PROVINCE, Region, divisions
+from heritage.regions import COUNTY, DEPTH, Region, divisions
 from heritage.tabular import Problem, Sheet, file_problem, json_lines
 from heritage.vocab import ethnic_groups_in
 
 SOURCE_FORMATS = ("ich-list", "ich-inheritors")
 # Codes of the source that are not divisions: central units sit in Beijing, the Corps in Xinjiang.
 _SPECIAL_CODES = {"990121": "110000", "990122": "650000"}
-_DEPTH = {PROVINCE: 0, PREFECTURE: 1, COUNTY: 2}
 _BATCHES = "一二三四五六七八九十"
 
 
@@ -57,7 +56,7 @@ def _regions(source: dict[str, Any]) -> list[str]:
                 break
     if coded is None:
         return [r.code for r in named]
-    deeper = [r for r in named if r.code[:2] == coded.code[:2] and _DEPTH[r.level] > _DEPTH[coded.level]]
+    deeper = [r for r in named if r.code[:2] == coded.code[:2] and DEPTH[r.level] > DEPTH[coded.level]]
     for text in (source.get("protect_unit"), source.get("unit"), clean_html(str(source.get("content") or ""))):
         if deeper or coded.level == COUNTY:
             break
