@@ -68,6 +68,20 @@ def _content(text: str) -> str:
     return re.sub(r"^申报地区或单位：[^\n]*\n?", "", clean_html(text)).strip()
 
 
+# What the list decides about an item it lists: the listing itself.  Every other field of a record
+# the store already holds (its name, text, places, groups, units, status) stays the store's own.
+LISTING_FACTS = ("ref", "level", "batch", "year", "listing_type", "item_number", "sub_item_code")
+
+
+def onto_stored(stored: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """A stored record with a list row laid over it: the row's listing facts, its other values only
+    where the record has none, and the list added to the record's references."""
+    filled = {name: value for name, value in row.items()
+              if name in LISTING_FACTS or stored.get(name) in (None, "", [], {})}
+    sources = list(dict.fromkeys([*(stored.get("sources") or []), *row["sources"]]))
+    return {**stored, **filled, "id": stored["id"], "sources": sources}
+
+
 def item_row(source: dict[str, Any]) -> dict[str, Any]:
     """A census row from one record of the national list."""
     title = str(source.get("title") or "").strip()
