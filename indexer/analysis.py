@@ -38,8 +38,29 @@ HAN_RUN = re.compile(rf"[{HAN}]+")
 
 
 def normalize(text: str) -> str:
-    """NFKC, traditional -> simplified, lower case: 蠟染 -> 蜡染, ２０１８ -> 2018, ABC -> abc."""
-    return _T2S.convert(unicodedata.normalize("NFKC", text or "")).lower()
+    """NFKC, traditional -> simplified, lower case, digits of days and ordinals in Chinese numerals:
+    蠟染 -> 蜡染, ２０１８ -> 2018, ABC -> abc, 6月6 -> 六月六, 第1批 -> 第一批."""
+    text = _T2S.convert(unicodedata.normalize("NFKC", text or "")).lower()
+    return _CALENDAR_DIGITS.sub(_chinese_numerals, text) if _ANY_DIGIT.search(text) else text
+
+
+# Digits of a month and its day (3月3, 6月6日, 12月) and of an ordinal (第1批, 第3届) become the
+# Chinese numerals that names and dates are written in (三月三, 第一批); years and other numbers stay.
+_CALENDAR_DIGITS = re.compile(r"(?<![\d.])(\d{1,2})(?=月)|(?<=月)(\d{1,2})(?![\d.])|(?<=第)(\d{1,3})(?=[批届次期代])")
+_ANY_DIGIT = re.compile(r"\d")
+_DIGITS = "零一二三四五六七八九"
+
+
+def _chinese_numerals(match: re.Match) -> str:
+    """1 -> 一, 10 -> 十, 24 -> 二十四, 105 -> 一百零五 (as months, days and ordinals are read)."""
+    number = int(match.group())
+    hundreds, tens, units = number // 100, number // 10 % 10, number % 10
+    text = _DIGITS[hundreds] + "百" if hundreds else ""
+    if tens:
+        text += ("" if tens == 1 and not hundreds else _DIGITS[tens]) + "十"
+    elif hundreds and units:
+        text += "零"
+    return text + (_DIGITS[units] if units or not number else "")
 
 
 class Segmenter:

@@ -1,6 +1,7 @@
 """One analysis for indexing and querying: normalisation, scripts, positions, dictionary."""
 import json
 import re
+import unicodedata
 
 import jieba
 import pytest
@@ -117,3 +118,36 @@ def test_tags_come_with_the_indexing_cut():
     runs = [run for text in _texts()[:100] for run in analysis.HAN_RUN.findall(analysis.normalize(text))]
     seg = analysis.segmenter()
     assert [[w for w, _ in seg.tag(run)] for run in runs] == [seg.cut(run) for run in runs]
+
+
+def test_digits_of_days_and_ordinals_are_chinese_numerals():
+    assert analysis.normalize("6月6") == "六月六" and analysis.normalize("第1批") == "第一批"
+    assert analysis.normalize("农历6月24日") == "农历六月二十四日" and analysis.normalize("第10届") == "第十届"
+    assert analysis.normalize("2006年6月") == "2006年六月"  # years stay digits
+    assert analysis.words("3月3") == analysis.words("三月三")
+    for name in ("一品红", "三江", "十番音乐", "二人转", "五音戏", "四川", "2018"):
+        assert analysis.normalize(name) == name
+
+
+def _titles():
+    titles = [row["项目名称"] for row in shipped_records()]
+    if NATIONAL_LIST.exists():
+        titles += [json.loads(line)["title"] for line in NATIONAL_LIST.read_text("utf-8").splitlines()]
+    return titles
+
+
+def test_every_title_keeps_its_numerals_and_normalises_once():
+    titles = _titles()
+    for title in titles:
+        once = analysis.normalize(title)
+        assert analysis.normalize(once) == once, title
+        if not re.search(r"\d", title):  # Chinese numerals in names are never touched
+            assert once == analysis._T2S.convert(unicodedata.normalize("NFKC", title)).lower(), title
+
+
+def test_a_date_in_digits_finds_the_festival(corpus_index):
+    from indexer.search import search
+
+    home, db = corpus_index
+    for query, festival in (("布依族6月6", "C033"), ("壮族3月3", "C005"), ("3月3歌节", "C005")):
+        assert festival in [hit["id"] for hit in search(home, db, query)["results"][:3]], query
