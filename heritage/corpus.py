@@ -15,6 +15,7 @@ CORPUS_DIR = Path(str(resources.files("heritage_corpus")))  # the top-level corp
 RECORDS_FILE = CORPUS_DIR / "records.csv"
 WORDS_FILE = CORPUS_DIR / "words.txt"
 SYNONYMS_FILE = CORPUS_DIR / "synonyms.txt"
+QUESTION_WORDS_FILE = CORPUS_DIR / "question_words.txt"
 EXHIBITS_FILE = CORPUS_DIR / "exhibits.toml"
 ARTICLES_FILE = CORPUS_DIR / "articles.toml"
 
@@ -33,6 +34,11 @@ def domain_words() -> list[str]:
 def synonym_groups() -> list[list[str]]:
     """Groups of words that mean the same (火把节 = 星回节), from the shipped list."""
     return _lines(SYNONYMS_FILE)
+
+
+def question_words() -> list[str]:
+    """The generic words of questions (介绍 特点 地区 传承人…), which name no subject."""
+    return [word for group in _lines(QUESTION_WORDS_FILE) for word in group]
 
 
 def load(db: sqlite_utils.Database, home: Path) -> ImportReport:

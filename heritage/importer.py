@@ -16,7 +16,7 @@ from heritage import store, workflow
 from heritage.db import write
 from heritage.fields import Field, header_lookup, normalize_header, parse_value
 from heritage.regions import divisions
-from heritage.sources import SOURCE_FORMATS, read_source
+from heritage.sources import SOURCE_FORMATS, onto_stored, read_source
 from heritage.store import INHERITOR, RECORD, Kind
 from heritage.tabular import Problem, Sheet, read_sheet, unneutralise
 
@@ -121,7 +121,7 @@ def import_file(db: sqlite_utils.Database, path: Path, fmt: str | None = None, k
     written = 0
     try:
         with write(db):  # validation streams into one transaction, rolled back unless all is well
-            for entity in _entities(db, sheet, kind, columns, report, unescape, role):
+            for entity in _entities(db, sheet, kind, columns, report, unescape, role, fmt == "ich-list"):
                 if entity is not None and (skip_invalid or dry_run or not report.problems):
                     outcome = store.put(db, kind, entity, user=user, note=f"导入 {path.name}")
                     report.created += outcome == "新增"
@@ -163,8 +163,10 @@ def _map_headers(sheet: Sheet, kind: Kind, report: ImportReport) -> dict[str, Fi
 
 
 def _entities(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict[str, Field],
-              report: ImportReport, unescape: bool, role: str) -> Iterator[dict[str, Any] | None]:
-    """Each row as a valid entity, or None when the row has problems (added to the report)."""
+              report: ImportReport, unescape: bool, role: str, listed: bool
+              ) -> Iterator[dict[str, Any] | None]:
+    """Each row as a valid entity, or None when the row has problems (added to the report);
+    ``listed``: the rows are national-list items, laid over the stored record of the same item."""
     seen: dict[tuple[str, str], int] = {}
     header_of = {f.name: h for h, f in columns.items()}
     for number, line, row in sheet.rows:
@@ -173,6 +175,8 @@ def _entities(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict
         entity = None
         if row is not None:
             entity, found = _entity(db, kind, columns, header_of, (number, line), row, unescape, seen, role)
+            if listed and not found:
+                entity = _onto_same_item(db, entity)
             problems += found
         for problem in problems:
             report.add(problem)
@@ -279,6 +283,32 @@ def _existing_id(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any]) 
             if kind is INHERITOR or stored["category"] == entity.get("category"):
                 return candidate
     return None
+
+
+def _onto_same_item(db: sqlite_utils.Database, row: dict[str, Any]) -> dict[str, Any]:
+    """A national-list row as an update of the stored record of the same item, if there is one:
+    the record with its ref, else a record the list has not yet reached (no ref) with the same
+    子项编码, or the same 项目编号 in the same place, or the same name and category in the same place."""
+    stored = store.get(db, RECORD, row["id"])
+    if stored is None:
+        for (candidate,) in db.execute(
+                "SELECT id FROM records WHERE coalesce(ref, '') = '' AND (sub_item_code = ? OR item_number = ?"
+                " OR (title = ? AND category = ?)) ORDER BY sub_item_code = ? DESC, item_number = ? DESC, id",
+                [row["sub_item_code"] or None, row["item_number"] or None, row["title"], row["category"],
+                 row["sub_item_code"] or None, row["item_number"] or None]):
+            found = store.get(db, RECORD, candidate)
+            if (row["sub_item_code"] and found["sub_item_code"] == row["sub_item_code"]) or \
+                    _same_place(found["region_codes"], row["region_codes"]):
+                stored = found
+                break
+    return onto_stored(stored, row) if stored else row
+
+
+def _same_place(codes: list[str], others: list[str]) -> bool:
+    """True when a region of one list is, contains or lies in a region of the other."""
+    tree = divisions()
+    lineage = lambda code: {r.code for r in tree.ancestors(code)} | {code}  # noqa: E731
+    return any(a in lineage(b) or b in lineage(a) for a in codes for b in others)
 
 
 def report_json(report: ImportReport) -> str:

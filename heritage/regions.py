@@ -14,11 +14,13 @@ import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterator
 from importlib import metadata
 
 from heritage.vocab import ETHNIC_GROUPS
 
 PROVINCE, PREFECTURE, COUNTY = "province", "prefecture", "county"
+DEPTH = {PROVINCE: 0, PREFECTURE: 1, COUNTY: 2}
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,7 @@ class Region:
 
 _SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "特区",
              "省", "市", "县", "区", "旗", "盟")
+_AUTONOMOUS = ("自治州", "自治县", "自治旗")
 _ETHNIC_PARTS = sorted(
     {g.name for g in ETHNIC_GROUPS} | {g.name[:-1] for g in ETHNIC_GROUPS if len(g.name) > 2},
     key=len, reverse=True,
@@ -84,6 +87,7 @@ class Divisions:
                     self._names.setdefault(key, []).append(region)
         self._add_old_names()
         self._longest = max(map(len, self._names))
+        self._search_names = {**self._names, **self._short_forms()}
 
     def _add_old_names(self) -> None:
         """Let the text resolver know old names too: 万盛区 leads to its successor."""
@@ -95,6 +99,19 @@ class Divisions:
             if successor and successor.level != PROVINCE and successor not in old.get(name, []):
                 old.setdefault(name, []).append(successor)
         self._names.update(old)
+
+    def _short_forms(self) -> dict[str, list[Region]]:
+        """What people call autonomous units in speech: 楚雄州, 黔东南州, 长阳县.
+
+        A short form is the stem and the unit's last character; it is kept only where no division
+        bears that name and no other autonomous unit has the same short form."""
+        short: dict[str, list[Region]] = {}
+        for region in self.regions.values():
+            suffix = next((s for s in _AUTONOMOUS if region.name.endswith(s)), None)
+            stem = name_stem(region.name)
+            if suffix and stem != region.name:
+                short.setdefault(stem + suffix[-1], []).append(region)
+        return {name: found for name, found in short.items() if len(found) == 1 and name not in self._names}
 
     @staticmethod
     def _parent_code(code: str, current: dict[str, str]) -> str | None:
@@ -162,7 +179,27 @@ class Divisions:
                 deepest = [r for r in pick if all(self._is_under(d, r) for d in deepest)][-1:]
             if deepest:
                 chosen.append(deepest[0])
-        return [r for r in _unique(chosen) if not any(self._is_under(o, r) for o in chosen if o != r)]
+        return self._most_specific(chosen)
+
+    def search_places(self, text: str) -> list[Region]:
+        """The regions a place word means in a search: the largest units of that name, since a
+        search includes everything under them (楚雄 -> 楚雄彝族自治州, not 楚雄市; 吉林 -> 吉林省;
+        楚雄州 -> 楚雄彝族自治州; 台江 -> both 台江县 and 台江区).  A full name means that unit
+        (楚雄市); an earlier name decides a later one (云南大理 -> 大理白族自治州).  Empty unless
+        the whole text is place names or a code.  Imports keep :meth:`resolve`'s most specific unit."""
+        text = str(text).strip()
+        if text.isdigit():
+            return self.find(text)
+        chosen: list[Region] = []
+        covered = 0
+        for name, candidates in self._named(text, self._search_names):
+            covered += len(name)
+            exact = [r for r in candidates if r.name == name]
+            context = [r for r in exact or candidates if any(self._is_under(r, c) for c in chosen)]
+            pick = context or exact or candidates
+            top = min(DEPTH[r.level] for r in pick)
+            chosen += [r for r in pick if DEPTH[r.level] == top]
+        return self._most_specific(chosen) if covered == len(text) else []
 
     def find(self, text: str) -> list[Region]:
         """The regions a person means by a code (old codes followed) or a name: 522600, 黔东南."""
@@ -201,17 +238,24 @@ class Divisions:
                 found.append(inside[0])
         return _unique(found)
 
-    def _scan(self, text: str):
+    def _scan(self, text: str) -> Iterator[list[Region]]:
+        return (found for _, found in self._named(text, self._names))
+
+    def _named(self, text: str, names: dict[str, list[Region]]) -> Iterator[tuple[str, list[Region]]]:
+        """(name, the regions of that name) in a text, longest names first, left to right."""
         at = 0
         while at < len(text):
             for size in range(min(self._longest, len(text) - at), 1, -1):
-                found = self._names.get(text[at:at + size])
+                found = names.get(text[at:at + size])
                 if found:
-                    yield found
+                    yield text[at:at + size], found
                     at += size
                     break
             else:
                 at += 1
+
+    def _most_specific(self, chosen: list[Region]) -> list[Region]:
+        return [r for r in _unique(chosen) if not any(self._is_under(o, r) for o in chosen if o != r)]
 
     def _is_under(self, region: Region, ancestor: Region) -> bool:
         return region.code != ancestor.code and ancestor in self.ancestors(region.code)

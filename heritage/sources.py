@@ -14,14 +14,13 @@ from typing import Any, Callable, Iterator
 
 from heritage.fields import parse_partial_date
 from heritage.numerals import DIGITS, VALUES
-from heritage.regions import COUNTY, PREFECTURE, PROVINCE, Region, divisions
+from heritage.regions import COUNTY, DEPTH, Region, divisions
 from heritage.tabular import Problem, Sheet, file_problem, json_lines
 from heritage.vocab import ethnic_groups_in
 
 SOURCE_FORMATS = ("ich-list", "ich-inheritors")
 # Codes of the source that are not divisions: central units sit in Beijing, the Corps in Xinjiang.
 _SPECIAL_CODES = {"990121": "110000", "990122": "650000"}
-_DEPTH = {PROVINCE: 0, PREFECTURE: 1, COUNTY: 2}
 
 
 def clean_html(text: str) -> str:
@@ -57,7 +56,7 @@ def _regions(source: dict[str, Any]) -> list[str]:
                 break
     if coded is None:
         return [r.code for r in named]
-    deeper = [r for r in named if r.code[:2] == coded.code[:2] and _DEPTH[r.level] > _DEPTH[coded.level]]
+    deeper = [r for r in named if r.code[:2] == coded.code[:2] and DEPTH[r.level] > DEPTH[coded.level]]
     for text in (source.get("protect_unit"), source.get("unit"), clean_html(str(source.get("content") or ""))):
         if deeper or coded.level == COUNTY:
             break
@@ -67,6 +66,20 @@ def _regions(source: dict[str, Any]) -> list[str]:
 
 def _content(text: str) -> str:
     return re.sub(r"^申报地区或单位：[^\n]*\n?", "", clean_html(text)).strip()
+
+
+# What the list decides about an item it lists: the listing itself.  Every other field of a record
+# the store already holds (its name, text, places, groups, units, status) stays the store's own.
+LISTING_FACTS = ("ref", "level", "batch", "year", "listing_type", "item_number", "sub_item_code")
+
+
+def onto_stored(stored: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
+    """A stored record with a list row laid over it: the row's listing facts, its other values only
+    where the record has none, and the list added to the record's references."""
+    filled = {name: value for name, value in row.items()
+              if name in LISTING_FACTS or stored.get(name) in (None, "", [], {})}
+    sources = list(dict.fromkeys([*(stored.get("sources") or []), *row["sources"]]))
+    return {**stored, **filled, "id": stored["id"], "sources": sources}
 
 
 def item_row(source: dict[str, Any]) -> dict[str, Any]:

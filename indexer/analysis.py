@@ -9,8 +9,10 @@ included.  Positions are ordinals, so that phrase queries work.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections import OrderedDict, defaultdict
 from functools import lru_cache
+from importlib import resources
 import re
 import threading
 import unicodedata
@@ -21,6 +23,9 @@ import rjieba
 from pypinyin import Style, lazy_pinyin
 from whoosh.analysis import Token, Tokenizer
 from whoosh.formats import Positions
+
+from heritage import corpus
+from heritage.numerals import spoken
 
 _T2S = opencc.OpenCC("t2s")
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -34,8 +39,16 @@ HAN_RUN = re.compile(rf"[{HAN}]+")
 
 
 def normalize(text: str) -> str:
-    """NFKC, traditional -> simplified, lower case: 蠟染 -> 蜡染, ２０１８ -> 2018, ABC -> abc."""
-    return _T2S.convert(unicodedata.normalize("NFKC", text or "")).lower()
+    """NFKC, traditional -> simplified, lower case, digits of days and ordinals in Chinese numerals:
+    蠟染 -> 蜡染, ２０１８ -> 2018, ABC -> abc, 6月6 -> 六月六, 第1批 -> 第一批."""
+    text = _T2S.convert(unicodedata.normalize("NFKC", text or "")).lower()
+    return _CALENDAR_DIGITS.sub(lambda match: spoken(int(match.group())), text) if _ANY_DIGIT.search(text) else text
+
+
+# Digits of a month and its day (3月3, 6月6日, 12月) and of an ordinal (第1批, 第3届) become the
+# Chinese numerals that names and dates are written in (三月三, 第一批); years and other numbers stay.
+_CALENDAR_DIGITS = re.compile(r"(?<![\d.])(\d{1,2})(?=月)|(?<=月)(\d{1,2})(?![\d.])|(?<=第)(\d{1,3})(?=[批届次期代])")
+_ANY_DIGIT = re.compile(r"\d")
 
 
 class Segmenter:
@@ -64,6 +77,11 @@ class Segmenter:
     def is_word(self, text: str) -> bool:
         """True when the dictionary knows this word."""
         return self._jieba.has_word(text)
+
+    def tag(self, run: str) -> list[tuple[str, str]]:
+        """The words of a Han run as :meth:`cut` gives them, each with jieba's part of speech
+        ('' for the domain words, which jieba's dictionary lacks)."""
+        return self._jieba.tag(run, False)
 
 
 def dictionary(words: Iterable[str]) -> tuple[list[str], str]:
@@ -116,6 +134,87 @@ def segmenter() -> Segmenter:
 def words(text: str) -> list[str]:
     """The tokens of a text, in order, as a query sees them: 蠟染技藝 -> [蜡染, 技艺]."""
     return [t for t, _ in _tokens(normalize(text), subwords=False)]
+
+
+# Parts of speech that carry no subject: pronouns (哪些 什么 我), prepositions, conjunctions,
+# particles (的 了), punctuation, modal particles, interjections and distinguishing words (主要).
+# Numerals (m) stay: 三月三, 第一批; adverbs (d) are left to the stop list, since jieba tags 相声
+# and 越剧 as adverbs, and onomatopoeia (o) too (嘎 in 噶玛嘎孜).
+_FUNCTION_TAGS = re.compile(r"[rpcxyeb]|u.*")
+# A single character of a name jieba does not know comes tagged as a noun, a name, a numeral, an
+# abbreviation, an idiom or a sound (格萨斯/尔, 阿/细/跳/月, 嘎): kept even where the stop list names it.
+_NAME_CHAR_TAGS = re.compile(r"n.*|[mjlo]")
+_NUMERALS = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """stopwords-iso's Chinese list (a maintained list of function words), numerals taken out."""
+    listed = json.loads(resources.files("stopwordsiso").joinpath("stopwords-iso.json").read_text("utf-8"))
+    return frozenset(normalize(w) for w in listed["zh"] if not _NUMERALS.fullmatch(w))
+
+
+@lru_cache(maxsize=1)
+def _generic_words() -> frozenset[str]:
+    return frozenset(normalize(w) for w in corpus.question_words())
+
+
+@lru_cache(maxsize=_KEEP_SEGMENTERS)
+def _generic_phrases(digest: str) -> re.Pattern:
+    """The generic phrases a question is split at before it is cut: those of three characters or
+    more, and those the dictionary lacks (jieba would cut 是非物质文化遗产 as 是非/物质, 能不能给
+    as 能/不能)."""
+    seg = _segmenters.get(digest) or segmenter()
+    phrases = sorted((w for w in _generic_words() if len(w) >= 3 or not seg.is_word(w)), key=len, reverse=True)
+    return re.compile("(" + "|".join(map(re.escape, phrases)) + ")")
+
+
+def _tagged(run: str, seg: Segmenter) -> Iterator[tuple[str, str]]:
+    """A Han run's words and tags, generic phrases kept whole, also where jieba cuts them apart
+    (哪天举行 -> 哪/天举行 by its dictionary; 哪天 here)."""
+    for piece in _generic_phrases(seg.digest).split(run):
+        if piece in _generic_words():
+            yield piece, ""
+            continue
+        tagged = seg.tag(piece) if piece else []
+        at = 0
+        while at < len(tagged):
+            pair = "".join(word for word, _ in tagged[at:at + 2])
+            if at + 1 < len(tagged) and pair in _generic_words():
+                yield pair, ""
+                at += 2
+            else:
+                yield tagged[at]
+                at += 1
+
+
+def _is_stop_word(word: str, tag: str) -> bool:
+    return word in _stop_words() and not (len(word) == 1 and _NAME_CHAR_TAGS.fullmatch(tag))
+
+
+def question_parts(text: str) -> tuple[list[str], list[str]]:
+    """A question's subject words and its generic words, in order: function words (by part of
+    speech and the stop list) dropped, generic question words (corpus/question_words.txt) set
+    apart.  我想了解一下泰山传说的历史 -> ([泰山传说], [想, 了解, 一下, 历史]).
+
+    The cut is the indexing one, between the generic phrases; a domain word (a title, a place)
+    is a subject word unless the generic list names it."""
+    subject: list[str] = []
+    generic: list[str] = []
+    seg = segmenter()
+    for match in _RUNS.finditer(normalize(text)):
+        tagged = _tagged(match.group(), seg) if match.lastgroup == "han" else [(match.group(), "")]
+        for word, tag in tagged:
+            if word in _generic_words():
+                generic.append(word)
+            elif tag == "" or not (_FUNCTION_TAGS.fullmatch(tag) or _is_stop_word(word, tag)):
+                subject.append(word)
+    return subject, generic
+
+
+def content_words(text: str) -> list[str]:
+    """The words of a question that carry its subject: 苗族古歌主要流传在哪些地区 -> [苗族古歌]."""
+    return question_parts(text)[0]
 
 
 def index_words(text: str) -> set[str]:

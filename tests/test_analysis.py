@@ -1,6 +1,7 @@
 """One analysis for indexing and querying: normalisation, scripts, positions, dictionary."""
 import json
 import re
+import unicodedata
 
 import jieba
 import pytest
@@ -85,3 +86,68 @@ def test_national_list_is_covered_by_the_agreement_test():
 def _reset_dictionary():
     yield
     analysis.use_dictionary([])
+
+
+def _shipped_dictionary():
+    titles = [row["项目名称"] for row in shipped_records()]
+    analysis.use_dictionary(corpus.domain_words() + titles + ["泰山传说", "苗族古歌"])
+    return titles
+
+
+def test_content_words_of_a_question_are_its_subject():
+    _shipped_dictionary()
+    assert analysis.content_words("苗族古歌主要流传在哪些地区，有什么特点") == ["苗族古歌"]
+    assert analysis.question_parts("我想了解一下泰山传说的历史") == (["泰山传说"], ["我想", "了解", "一下", "历史"])
+    assert analysis.content_words("请问蜡染是哪个地方的非物质文化遗产") == ["蜡染"]
+    assert analysis.content_words("能不能给我介绍一下侗族大歌这个项目") == ["侗族大歌"]
+    assert analysis.content_words("傣族泼水节哪天举行") == ["傣族泼水节", "举行"]
+    assert analysis.content_words("蜡染是怎么做的") == ["蜡染"]
+    assert analysis.content_words("三月三有哪些第一批的项目") == ["三月三", "第一批"]  # numerals stay
+    assert analysis.content_words("相声和越剧") == ["相声", "越剧"]  # jieba tags them adverbs
+    assert analysis.content_words("hmong 古歌在哪里") == ["hmong", "古歌"]
+
+
+def test_a_title_is_all_content():
+    titles = _shipped_dictionary()
+    damaged = [t for t in titles if "".join(analysis.content_words(t)) != re.sub(r"\W", "", analysis.normalize(t))]
+    assert damaged == ["花儿（莲花山花儿会）"]  # 会, a verb of the stop list, after a word jieba knows
+
+
+def test_tags_come_with_the_indexing_cut():
+    _shipped_dictionary()
+    runs = [run for text in _texts()[:100] for run in analysis.HAN_RUN.findall(analysis.normalize(text))]
+    seg = analysis.segmenter()
+    assert [[w for w, _ in seg.tag(run)] for run in runs] == [seg.cut(run) for run in runs]
+
+
+def test_digits_of_days_and_ordinals_are_chinese_numerals():
+    assert analysis.normalize("6月6") == "六月六" and analysis.normalize("第1批") == "第一批"
+    assert analysis.normalize("农历6月24日") == "农历六月二十四日" and analysis.normalize("第10届") == "第十届"
+    assert analysis.normalize("2006年6月") == "2006年六月"  # years stay digits
+    assert analysis.words("3月3") == analysis.words("三月三")
+    for name in ("一品红", "三江", "十番音乐", "二人转", "五音戏", "四川", "2018"):
+        assert analysis.normalize(name) == name
+
+
+def _titles():
+    titles = [row["项目名称"] for row in shipped_records()]
+    if NATIONAL_LIST.exists():
+        titles += [json.loads(line)["title"] for line in NATIONAL_LIST.read_text("utf-8").splitlines()]
+    return titles
+
+
+def test_every_title_keeps_its_numerals_and_normalises_once():
+    titles = _titles()
+    for title in titles:
+        once = analysis.normalize(title)
+        assert analysis.normalize(once) == once, title
+        if not re.search(r"\d", title):  # Chinese numerals in names are never touched
+            assert once == analysis._T2S.convert(unicodedata.normalize("NFKC", title)).lower(), title
+
+
+def test_a_date_in_digits_finds_the_festival(corpus_index):
+    from indexer.search import search
+
+    home, db = corpus_index
+    for query, festival in (("布依族6月6", "C033"), ("壮族3月3", "C005"), ("3月3歌节", "C005")):
+        assert festival in [hit["id"] for hit in search(home, db, query)["results"][:3]], query
