@@ -131,6 +131,8 @@ def check_index(home: Path, db: sqlite_utils.Database) -> list[str]:
     if unexplained_words:
         problems.append(f"领域词典缺少 {len(unexplained_words)} 个词（如 {'、'.join(unexplained_words[:5])}），"
                         "发件箱里也没有带来它们的修改：运行 heritage index --rebuild")
+    if not state["schema_current"]:
+        problems.append("检索索引是按旧的文档结构或分析规则建立的（如数字日期与中文数字的统一）：运行 heritage index --rebuild")
     if not state["dictionary_intact"]:
         problems.append("检索索引的词典文件与记下的散列不符（文件可能损坏）：运行 heritage index --rebuild")
     return problems

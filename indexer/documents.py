@@ -12,7 +12,9 @@ from heritage.fields import public_fields
 from heritage.regions import divisions, name_stem
 from indexer.analysis import CharAnalyzer, FastPositions, HeritageAnalyzer, PinyinAnalyzer, pinyin_of
 
-SCHEMA_VERSION = 1
+# The shape of the documents and the analysis that made them: raised whenever either changes, so that
+# an index built before is known to need a rebuild (2: digits of days and ordinals as Chinese numerals).
+SCHEMA_VERSION = 2
 # Long text fields that make up the body, in the order a reader meets them.
 BODY_FIELDS = ("content", "history", "features", "values_text", "lineage", "vitality_note", "measures",
                "subcategory", "artifacts", "places", "region_text", "nominating_unit", "protecting_unit")

@@ -344,6 +344,7 @@ def status(home: Path, db: sqlite_utils.Database) -> dict:
         "new_words": sorted(set(store_words) - generation.segmenter.known),
         "waiting_words": sorted(set(waiting_words) - generation.segmenter.known),
         "dictionary_intact": generation.segmenter.digest == generation.meta.get("dictionary"),
+        "schema_current": generation.meta.get("schema") == SCHEMA_VERSION,
         "pending": len(changes),
         "oldest_pending": oldest,
     }

@@ -1,4 +1,6 @@
 """New dictionary words reach the index through the outbox sync, and `heritage check` stays green."""
+import json
+
 import pytest
 from click.testing import CliRunner
 
@@ -7,6 +9,7 @@ from heritage.cli import main
 from heritage.db import write
 from indexer import analysis, index
 from indexer.cli import check_index
+from indexer.documents import SCHEMA_VERSION
 from indexer.search import search
 
 OLD_BODY = "当地的剪瓷雕远近闻名，庙宇屋脊上都有。"
@@ -178,3 +181,14 @@ def test_heritage_index_beside_a_served_folder(indexed, tmp_path):
     while time.monotonic() < deadline and index.worker_running(home):
         time.sleep(0.1)
     assert not index.worker_running(home)
+
+
+def test_check_reports_an_index_built_by_older_rules_until_it_is_rebuilt(indexed):
+    home, db = indexed
+    generation = index.open_generation(home).path
+    meta = json.loads((generation / "meta.json").read_text("utf-8"))
+    (generation / "meta.json").write_text(json.dumps(meta | {"schema": SCHEMA_VERSION - 1}), "utf-8")
+    problems = check_index(home, db)
+    assert len(problems) == 1 and "旧的文档结构或分析规则" in problems[0]
+    heritage(home, "index", "--rebuild")
+    assert check_index(home, db) == []
