@@ -4,6 +4,7 @@ as indexing, the dictionary's synonyms, places, ethnic groups, categories and ou
 of field queries and filters are checked here and in indexer.filters, in Chinese."""
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -16,7 +17,7 @@ from indexer import analysis
 from indexer.engine import Engine
 from indexer.filters import BY_NAME
 from indexer.query import And, FieldQuery, Not, Or, Phrase, QuerySyntaxError, Words
-from indexer.rules import CONCEPTS, METADATA_BOOST, STOPWORDS, TEXT_BOOSTS
+from indexer.rules import CONCEPTS, METADATA_BOOST, TEXT_BOOSTS
 
 _BATCH_FIELD = next(f for f in store.RECORD.fields if f.name == "batch")
 # Field queries checked by their filter's resolver, and what a value it does not know is told.
@@ -72,26 +73,19 @@ class Compiler:
         return Q.And(parts)
 
     def words(self, text: str) -> Q.Query:
-        """A user's word: its units (split at question words) must all match, or the whole word as
-        a synonym, place, ethnic group, category or pinyin."""
-        tokens = analysis.words(text)
-        units, unit = [], []
-        for token in tokens:
-            if token in STOPWORDS:
-                if unit:
-                    units.append(unit)
-                unit = []
-            else:
-                unit.append(token)
-        if unit:
-            units.append(unit)
-        if not units:
-            units = [tokens] if tokens else []
-        if not units:
+        """A user's word.  Chinese is typed without spaces, so a run may hold several words: each must
+        match, as text or as a synonym, place, ethnic group, category or pinyin, and matching them
+        together (a phrase, or all in one name) ranks higher.  In a question only the subject words
+        count (analysis.question_parts): its question and generic words are left out."""
+        subject, generic = analysis.question_parts(text)
+        groups = _word_groups(subject if generic and subject else analysis.words(text))
+        if not groups:
             return Q.NullQuery
-        whole = analysis.normalize(text).strip()
-        alternatives = self.whole_word(whole) if len(units) == 1 else []
-        return _Or([Q.And([self.unit(u) for u in units]), *alternatives])
+        alternatives = self.whole_word(analysis.normalize(text).strip())
+        if len(groups) == 1:
+            return _Or([self.unit(groups[0]), *alternatives])
+        each = Q.And([_Or([self.unit(group), *self.whole_word("".join(group))]) for group in groups])
+        return _Or([each, self.unit([word for group in groups for word in group]), *alternatives])
 
     def unit(self, tokens: list[str]) -> Q.Query:
         text = "".join(tokens)
@@ -124,8 +118,10 @@ class Compiler:
         found: list[Q.Query] = []
         if re.fullmatch(r"[a-z]{2,}", text):
             found.append(Q.Term("pinyin", text, boost=8.0))
-        if len(text) >= 2 and divisions().is_name(text):
-            found += [Q.Term("region", r.code, boost=METADATA_BOOST) for r in divisions().resolve(text)]
+        elif re.search("[a-z]", text) and analysis.HAN_RUN.search(text):  # 苗族gu歌: a syllable the IME left
+            found.append(Q.Term("pinyin", analysis.pinyin_of(text), boost=8.0))
+        if len(text) >= 2 and not text.isdigit():  # the largest unit of that name, with all under it
+            found += [Q.Term("region", r.code, boost=METADATA_BOOST) for r in divisions().search_places(text)]
         group = vocab.ethnic_group(text) if len(text) >= 2 else None
         if group:
             found.append(Q.Term("ethnic", group.name, boost=METADATA_BOOST))
@@ -159,6 +155,23 @@ class Compiler:
                 raise QuerySyntaxError(f"年份应写作 2006 或 2006-2011，而不是“{value}”")
             return Q.NumericRange("year", int(match[1]), int(match[2] or match[1]))
         raise AssertionError(f"no field {name}")  # indexer.query.FIELDS names no other
+
+
+def _word_groups(words: list[str]) -> list[list[str]]:
+    """Words that stand on their own.  A character jieba could not join to anything is not taken as a
+    word by itself: characters in a row stay together (苗绣 in 贵州苗绣), and a lone one stays with
+    the word before it (火把结, a typo, is not 火把 and 结)."""
+    runs = [list(run) for _, run in itertools.groupby(
+        words, key=lambda word: bool(len(word) == 1 and analysis.HAN_RUN.fullmatch(word)))]
+    groups: list[list[str]] = []
+    for run in runs:
+        if len(run) == 1 and len(run[0]) == 1 and groups:
+            groups[-1] += run
+        elif len(run) > 1 and len(run[0]) > 1:
+            groups += [[word] for word in run]
+        else:
+            groups.append(run)
+    return groups
 
 
 def _standalone(query: Q.Query) -> Q.Query:
