@@ -75,7 +75,8 @@ class Compiler:
         """A user's word: its units (split at question words) must all match, or the whole word as
         a synonym, place, ethnic group, category or pinyin."""
         tokens = analysis.words(text)
-        units, unit = [], []
+        units: list[list[str]] = []
+        unit: list[str] = []
         for token in tokens:
             if token in STOPWORDS:
                 if unit:
