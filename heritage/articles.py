@@ -41,7 +41,7 @@ def put(db: sqlite_utils.Database, article: dict[str, Any], user: str) -> str:
     old = get(db, new["id"])
 
     def write_rows(version: int, stamp: str, created_at: str) -> None:
-        db["articles"].upsert(new | {"version": version, "updated_at": stamp, "created_at": created_at}, pk="id")
+        db.table("articles").upsert(new | {"version": version, "updated_at": stamp, "created_at": created_at}, pk="id")
 
     return versioned.save(db, "article", old, new, versioned.field_changes(old, new, FIELDS), user, write_rows)
 

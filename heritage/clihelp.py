@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 import click
 
@@ -111,12 +111,13 @@ class ChineseGroup(click.Group):
         _chinese(cmd)
         super().add_command(cmd, name)
 
-    def main(self, *args: Any, standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, **kwargs: Any) -> Any:
         """Run the command; in standalone mode, show usage errors in Chinese and exit as click does."""
         if not standalone_mode:
-            return super().main(*args, standalone_mode=False, **kwargs)
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **kwargs)
         try:
-            code = super().main(*args, standalone_mode=False, **kwargs)
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **kwargs)
         except click.ClickException as error:
             show_error(error)
             sys.exit(error.exit_code)

@@ -75,5 +75,5 @@ def draw_missing_covers(db: sqlite_utils.Database, home: Path) -> int:
         if not has_row or not covers.cover_file(home, record["id"]).exists():
             drawn.append(covers.write_cover(home, record) | {"created_at": now()})
     with write(db):
-        db["media"].upsert_all(drawn, pk="id")
+        db.table("media").upsert_all(drawn, pk="id")
     return len(drawn)

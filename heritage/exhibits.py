@@ -66,18 +66,20 @@ def _write_rows(db: sqlite_utils.Database, new: dict[str, Any], version: int, st
 def get(db: sqlite_utils.Database, exhibit_id: str) -> dict[str, Any] | None:
     """One exhibit with its items in order, or None."""
     rows = list(db.query("SELECT * FROM exhibits WHERE id = ?", [exhibit_id]))
-    if not rows:
-        return None
+    return _with_items(db, rows[0]) if rows else None
+
+
+def _with_items(db: sqlite_utils.Database, exhibit: dict[str, Any]) -> dict[str, Any]:
     items = list(db.query("SELECT record_id, note FROM exhibit_items WHERE exhibit_id = ? ORDER BY position",
-                          [exhibit_id]))
-    return rows[0] | {"items": items}
+                          [exhibit["id"]]))
+    return exhibit | {"items": items}
 
 
 def listing(db: sqlite_utils.Database, published_only: bool = True) -> list[dict[str, Any]]:
     """Exhibits in their display order, each with its items."""
     where, params = published_condition() if published_only else ("1", [])
-    ids = [row[0] for row in db.execute(f"SELECT id FROM exhibits WHERE {where} ORDER BY position, id", params)]
-    return [get(db, exhibit_id) for exhibit_id in ids]
+    rows = list(db.query(f"SELECT * FROM exhibits WHERE {where} ORDER BY position, id", params))
+    return [_with_items(db, row) for row in rows]
 
 
 def containing(db: sqlite_utils.Database, record_id: str) -> list[dict[str, Any]]:

@@ -50,11 +50,11 @@ def restore(db: sqlite_utils.Database, kind: Kind, entity_id: str, version: int,
             role: str = OPERATOR) -> str:
     """Save an earlier version again, inside an open write transaction; returns what put() returns.
     Raises WorkflowError when the role may not make that write (a curator restoring a wider access)."""
+    current = store.get(db, kind, entity_id)
     entity = at_version(db, kind, entity_id, version)
-    if entity is None:
+    if current is None or entity is None:
         raise ValueError(f"没有第 {version} 版")
     entity.pop("version")
-    current = store.get(db, kind, entity_id)
     for name in WORKFLOW_FIELDS & set(entity):
         entity[name] = current[name]
     refused = refusals(db, role, kind, entity | {"id": entity_id})

@@ -244,8 +244,8 @@ def cross_check(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any]) -
 
 
 def _item_regions(db: sqlite_utils.Database, entity: dict[str, Any]) -> list[str]:
-    codes = [code for record_id in entity.get("items") or []
-             for code in store.get(db, RECORD, record_id)["region_codes"]]
+    records = filter(None, (store.get(db, RECORD, record_id) for record_id in entity.get("items") or []))
+    codes = [code for record in records for code in record["region_codes"]]
     return list(dict.fromkeys(codes))
 
 
@@ -297,8 +297,8 @@ def _onto_same_item(db: sqlite_utils.Database, row: dict[str, Any]) -> dict[str,
                 [row["sub_item_code"] or None, row["item_number"] or None, row["title"], row["category"],
                  row["sub_item_code"] or None, row["item_number"] or None]):
             found = store.get(db, RECORD, candidate)
-            if (row["sub_item_code"] and found["sub_item_code"] == row["sub_item_code"]) or \
-                    _same_place(found["region_codes"], row["region_codes"]):
+            if found and ((row["sub_item_code"] and found["sub_item_code"] == row["sub_item_code"])
+                          or _same_place(found["region_codes"], row["region_codes"])):
                 stored = found
                 break
     return onto_stored(stored, row) if stored else row

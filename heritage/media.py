@@ -66,6 +66,8 @@ def _open(data: bytes) -> Image.Image:
 def _clean(image: Image.Image) -> tuple[Image.Image, str]:
     """Upright pixels with no metadata at all, and the format to keep them in."""
     fmt = image.format
+    if fmt is None:  # Image.open(formats=FORMATS) always names one; kept explicit for the type
+        raise MediaError("不是 JPEG、PNG 或 WEBP 图片（按文件内容判断，与扩展名无关）")
     upright = ImageOps.exif_transpose(image)
     mode = "RGBA" if upright.mode in ("RGBA", "LA", "P", "PA") and fmt != "JPEG" else "RGB"
     pixels = upright.convert(mode)
@@ -76,8 +78,9 @@ def _clean(image: Image.Image) -> tuple[Image.Image, str]:
 
 def _encode(image: Image.Image, fmt: str) -> bytes:
     out = io.BytesIO()
-    options = {"JPEG": {"quality": 90, "optimize": True}, "PNG": {"optimize": True}, "WEBP": {"quality": 90}}[fmt]
-    image.save(out, fmt, **options)
+    options: dict[str, dict[str, Any]] = {"JPEG": {"quality": 90, "optimize": True}, "PNG": {"optimize": True},
+                                          "WEBP": {"quality": 90}}
+    image.save(out, fmt, **options[fmt])
     return out.getvalue()
 
 
@@ -146,8 +149,8 @@ def add(db: sqlite_utils.Database, record_id: str, stored: dict[str, Any], detai
     position = db.execute("SELECT coalesce(max(position), -1) + 1 FROM media WHERE record_id = ? AND kind = 'image'",
                           [record_id]).fetchone()[0]
     media_id = "M" + secrets.token_hex(8).upper()
-    db["media"].insert({"id": media_id, "record_id": record_id, "position": position, "kind": "image",
-                        "created_at": now(), **stored, **details})
+    db.table("media").insert({"id": media_id, "record_id": record_id, "position": position, "kind": "image",
+                              "created_at": now(), **stored, **details})
     return media_id
 
 

@@ -31,46 +31,46 @@ _BOOKKEEPING = {"version": int, "created_at": str, "updated_at": str}
 @migration("0001_census_store")
 def _census_store(db: sqlite_utils.Database) -> None:
     columns = _scalar_columns(RECORD_FIELDS) | _BOOKKEEPING
-    db["records"].create(columns, pk="id", not_null={"title", "category", "status", "access"})
-    db["records"].create_index(["ref"], unique=True)
+    db.table("records").create(columns, pk="id", not_null={"title", "category", "status", "access"})
+    db.table("records").create_index(["ref"], unique=True)
     for column in ("category", "status", "item_number", "sub_item_code"):
-        db["records"].create_index([column])
-    db["record_values"].create(
+        db.table("records").create_index([column])
+    db.table("record_values").create(
         {"record_id": str, "field": str, "position": int, "value": str},
         pk=("record_id", "field", "position"), foreign_keys=[("record_id", "records", "id")])
-    db["record_values"].create_index(["field", "value"])
+    db.table("record_values").create_index(["field", "value"])
 
-    db["inheritors"].create(_scalar_columns(INHERITOR_FIELDS) | _BOOKKEEPING,
-                            pk="id", not_null={"name", "access"})
-    db["inheritors"].create_index(["ref"], unique=True)
-    db["inheritor_values"].create(
+    db.table("inheritors").create(_scalar_columns(INHERITOR_FIELDS) | _BOOKKEEPING,
+                                 pk="id", not_null={"name", "access"})
+    db.table("inheritors").create_index(["ref"], unique=True)
+    db.table("inheritor_values").create(
         {"inheritor_id": str, "field": str, "position": int, "value": str},
         pk=("inheritor_id", "field", "position"), foreign_keys=[("inheritor_id", "inheritors", "id")])
-    db["inheritor_values"].create_index(["field", "value"])
-    db["inheritor_items"].create(
+    db.table("inheritor_values").create_index(["field", "value"])
+    db.table("inheritor_items").create(
         {"inheritor_id": str, "record_id": str, "position": int},
         pk=("inheritor_id", "record_id"),
         foreign_keys=[("inheritor_id", "inheritors", "id"), ("record_id", "records", "id")])
-    db["inheritor_items"].create_index(["record_id"])
+    db.table("inheritor_items").create_index(["record_id"])
 
-    db["media"].create({
+    db.table("media").create({
         "id": str, "record_id": str, "position": int, "kind": str, "storage_id": str,
         "sha256": str, "format": str, "width": int, "height": int, "caption": str,
         "author": str, "taken_on": str, "rights": str, "original_name": str, "created_at": str,
     }, pk="id", foreign_keys=[("record_id", "records", "id")])
-    db["media"].create_index(["record_id", "position"])
+    db.table("media").create_index(["record_id", "position"])
 
-    db["revisions"].create({
+    db.table("revisions").create({
         "id": int, "entity": str, "entity_id": str, "version": int, "user": str,
         "at": str, "note": str, "diff": str,
     }, pk="id")
-    db["revisions"].create_index(["entity", "entity_id", "version"], unique=True)
-    db["outbox"].create({
+    db.table("revisions").create_index(["entity", "entity_id", "version"], unique=True)
+    db.table("outbox").create({
         "id": int, "entity": str, "entity_id": str, "version": int,
         "created_at": str, "done_at": str,
     }, pk="id")
-    db["outbox"].create_index(["done_at"])
-    db["users"].create({
+    db.table("outbox").create_index(["done_at"])
+    db.table("users").create({
         "username": str, "password_hash": str, "role": str, "display_name": str,
         "disabled": int, "failed_logins": int, "locked_until": str, "created_at": str,
     }, pk="username", not_null={"password_hash", "role"})
@@ -79,44 +79,44 @@ def _census_store(db: sqlite_utils.Database) -> None:
 
 @migration("0002_exhibits_and_articles")
 def _exhibits_and_articles(db: sqlite_utils.Database) -> None:
-    db["exhibits"].create({
+    db.table("exhibits").create({
         "id": str, "title": str, "intro": str, "position": int, "status": str,
         "version": int, "created_at": str, "updated_at": str,
     }, pk="id", not_null={"title", "status"})
-    db["exhibit_items"].create(
+    db.table("exhibit_items").create(
         {"exhibit_id": str, "record_id": str, "position": int, "note": str},
         pk=("exhibit_id", "position"),
         foreign_keys=[("exhibit_id", "exhibits", "id"), ("record_id", "records", "id")])
-    db["exhibit_items"].create_index(["record_id"])
-    db["articles"].create({
+    db.table("exhibit_items").create_index(["record_id"])
+    db.table("articles").create({
         "id": str, "title": str, "kind": str, "published_on": str, "source": str, "summary": str,
         "body": str, "status": str, "version": int, "created_at": str, "updated_at": str,
     }, pk="id", not_null={"title", "kind", "status"})
-    db["articles"].create_index(["published_on"])
+    db.table("articles").create_index(["published_on"])
 
 
 @migration("0003_curation")
 def _curation(db: sqlite_utils.Database) -> None:
-    db["drafts"].create({
+    db.table("drafts").create({
         "id": int, "entity": str, "entity_id": str, "base_version": int, "current_version": int,
         "user": str, "at": str, "data": str,
     }, pk="id")
-    db["drafts"].create_index(["entity", "entity_id"])
-    db["clue_contacts"].create({"record_id": str, "contact": str, "created_at": str}, pk="record_id",
-                               foreign_keys=[("record_id", "records", "id")])
-    db["clue_log"].create({"id": int, "client": str, "at": str}, pk="id")
-    db["clue_log"].create_index(["client", "at"])
+    db.table("drafts").create_index(["entity", "entity_id"])
+    db.table("clue_contacts").create({"record_id": str, "contact": str, "created_at": str}, pk="record_id",
+                                    foreign_keys=[("record_id", "records", "id")])
+    db.table("clue_log").create({"id": int, "client": str, "at": str}, pk="id")
+    db.table("clue_log").create_index(["client", "at"])
 
 
 @migration("0004_workspace_indexes")
 def _workspace_indexes(db: sqlite_utils.Database) -> None:
-    db["records"].create_index(["status", "updated_at"])  # the queues, longest waiting first
-    db["revisions"].create_index(["user", "at"])  # a curator's recent saves
+    db.table("records").create_index(["status", "updated_at"])  # the queues, longest waiting first
+    db.table("revisions").create_index(["user", "at"])  # a curator's recent saves
 
 
 @migration("0005_exhibit_cover")
 def _exhibit_cover(db: sqlite_utils.Database) -> None:
-    db["exhibits"].add_column("cover_record", str)  # the record whose photograph stands for the exhibit
+    db.table("exhibits").add_column("cover_record", str)  # the record whose photograph stands for the exhibit
 
 
 @migration("0006_session_version")
@@ -128,23 +128,23 @@ def _session_version(db: sqlite_utils.Database) -> None:
 @migration("0007_import_match_indexes")
 def _import_match_indexes(db: sqlite_utils.Database) -> None:
     # an import recognises rows without 编号 or 来源编号 by name: without these, a scan per row
-    db["records"].create_index(["title"])
-    db["inheritors"].create_index(["name"])
+    db.table("records").create_index(["title"])
+    db.table("inheritors").create_index(["name"])
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks, each in its own write transaction."""
     if "migrations" not in db.table_names():
         with write(db):
-            db["migrations"].create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
-    done = {row["name"] for row in db["migrations"].rows}
+            db.table("migrations").create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+    done = {row["name"] for row in db.table("migrations").rows}
     applied = []
     for name, function in MIGRATIONS:
         if name in done:
             continue
         with write(db):
             function(db)
-            db["migrations"].insert({"name": name, "applied_at": now()})
+            db.table("migrations").insert({"name": name, "applied_at": now()})
         applied.append(name)
     return applied
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterator
 from importlib import metadata
+from pathlib import Path
 
 from heritage.vocab import ETHNIC_GROUPS
 
@@ -271,7 +272,7 @@ def _unique(regions: list[Region]) -> list[Region]:
 
 def _package_data(distribution: str, path: str) -> str:
     """A data file of an installed distribution, read without importing its code."""
-    return metadata.distribution(distribution).locate_file(path).read_text("utf-8")
+    return Path(str(metadata.distribution(distribution).locate_file(path))).read_text("utf-8")
 
 
 def _read_current() -> dict[str, str]:

@@ -122,7 +122,7 @@ def put(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any], user: str
     outbox row for the indexer.  Returns 新增, 更新 or 未变 (nothing written when nothing changed).
     """
     existing = get(db, kind, entity["id"])
-    merged = {f.name: entity.get(f.name) for f in kind.fields}
+    merged: dict[str, Any] = {f.name: entity.get(f.name) for f in kind.fields}
     for name, default in DEFAULTS.items():
         if name in merged and merged[name] in (None, {}):
             merged[name] = existing[name] if existing else default

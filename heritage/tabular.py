@@ -386,7 +386,7 @@ def unneutralise(cell: Any) -> Any:
     return cell[1:] if isinstance(cell, str) and _ESCAPED_FORMULA.match(cell) else cell
 
 
-def write_sheet(out: io.BufferedIOBase, fmt: str, headers: list[str], rows: Iterable[list[Any]]) -> None:
+def write_sheet(out: BinaryIO, fmt: str, headers: list[str], rows: Iterable[list[Any]]) -> None:
     """Write rows under headers: CSV (UTF-8 with BOM, for Excel), XLSX or JSON Lines."""
     if fmt == "jsonl":
         for row in rows:

@@ -41,7 +41,12 @@ def index_command(ctx: click.Context, rebuild: bool, watch: bool, interval: floa
         _rebuild(home, db, procs)
     if watch:
         click.echo(f"持续同步中（每 {interval:g} 秒），按 Ctrl+C 结束。")
-        worker = index_store.SyncWorker(home, interval, lambda n: n and click.echo(f"已同步 {n} 条记录的修改。"))
+
+        def synced(n: int) -> None:
+            if n:
+                click.echo(f"已同步 {n} 条记录的修改。")
+
+        worker = index_store.SyncWorker(home, interval, synced)
         try:
             worker.run()
         except KeyboardInterrupt:

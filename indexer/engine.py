@@ -28,6 +28,9 @@ from indexer import whoosh_patch  # noqa: F401 -- applies the fix for a hang in 
 from indexer.index import Generation, IndexUnavailable, current_generation, open_generation
 
 
+_NOT_OPENED = "检索引擎尚未打开索引：先调用 refresh()"
+
+
 class _LRU(OrderedDict):
     """A small least-recently-used map (document sets of the terms and phrases queries use)."""
 
@@ -95,20 +98,34 @@ class Engine:
         analysis.activate(self.generation.segmenter)
         return self.searcher
 
+    @property
+    def _generation(self) -> Generation:
+        """The generation refresh() opened."""
+        if self.generation is None:
+            raise RuntimeError(_NOT_OPENED)
+        return self.generation
+
+    @property
+    def _searcher(self) -> Searcher:
+        """The searcher refresh() opened."""
+        if self.searcher is None:
+            raise RuntimeError(_NOT_OPENED)
+        return self.searcher
+
     def _refreshed(self) -> Searcher:
         """The searcher on the latest commit, opened anew: Whoosh's own refresh reuses the old segment readers,
         and when a concurrent commit makes it retry, the retry meets readers its first try closed."""
-        index = self.generation.index
-        if index.latest_generation() == self.searcher.reader().generation():
-            return self.searcher
+        index = self._generation.index
+        if index.latest_generation() == self._searcher.reader().generation():
+            return self._searcher
         fresh = _retry(index.searcher)
-        self.searcher.close()
+        self._searcher.close()
         return fresh
 
     def docs(self, fieldname: str, value: str) -> frozenset[int]:
         """The documents whose field holds a value (cached per reader)."""
         def read() -> frozenset[int]:
-            reader = self.searcher.reader()
+            reader = self._searcher.reader()
             if not reader.doc_frequency(fieldname, value):
                 return frozenset()
             return frozenset(reader.postings(fieldname, value).all_ids())
@@ -123,7 +140,7 @@ class Engine:
             return self.docs(query.fieldname, query.text)
         if isinstance(query, Q.Every):
             if self.reader_cache.every is None:
-                self.reader_cache.every = frozenset(self.searcher.reader().all_doc_ids())
+                self.reader_cache.every = frozenset(self._searcher.reader().all_doc_ids())
             return self.reader_cache.every
         if isinstance(query, Q.Not):
             return self.matching(Q.Every()) - self.matching(query.query)
@@ -137,26 +154,26 @@ class Engine:
             if not candidates:
                 return frozenset()
         key = ("query", repr(query))
-        return self.reader_cache.postings.remember(key, lambda: frozenset(self.searcher.docs_for_query(query)))
+        return self.reader_cache.postings.remember(key, lambda: frozenset(self._searcher.docs_for_query(query)))
 
     def frequency(self, fieldname: str, word: str) -> int:
         """In how many documents a word occurs in a field (cached per reader)."""
         return self.reader_cache.frequencies.remember(
-            (fieldname, word), lambda: self.searcher.reader().doc_frequency(fieldname, word))
+            (fieldname, word), lambda: self._searcher.reader().doc_frequency(fieldname, word))
 
     def values(self, fieldname: str) -> list[str]:
         """Every value a keyword field holds (cached per reader)."""
         if fieldname not in self.reader_cache.values:
             self.reader_cache.values[fieldname] = [
                 term.decode("utf-8") if isinstance(term, bytes) else term
-                for term in self.searcher.reader().lexicon(fieldname)]
+                for term in self._searcher.reader().lexicon(fieldname)]
         return self.reader_cache.values[fieldname]
 
     def homophones(self, word: str) -> list[str]:
         """Known words that sound like a word (腊染 -> 蜡染), most frequent first."""
         if self._homophones is None:
-            reader = self.searcher.reader()
-            known = set(self.generation.segmenter.words)
+            reader = self._searcher.reader()
+            known = set(self._generation.segmenter.words)
             for fieldname in ("title", "aliases"):
                 known.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(fieldname))
             self._homophones = {}
@@ -165,12 +182,12 @@ class Engine:
         return sorted(candidates, key=lambda w: -self._frequency(w))
 
     def _frequency(self, word: str) -> int:
-        reader = self.searcher.reader()
+        reader = self._searcher.reader()
         return sum(reader.doc_frequency(f, word) for f in ("title", "aliases", "body"))
 
     def knows(self, word: str) -> bool:
         """True when the word is in the dictionary or occurs in the index."""
-        return self.generation.segmenter.is_word(word) or self._frequency(word) > 0
+        return self._generation.segmenter.is_word(word) or self._frequency(word) > 0
 
     def synonyms(self, word: str) -> list[str]:
         """The other words of the word's synonym group."""
@@ -178,18 +195,18 @@ class Engine:
 
     def doc_count(self) -> int:
         """How many documents the reader holds."""
-        return self.searcher.reader().doc_count()
+        return self._searcher.reader().doc_count()
 
     def stored(self, docnum: int) -> dict[str, Any]:
         """The stored fields of a document (its record's id and version)."""
-        return self.searcher.stored_fields(docnum)
+        return self._searcher.stored_fields(docnum)
 
     def ranked(self, query: Q.Query, matched: frozenset[int], sort: str, page: int,
                limit: int) -> list[tuple[str, float]]:
         """(record id, score) of one page of the matched documents, by Whoosh's scoring or a sort key."""
         sortedby = {"year": FieldFacet("year", reverse=True), "year_asc": FieldFacet("year"),
                     "title": FieldFacet("title_key")}.get(sort)
-        found = self.searcher.search(query, limit=page * limit, filter=set(matched), sortedby=sortedby, terms=False)
+        found = self._searcher.search(query, limit=page * limit, filter=set(matched), sortedby=sortedby, terms=False)
         # no len(found): it counts every match
         return [(found[i]["id"], _score(found[i])) for i in range((page - 1) * limit, found.scored_length())]
 

@@ -21,7 +21,8 @@ def count(engine: Engine, matched: frozenset[int], filters: Mapping[str, str]) -
         for value in engine.values(name):
             count = len(matched & engine.docs(name, value))
             if count:
-                label = tree.get(value).name if name == "province" and tree.get(value) else value
+                province = tree.get(value) if name == "province" else None
+                label = province.name if province else value
                 if name == "batch":
                     label = f"第{value}批"
                 counts.append({"value": value, "label": label, "count": count})

@@ -17,6 +17,7 @@ from typing import Callable
 import sqlite_utils
 from whoosh import query as Q
 from whoosh.filedb.filestore import RamStorage
+from whoosh.searching import Searcher
 
 from heritage import outbox, store
 from heritage.fields import LIST_KINDS, RECORD_FIELDS
@@ -40,7 +41,7 @@ class Suspects:
     their documents as the reader may see them."""
 
     docnums: frozenset[int]
-    searcher: object | None
+    searcher: Searcher | None
 
     locate: Callable[[str], frozenset[int]]
 
@@ -83,7 +84,8 @@ def suspects(db: sqlite_utils.Database, reader: str, locate: Callable[[str], fro
     index = RamStorage().create_index(make_schema())
     with index.writer() as writer:
         for record_id in ids[:MAX_REMATCH]:
-            masked = _masked(store.get(db, store.RECORD, record_id), reader)
+            record = store.get(db, store.RECORD, record_id)
+            masked = _masked(record, reader) if record else None
             if masked:
                 writer.add_document(**document(masked))
     return Suspects(frozenset().union(*(locate(i) for i in ids)), index.searcher(), locate)

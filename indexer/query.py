@@ -151,8 +151,9 @@ def parse_research(text: str) -> object:
         raise QuerySyntaxError(f"检索式过长：至多 {MAX_TERMS * 2} 个词或符号")
     parser = _Parser(tokens)
     node = parser.or_expr()
-    if parser.peek() is not None:
-        kind, value, offset = parser.peek()
+    extra = parser.peek()
+    if extra is not None:
+        kind, value, offset = extra
         raise QuerySyntaxError(f"第 {offset + 1} 个字符处多了“{value}”" if kind == "close"
                                else f"第 {offset + 1} 个字符处无法理解“{value}”")
     return node

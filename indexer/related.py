@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -38,14 +38,14 @@ def more_like_this(home: Path, db: sqlite_utils.Database, record_id: str, audien
         top = [t for t, w in sorted(weights.items(), key=lambda kv: -kv[1])[:15] if w > 0]
         own = set(sorted(eng.docs("id", record_id))[:1])
         allowed = eng.visible(audience) - own - eng.suspects(db, audience).docnums
-        scores: Counter = Counter()
+        scores: defaultdict[int, float] = defaultdict(float)
         for term in top:  # summed over cached posting sets: no Whoosh matcher walks the postings
             for docnum in eng.docs("body", term) & allowed:
                 scores[docnum] += weights[term]
         # sharing the record's groups and category raises a record that shares its words
         kin = [(eng.docs("ethnic", g), 0.25) for g in record.get("ethnic_groups", [])]
         kin.append((eng.docs("category", record.get("category") or ""), 0.1))
-        for docnum, score in scores.most_common(limit * 10):
+        for docnum, score in heapq.nlargest(limit * 10, scores.items(), key=lambda pair: pair[1]):
             scores[docnum] = score * (1 + sum(bonus for docs, bonus in kin if docnum in docs))
         best = heapq.nlargest(limit, scores.items(), key=lambda pair: (pair[1], -pair[0]))
         found = [(eng.stored(docnum)["id"], score) for docnum, score in best]

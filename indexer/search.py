@@ -55,7 +55,7 @@ class SearchRequest:
     sort: str = "relevance"
     page: int = 1
     limit: int = 10
-    audience: str | None = None
+    audience: str = ""
     with_facets: bool = True
     correct: bool = True
 
