@@ -3,6 +3,7 @@ pipeline, and a sign-in — each beside a plain peer measured in the same run.
 
 Run: .venv/bin/python bench/curate_speed.py [--saves 300] [--images 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,14 +53,23 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         home = Path(folder) / "instance"
         db = open_store(home)
-        record = {"title": "测试项目", "category": "传统技艺", "ethnic_groups": ["苗族"], "region_codes": ["522630"],
-                  "content": "苗族妇女用蜡刀蘸熔蜡在白布上绘制花纹。" * 20, "status": "调查中"}
+        record = {
+            "title": "测试项目",
+            "category": "传统技艺",
+            "ethnic_groups": ["苗族"],
+            "region_codes": ["522630"],
+            "content": "苗族妇女用蜡刀蘸熔蜡在白布上绘制花纹。" * 20,
+            "status": "调查中",
+        }
         ours = timed(lambda n: save(db, store.RECORD, record | {"id": f"S{n}"}, None, "bench"), options.saves)
         plain = connect(home / "plain.db")
         plain["records"].create({"id": str, "title": str, "category": str, "content": str}, pk="id")
-        theirs = timed(lambda n: plain["records"].insert(
-            {"id": f"S{n}", "title": record["title"], "category": record["category"], "content": record["content"]}),
-            options.saves)
+        theirs = timed(
+            lambda n: plain["records"].insert(
+                {"id": f"S{n}", "title": record["title"], "category": record["category"], "content": record["content"]}
+            ),
+            options.saves,
+        )
         data = photo()
         pipeline = timed(lambda n: media.ingest(home, data, "相机.jpg"), options.images)
 
@@ -71,11 +81,23 @@ def main() -> None:
         users.add_user(db, "bench", "bench-password-1", "curator")
         login = timed(lambda n: users.authenticate(db, "bench", "bench-password-1"), 10)
         unknown = timed(lambda n: users.authenticate(db, "nobody", "bench-password-1"), 10)
-    print(f"\n保存 {options.saves} 次；图片 {options.images} 张 4000×3000 JPEG（{len(data) / 1e6:.1f} MB，带 EXIF 方向与 GPS）；登录各 10 次\n")
+    print(
+        f"\n保存 {options.saves} 次；图片 {options.images} 张 4000×3000 JPEG（{len(data) / 1e6:.1f} MB，带 EXIF 方向与 GPS）；登录各 10 次\n"
+    )
     print("| 操作 | 中位数 ms | 最慢 ms | 对照 | 对照中位数 ms |")
     print("|---|---:|---:|---|---:|")
-    row("保存一条记录（乐观锁检查、写行与列表值、修订、发件箱；synchronous=FULL）", "sqlite-utils insert 同样的行（同一设置）", ours, theirs)
-    row("上传一张照片（识别、查像素、解码、摆正、去元数据、重新编码、三种尺寸、fsync）", "Pillow 打开后另存 JPEG", pipeline, pillow)
+    row(
+        "保存一条记录（乐观锁检查、写行与列表值、修订、发件箱；synchronous=FULL）",
+        "sqlite-utils insert 同样的行（同一设置）",
+        ours,
+        theirs,
+    )
+    row(
+        "上传一张照片（识别、查像素、解码、摆正、去元数据、重新编码、三种尺寸、fsync）",
+        "Pillow 打开后另存 JPEG",
+        pipeline,
+        pillow,
+    )
     row("登录：正确的密码（scrypt n=2^15）", "不存在的用户（同样做一次 scrypt）", login, unknown)
 
 

@@ -10,26 +10,40 @@ comes from pypinyin, traditional forms from OpenCC, homophones from the text's o
 Grades: 3 the record the query is about, 2 another sub-item of the same item or a record that
 meets every condition less directly, 1 related, 0 otherwise.
 """
+
 from __future__ import annotations
 
 import json
 import random
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import opencc
 from pypinyin import Style, lazy_pinyin, pinyin
 
 Grades = dict[str, int]  # source id -> grade
 PER_CLASS = 100
-KIND_WORDS = {"民间文学": ("民间文学", "传说"), "传统音乐": ("音乐", "民歌"), "传统舞蹈": ("舞蹈", "舞"),
-              "传统戏剧": ("戏剧", "戏"), "曲艺": ("曲艺", "说唱"), "传统体育、游艺与杂技": ("体育", "杂技"),
-              "传统美术": ("美术", "工艺品"), "传统技艺": ("技艺", "手艺"), "传统医药": ("医药", "医术"),
-              "民俗": ("民俗", "习俗")}
-LONG_QUESTIONS = ("我想了解一下{}的历史和现在的传承情况", "请问{}是哪个地方的非物质文化遗产", "{}有哪些代表性传承人在传承",
-                  "能不能给我介绍一下{}这个项目", "{}主要流传在哪些地区，有什么特点")
+KIND_WORDS = {
+    "民间文学": ("民间文学", "传说"),
+    "传统音乐": ("音乐", "民歌"),
+    "传统舞蹈": ("舞蹈", "舞"),
+    "传统戏剧": ("戏剧", "戏"),
+    "曲艺": ("曲艺", "说唱"),
+    "传统体育、游艺与杂技": ("体育", "杂技"),
+    "传统美术": ("美术", "工艺品"),
+    "传统技艺": ("技艺", "手艺"),
+    "传统医药": ("医药", "医术"),
+    "民俗": ("民俗", "习俗"),
+}
+LONG_QUESTIONS = (
+    "我想了解一下{}的历史和现在的传承情况",
+    "请问{}是哪个地方的非物质文化遗产",
+    "{}有哪些代表性传承人在传承",
+    "能不能给我介绍一下{}这个项目",
+    "{}主要流传在哪些地区，有什么特点",
+)
 SHORT_QUESTIONS = ("{}在哪里", "什么是{}", "{}是什么", "{}怎么样", "哪里有{}")
 PROVINCE_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
 
@@ -47,8 +61,10 @@ class Source:
     """The national list with the lookups the templates grade by."""
 
     def __init__(self, items: list[dict], inheritors: list[dict], regions: list[dict]):
-        self.items = [item | {"title": item["title"].strip(), "num": item["num"].strip(),
-                              "base": base_title(item["title"])} for item in items]
+        self.items = [
+            item | {"title": item["title"].strip(), "num": item["num"].strip(), "base": base_title(item["title"])}
+            for item in items
+        ]
         self.inheritors, self.regions = inheritors, regions
         self.by_base: dict[str, list[dict]] = defaultdict(list)
         self.by_code: dict[str, list[dict]] = defaultdict(list)
@@ -78,8 +94,11 @@ def _sample(rng: random.Random, population: list, k: int = PER_CLASS) -> list:
 def people(source: Source, rng: random.Random) -> Iterator[tuple[str, Grades]]:
     """An inheritor's name finds the items they carry on (name unique among inheritors)."""
     names = Counter(p["title"].strip() for p in source.inheritors)
-    candidates = [p for p in source.inheritors if names[p["title"].strip()] == 1
-                  and source.by_code.get(re.sub(r"\s+", "", p.get("child_num") or ""))]
+    candidates = [
+        p
+        for p in source.inheritors
+        if names[p["title"].strip()] == 1 and source.by_code.get(re.sub(r"\s+", "", p.get("child_num") or ""))
+    ]
     for person in _sample(rng, candidates):
         items = source.by_code[re.sub(r"\s+", "", person["child_num"])]
         grades = {i["id"]: 1 for item in items for i in source.by_num[item["num"]]}
@@ -90,11 +109,13 @@ def questions(templates: tuple[str, ...]):
     def generate(source: Source, rng: random.Random) -> Iterator[tuple[str, Grades]]:
         for name in _sample(rng, source.distinct_names()):
             yield rng.choice(templates).format(name), source.named(name)
+
     return generate
 
 
 def _groups() -> list[str]:
     from heritage import vocab  # the 56 names are public facts, not an engine rule
+
     return [g.name for g in vocab.ETHNIC_GROUPS]
 
 
@@ -104,8 +125,11 @@ def group_and_kind(source: Source, rng: random.Random) -> Iterator[tuple[str, Gr
     pairs = sorted(pair for pair, n in combos.items() if n >= 2)
     for group, category in _sample(rng, pairs):
         word = rng.choice(KIND_WORDS[category])
-        grades = {item["id"]: 3 if group in item["title"] else 1 for item in source.items
-                  if item["type"] == category and (group in item["title"] or item["content"].count(group) >= 2)}
+        grades = {
+            item["id"]: 3 if group in item["title"] else 1
+            for item in source.items
+            if item["type"] == category and (group in item["title"] or item["content"].count(group) >= 2)
+        }
         yield group + rng.choice(("", " ")) + word, grades
 
 
@@ -116,7 +140,7 @@ def _prefectures(regions: list[dict]) -> dict[str, str]:
         if region["level"] == "city":
             name = region["name"]
             if name.endswith("自治州"):
-                name = name[:min((name.find(g) for g in _groups() if g in name), default=len(name))]
+                name = name[: min((name.find(g) for g in _groups() if g in name), default=len(name))]
             name = re.sub(r"(市|地区|盟|自治州)$", "", name)
             if len(name) >= 2:
                 short[name].append(region["code"][:4])
@@ -128,19 +152,23 @@ def place_and_kind(source: Source, rng: random.Random) -> Iterator[tuple[str, Gr
     there of another category 1."""
     prefectures = _prefectures(source.regions)
     present = Counter((item["city"][:4], item["type"]) for item in source.items)
-    pairs = sorted((name, category) for name, code in prefectures.items() for category in KIND_WORDS
-                   if present[code[:4], category] >= 1)
+    pairs = sorted(
+        (name, category)
+        for name, code in prefectures.items()
+        for category in KIND_WORDS
+        if present[code[:4], category] >= 1
+    )
     for name, category in _sample(rng, pairs):
         code = prefectures[name]
         grades = {item["id"]: 3 for item in source.items if item["city"][:4] == code and item["type"] == category}
-        grades |= {item["id"]: 1 for item in source.items
-                   if item["city"][:4] == code and item["type"] != category}
+        grades |= {item["id"]: 1 for item in source.items if item["city"][:4] == code and item["type"] != category}
         yield name + rng.choice(("", " ")) + rng.choice(KIND_WORDS[category]), grades
 
 
 def province_and_name(separator: str):
     def generate(source: Source, rng: random.Random) -> Iterator[tuple[str, Grades]]:
         return _province_and_name(source, rng, separator)
+
     return generate
 
 
@@ -151,8 +179,9 @@ def _province_and_name(source: Source, rng: random.Random, separator: str) -> It
     for item in source.items:
         if 2 <= len(item["base"]) <= 4:
             spread[item["base"]].add(item["address"][:2])
-    pairs = sorted((base, code) for base, codes in spread.items() if len(codes) >= 2 for code in codes
-                   if code in provinces)
+    pairs = sorted(
+        (base, code) for base, codes in spread.items() if len(codes) >= 2 for code in codes if code in provinces
+    )
     for base, code in _sample(rng, pairs):
         grades = {item["id"]: 1 for item in source.items if base in item["title"]}
         grades |= {item["id"]: 3 for item in source.items if base in item["title"] and item["address"][:2] == code}
@@ -169,7 +198,7 @@ def mixed_script(source: Source, rng: random.Random) -> Iterator[tuple[str, Grad
     """One character of a name typed in pinyin, as when the input method failed: 苗族gu歌."""
     for name in _sample(rng, source.distinct_names(3, 6)):
         at = rng.randrange(len(name))
-        yield name[:at] + lazy_pinyin(name[at])[0] + name[at + 1:], source.named(name)
+        yield name[:at] + lazy_pinyin(name[at])[0] + name[at + 1 :], source.named(name)
 
 
 def homophones(source: Source, rng: random.Random) -> Iterator[tuple[str, Grades]]:
@@ -183,7 +212,7 @@ def homophones(source: Source, rng: random.Random) -> Iterator[tuple[str, Grades
         others = [ch for ch in sound[lazy_pinyin(name[at])[0]] if ch != name[at]]
         if others and made < PER_CLASS:
             made += 1
-            yield name[:at] + rng.choice(others) + name[at + 1:], source.named(name)
+            yield name[:at] + rng.choice(others) + name[at + 1 :], source.named(name)
 
 
 def traditional(source: Source, rng: random.Random) -> Iterator[tuple[str, Grades]]:
@@ -205,10 +234,17 @@ def fragments(source: Source, rng: random.Random) -> Iterator[tuple[str, Grades]
 
 
 CLASSES = {
-    "传承人姓名": people, "长问句": questions(LONG_QUESTIONS), "短问句": questions(SHORT_QUESTIONS),
-    "民族+门类": group_and_kind, "地区简称+门类": place_and_kind, "连写两词": province_and_name(""),
+    "传承人姓名": people,
+    "长问句": questions(LONG_QUESTIONS),
+    "短问句": questions(SHORT_QUESTIONS),
+    "民族+门类": group_and_kind,
+    "地区简称+门类": place_and_kind,
+    "连写两词": province_and_name(""),
     "空格两词": province_and_name(" "),
-    "拼音": pinyin_names, "拼音汉字混写": mixed_script, "同音错字": homophones, "繁体字": traditional,
+    "拼音": pinyin_names,
+    "拼音汉字混写": mixed_script,
+    "同音错字": homophones,
+    "繁体字": traditional,
     "子项名称": fragments,
 }
 
@@ -216,8 +252,11 @@ CLASSES = {
 def generate(data: Path, seed: int = 2026) -> list[tuple[str, str, Grades]]:
     """(class, query, grades by source id) for every class, the same set for the same seed;
     ``data`` is ../shared/data."""
-    source = Source(load(data / "ich-national-list" / "records.jsonl"),
-                    load(data / "ich-inheritors" / "records.jsonl"), load(data / "regions" / "records.jsonl"))
+    source = Source(
+        load(data / "ich-national-list" / "records.jsonl"),
+        load(data / "ich-inheritors" / "records.jsonl"),
+        load(data / "regions" / "records.jsonl"),
+    )
     queries = []
     for name, template in CLASSES.items():
         rng = random.Random(f"{seed}:{name}")

@@ -4,6 +4,7 @@ beside the same search with nothing pending, measured in the same run.
 
 Run: .venv/bin/python bench/hidden_search.py
 """
+
 from __future__ import annotations
 
 import statistics

@@ -3,6 +3,7 @@
 Run: .venv/bin/python bench/import_speed.py [--rows N] [--only-derived]
 Each measurement runs in a process of its own, so that its peak memory is its own.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,11 @@ def derived_sheet(path: Path, rows: int, ids: bool = True) -> None:
             row = dict(base[number % len(base)])
             sentences = [s for s in row["基本内容"].split("。") if s]
             rng.shuffle(sentences)
-            row.update(编号=f"B{number:07d}" if ids else "", 项目名称=f"{row['项目名称']}·{number}",
-                       基本内容="。".join(sentences) + "。")
+            row.update(
+                编号=f"B{number:07d}" if ids else "",
+                项目名称=f"{row['项目名称']}·{number}",
+                基本内容="。".join(sentences) + "。",
+            )
             writer.writerow(row)
 
 
@@ -68,8 +72,13 @@ def run_one(engine: str, path: Path, fmt: str, home: Path) -> None:
         db.execute("PRAGMA journal_mode=WAL")
         db.execute("PRAGMA synchronous=FULL")
         start = time.perf_counter()
-        rows = ({k: v if isinstance(v, (str, int, type(None))) else json.dumps(v, ensure_ascii=False)
-                 for k, v in row.items()} for row in _rows(path))
+        rows = (
+            {
+                k: v if isinstance(v, (str, int, type(None))) else json.dumps(v, ensure_ascii=False)
+                for k, v in row.items()
+            }
+            for row in _rows(path)
+        )
         with db.conn:
             db["rows"].insert_all(rows, batch_size=500, alter=True)
     print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
@@ -77,8 +86,12 @@ def run_one(engine: str, path: Path, fmt: str, home: Path) -> None:
 
 def measure(engine: str, path: Path, fmt: str | None) -> tuple[float, float]:
     with tempfile.TemporaryDirectory() as home:
-        out = subprocess.run([sys.executable, __file__, "--one", engine, str(path), fmt or "-", home],
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", engine, str(path), fmt or "-", home],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     seconds, peak_kib = out.split()
     return float(seconds), int(peak_kib) / 1024
 
@@ -97,11 +110,15 @@ def main() -> None:
         sheet, anonymous = Path(work) / "derived.csv", Path(work) / "derived-no-ids.csv"
         derived_sheet(sheet, args.rows)
         derived_sheet(anonymous, args.rows, ids=False)
-        cases = [(f"派生普查表 {args.rows:,} 行（CSV，有编号）", sheet, None, args.rows),
-                 (f"派生普查表 {args.rows:,} 行（CSV，无编号）", anonymous, None, args.rows)]
+        cases = [
+            (f"派生普查表 {args.rows:,} 行（CSV，有编号）", sheet, None, args.rows),
+            (f"派生普查表 {args.rows:,} 行（CSV，无编号）", anonymous, None, args.rows),
+        ]
         if NATIONAL_LIST.exists() and not args.only_derived:
-            cases += [("国家级名录 3,610 条（ich-list）", NATIONAL_LIST, "ich-list", 3610),
-                      ("国家级传承人 3,995 位（ich-inheritors）", INHERITORS, "ich-inheritors", 3995)]
+            cases += [
+                ("国家级名录 3,610 条（ich-list）", NATIONAL_LIST, "ich-list", 3610),
+                ("国家级传承人 3,995 位（ich-inheritors）", INHERITORS, "ich-inheritors", 3995),
+            ]
         else:
             print(f"跳过国家级名录：{NATIONAL_LIST} 不存在", file=sys.stderr)
         print("| 数据 | 方式 | 秒 | 条/秒 | MB/秒 | 峰值内存 MB |")
@@ -110,8 +127,11 @@ def main() -> None:
             size_mb = path.stat().st_size / 1e6
             for engine, name in ENGINES.items():
                 seconds, peak = measure(engine, path, fmt)
-                print(f"| {label} | {name} | {seconds:.1f} | {rows / seconds:,.0f} "
-                      f"| {size_mb / seconds:.2f} | {peak:.0f} |", flush=True)
+                print(
+                    f"| {label} | {name} | {seconds:.1f} | {rows / seconds:,.0f} "
+                    f"| {size_mb / seconds:.2f} | {peak:.0f} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@
 Run: .venv/bin/python bench/index_speed.py [--sizes 3610,100000]
 Every measurement runs in a process of its own; peak memory includes its helper processes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,12 +74,17 @@ def run_one(engine: str, home: Path) -> dict:
     """Index the store at home with one engine and time queries; returns the numbers."""
     db = open_store(home)
     records = store.count(db, store.RECORD)
-    text_mb = db.execute("SELECT sum(length(CAST(title AS BLOB)) + length(CAST(coalesce(content, '') AS BLOB)))"
-                         " FROM records").fetchone()[0] / 1e6
+    text_mb = (
+        db.execute(
+            "SELECT sum(length(CAST(title AS BLOB)) + length(CAST(coalesce(content, '') AS BLOB))) FROM records"
+        ).fetchone()[0]
+        / 1e6
+    )
     started = time.perf_counter()
     if engine == "ours":
         from indexer import index
         from indexer.search import search
+
         index.rebuild(home, db, procs=2)
         seconds = time.perf_counter() - started
         size = _size_mb(index.current_generation(home))
@@ -89,8 +95,15 @@ def run_one(engine: str, home: Path) -> dict:
         seconds = time.perf_counter() - started
         size = _size_mb(home / "standard")
         p50, p95 = _latencies(peer.search)
-    return {"records": records, "seconds": seconds, "mb": text_mb, "size": size, "peak": _peak_mb(),
-            "p50": p50, "p95": p95}
+    return {
+        "records": records,
+        "seconds": seconds,
+        "mb": text_mb,
+        "size": size,
+        "peak": _peak_mb(),
+        "p50": p50,
+        "p95": p95,
+    }
 
 
 def main() -> None:
@@ -113,12 +126,16 @@ def main() -> None:
             for engine, name in (("ours", "智慧民族之家（2 进程）"), ("standard", StandardRecipe.name)):
                 home = Path(work) / engine
                 subprocess.run(["cp", "-r", str(base), str(home)], check=True)
-                out = subprocess.run([sys.executable, __file__, "--one", engine, str(home)],
-                                     capture_output=True, text=True, check=True).stdout
+                out = subprocess.run(
+                    [sys.executable, __file__, "--one", engine, str(home)], capture_output=True, text=True, check=True
+                ).stdout
                 r = json.loads(out.strip().splitlines()[-1])
-                print(f"| {r['records']:,} | {name} | {r['seconds']:.1f} | {r['records'] / r['seconds']:,.0f} "
-                      f"| {r['mb'] / r['seconds']:.2f} | {r['size']:.0f} | {r['peak']:.0f} "
-                      f"| {r['p50']:.1f} | {r['p95']:.1f} |", flush=True)
+                print(
+                    f"| {r['records']:,} | {name} | {r['seconds']:.1f} | {r['records'] / r['seconds']:,.0f} "
+                    f"| {r['mb'] / r['seconds']:.2f} | {r['size']:.0f} | {r['peak']:.0f} "
+                    f"| {r['p50']:.1f} | {r['p95']:.1f} |",
+                    flush=True,
+                )
 
 
 if __name__ == "__main__":

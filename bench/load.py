@@ -8,6 +8,7 @@ adds a batch of new records every few seconds (--batch, --every) and the server'
 Each client is a process of its own with one keep-alive connection, sending its next request as
 soon as the last one is answered.  Without ../shared/data the shipped corpus alone is used.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -61,8 +62,14 @@ def mixed_paths(home: Path, rng: random.Random, count: int = 4000) -> list[tuple
     for _ in range(count):
         roll = rng.random()
         if roll < 0.45:
-            paths.append(("search", "/search?q=" + urllib.parse.quote(rng.choice(queries))
-                          + urllib.parse.quote(rng.choice(extras), safe="&=")))
+            paths.append(
+                (
+                    "search",
+                    "/search?q="
+                    + urllib.parse.quote(rng.choice(queries))
+                    + urllib.parse.quote(rng.choice(extras), safe="&="),
+                )
+            )
         elif roll < 0.9:
             paths.append(("record", "/records/" + rng.choice(ids)))
         else:
@@ -107,8 +114,10 @@ def row(name: str, results: list, elapsed: float) -> str:
         return f"| {name} | 0 | – | – | – | – | – |"
     cut = statistics.quantiles(times, n=100, method="inclusive")
     errors = sum(1 for _, _, status in results if status != 200)
-    return (f"| {name} | {len(times):,} | {len(times) / elapsed:,.1f} | {cut[49]:.1f} | {cut[94]:.1f} | "
-            f"{cut[98]:.1f} | {errors} |")
+    return (
+        f"| {name} | {len(times):,} | {len(times) / elapsed:,.1f} | {cut[49]:.1f} | {cut[94]:.1f} | "
+        f"{cut[98]:.1f} | {errors} |"
+    )
 
 
 def start_server(home: Path) -> tuple[subprocess.Popen, str]:
@@ -116,9 +125,21 @@ def start_server(home: Path) -> tuple[subprocess.Popen, str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-c", "from heritage.cli import main; main()", "--home", str(home),
-                               "serve", "--dev", "--port", str(port)], stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from heritage.cli import main; main()",
+            "--home",
+            str(home),
+            "serve",
+            "--dev",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     for _ in range(300):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=1).close()
@@ -152,8 +173,10 @@ class Importer(threading.Thread):
 
 def measure(port: int, paths: list[tuple[str, str]], options: argparse.Namespace) -> dict[str, tuple[list, float]]:
     """The mixed pages and the static file, one after the other."""
-    return {"mixed": run(port, paths, options.clients, options.seconds),
-            "static": run(port, [("static", "/static/site.css")], options.clients, options.seconds)}
+    return {
+        "mixed": run(port, paths, options.clients, options.seconds),
+        "static": run(port, [("static", "/static/site.css")], options.clients, options.seconds),
+    }
 
 
 def table(measured: dict[str, tuple[list, float]], during: str) -> list[str]:
@@ -169,8 +192,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--during-import", action="store_true",
-                        help="再测一遍：同时每 --every 秒用 heritage import 导入 --batch 条新记录，网站同步进索引")
+    parser.add_argument(
+        "--during-import",
+        action="store_true",
+        help="再测一遍：同时每 --every 秒用 heritage import 导入 --batch 条新记录，网站同步进索引",
+    )
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--every", type=float, default=5.0, help="每隔几秒开始导入一批")
     options = parser.parse_args()
@@ -194,11 +220,15 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    print(f"\n{total:,} 条记录；{options.clients} 个并发客户端，各 {options.seconds:.0f} 秒；waitress 8 线程；"
-          f"本机 {multiprocessing.cpu_count()} 核（客户端与服务器共用）")
+    print(
+        f"\n{total:,} 条记录；{options.clients} 个并发客户端，各 {options.seconds:.0f} 秒；waitress 8 线程；"
+        f"本机 {multiprocessing.cpu_count()} 核（客户端与服务器共用）"
+    )
     if options.during_import:
-        print(f"导入与同步进行中：每 {options.every:g} 秒开始导入一批 {options.batch} 条，"
-              f"共导入 {importer.imported:,} 条（机器跟不上时少于计划）")
+        print(
+            f"导入与同步进行中：每 {options.every:g} 秒开始导入一批 {options.batch} 条，"
+            f"共导入 {importer.imported:,} 条（机器跟不上时少于计划）"
+        )
     print("\n| 场景 | 请求数 | 每秒请求 | p50 ms | p95 ms | p99 ms | 错误 |")
     print("|---|---:|---:|---:|---:|---:|---:|")
     print("\n".join(lines))

@@ -4,6 +4,7 @@
   parsed by Whoosh's MultifieldParser (the recipe in jieba's README);
 - SQLite FTS5 with the trigram tokenizer, ranked by bm25.
 """
+
 from __future__ import annotations
 
 import logging
@@ -29,8 +30,9 @@ class StandardRecipe:
             warnings.simplefilter("ignore")
             from jieba.analyse import ChineseAnalyzer
         analyzer = ChineseAnalyzer()
-        self.schema = Schema(id=ID(stored=True, unique=True), title=TEXT(analyzer=analyzer),
-                             content=TEXT(analyzer=analyzer))
+        self.schema = Schema(
+            id=ID(stored=True, unique=True), title=TEXT(analyzer=analyzer), content=TEXT(analyzer=analyzer)
+        )
         folder.mkdir(parents=True, exist_ok=True)
         self.index = whoosh_index.create_in(str(folder), self.schema)
         self.parser = MultifieldParser(["title", "content"], self.schema)
@@ -66,15 +68,17 @@ class Trigram:
 
     def add(self, records) -> int:
         with self.db:
-            self.db.executemany("INSERT INTO docs VALUES (?, ?, ?)",
-                                ((r["id"], r["title"], r["content"] or "") for r in records))
+            self.db.executemany(
+                "INSERT INTO docs VALUES (?, ?, ?)", ((r["id"], r["title"], r["content"] or "") for r in records)
+            )
         return self.db.execute("SELECT count(*) FROM docs").fetchone()[0]
 
     def search(self, query: str, limit: int = 10) -> list[str]:
         terms = " AND ".join('"' + t.replace('"', '""') + '"' for t in query.split())
         try:
-            rows = self.db.execute("SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?",
-                                   (terms, limit)).fetchall()
+            rows = self.db.execute(
+                "SELECT id FROM docs WHERE docs MATCH ? ORDER BY bm25(docs) LIMIT ?", (terms, limit)
+            ).fetchall()
         except sqlite3.OperationalError:
             return []
         return [row[0] for row in rows]

@@ -7,6 +7,7 @@ stop list (stopwords-iso, numerals kept) taken out, no parts of speech, no list 
 
 Run: .venv/bin/python bench/question_words.py [--details]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,8 +53,10 @@ def main() -> None:
                 exact += 1
             elif args.details:
                 print(f"  {query} -> {found}")
-        print(f"{name}: {exact}/{len(made)} questions keep the item name intact and nothing else"
-              f" (the stop list alone: {stop_list}/{len(made)})")
+        print(
+            f"{name}: {exact}/{len(made)} questions keep the item name intact and nothing else"
+            f" (the stop list alone: {stop_list}/{len(made)})"
+        )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ queries in twelve classes (bench/generated.py), both graded from the records' me
 Run: .venv/bin/python bench/relevance.py [--details] [--only generated|labelled]
 Needs ../shared/data (skips with a message when it is absent).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,7 +36,7 @@ def ndcg(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
     """Normalised discounted cumulative gain of a ranking at k."""
     gain = sum((2 ** grades.get(doc, 0) - 1) / math.log2(rank + 2) for rank, doc in enumerate(ranked[:k]))
     ideal = sorted(grades.values(), reverse=True)[:k]
-    best = sum((2 ** g - 1) / math.log2(rank + 2) for rank, g in enumerate(ideal))
+    best = sum((2**g - 1) / math.log2(rank + 2) for rank, g in enumerate(ideal))
     return gain / best if best else 0.0
 
 
@@ -87,12 +88,16 @@ def main() -> None:
             peer.add(records)
             print(f"建索引：{peer.name} {time.perf_counter() - started:.1f} 秒", file=sys.stderr)
         if args.only != "generated":
-            labelled = [(group, query, {r["id"]: g for r in records if (g := rule(r))}) for group, query, rule in QUERIES]
+            labelled = [
+                (group, query, {r["id"]: g for r in records if (g := rule(r))}) for group, query, rule in QUERIES
+            ]
             report("手写查询（bench/labelled.py）", engines, labelled, args.details)
         if args.only != "labelled":
             store_id = {r["ref"]: r["id"] for r in records}
-            made = [(group, query, {store_id[f"ihchina:{source_id}"]: g for source_id, g in grades.items()})
-                    for group, query, grades in generate(SHARED_DATA)]
+            made = [
+                (group, query, {store_id[f"ihchina:{source_id}"]: g for source_id, g in grades.items()})
+                for group, query, grades in generate(SHARED_DATA)
+            ]
             report("生成查询（bench/generated.py）", engines, made, args.details)
 
 

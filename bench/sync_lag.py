@@ -6,6 +6,7 @@ synced by a one-shot `heritage index` on a copy of the data folder with no serve
 Run: .venv/bin/python bench/sync_lag.py [--rows 2000]
 Every generated title is new, so every sync batch also grows the dictionary.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,16 +40,28 @@ def write_rows(path: Path, count: int, tag: str, seed: int = 1) -> Path:
             word = "".join(rng.choice(CHARS) for _ in range(3))
             suffix, category = rng.choice(KINDS)
             text = f"{word}{suffix}流传于当地村寨，每逢农闲时节由老人带领青年传习，" * rng.randint(3, 12)
-            writer.writerow([f"{word}{suffix}{tag}{number}", category, rng.choice(["苗族", "侗族", "彝族"]),
-                             rng.choice(["贵州省台江县", "云南省楚雄市", "湖南省通道侗族自治县"]), text, "已发布"])
+            writer.writerow(
+                [
+                    f"{word}{suffix}{tag}{number}",
+                    category,
+                    rng.choice(["苗族", "侗族", "彝族"]),
+                    rng.choice(["贵州省台江县", "云南省楚雄市", "湖南省通道侗族自治县"]),
+                    text,
+                    "已发布",
+                ]
+            )
     return path
 
 
 def heritage(home: Path, *args: str) -> float:
     """Run a heritage command; returns its wall time in seconds."""
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "from heritage.cli import main; main()", "--home", str(home), *args],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-c", "from heritage.cli import main; main()", "--home", str(home), *args],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 
@@ -82,10 +95,12 @@ def main() -> None:
     print(f"\n{total:,} 条记录的数据文件夹；导入 {options.rows:,} 条新记录（每个标题都是新词）\n")
     print("| 测量 | 秒 | 每秒条数 |")
     print("|---|---:|---:|")
-    for label, seconds in (("网站运行中：heritage import 到 /api/search 全部找得到", searchable),
-                           ("　其中 heritage import 本身", imported),
-                           ("对照：无网站时 heritage import", imported_alone),
-                           ("对照：无网站时随后一次 heritage index（同样的行）", synced_alone)):
+    for label, seconds in (
+        ("网站运行中：heritage import 到 /api/search 全部找得到", searchable),
+        ("　其中 heritage import 本身", imported),
+        ("对照：无网站时 heritage import", imported_alone),
+        ("对照：无网站时随后一次 heritage index（同样的行）", synced_alone),
+    ):
         print(f"| {label} | {seconds:.1f} | {options.rows / seconds:,.0f} |")
 
 

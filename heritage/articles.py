@@ -1,4 +1,5 @@
 """Articles (政策宣传): policy texts and news that the site publishes beside the records."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,10 +22,16 @@ class ArticleError(ValueError):
 
 def _checked(article: dict[str, Any]) -> dict[str, Any]:
     try:
-        clean = {"id": parse_id(article.get("id", "")), "title": clean_text(article.get("title", "")),
-                 "kind": article.get("kind") or "政策", "published_on": str(article.get("published_on", "")),
-                 "source": clean_text(article.get("source", "")), "summary": clean_text(article.get("summary", "")),
-                 "body": clean_text(article.get("body", ""), LONG_MAX), "status": article.get("status") or "已发布"}
+        clean = {
+            "id": parse_id(article.get("id", "")),
+            "title": clean_text(article.get("title", "")),
+            "kind": article.get("kind") or "政策",
+            "published_on": str(article.get("published_on", "")),
+            "source": clean_text(article.get("source", "")),
+            "summary": clean_text(article.get("summary", "")),
+            "body": clean_text(article.get("body", ""), LONG_MAX),
+            "status": article.get("status") or "已发布",
+        }
         dt.date.fromisoformat(clean["published_on"])
     except ValueError as error:
         raise ArticleError(f"文章“{article.get('id', '')}”：{error}") from error

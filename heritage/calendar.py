@@ -4,11 +4,12 @@ Lunar dates and solar terms come from the ``lunar-python`` calendar library.  A 
 means the regular month (not a leap month); day 30 of a 29-day month, and 除夕, fall on the
 month's last day.
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from lunar_python import Lunar, LunarYear, Solar
 

@@ -1,4 +1,5 @@
 """The ``heritage`` command: set up, import, export, count, check and back up the census store."""
+
 from __future__ import annotations
 
 import json
@@ -10,11 +11,11 @@ from pathlib import Path
 import click
 
 from heritage import corpus, maintenance, outbox, users
-from heritage.clihelp import ChineseGroup, password_option
 from heritage import media as media_files
+from heritage.clihelp import ChineseGroup, password_option
 from heritage.exporter import export
-from heritage.progress import progress_bar
 from heritage.importer import import_file, report_json
+from heritage.progress import progress_bar
 from heritage.sources import SOURCE_FORMATS
 from heritage.stats import census_stats
 from heritage.store import DB_NAME, INHERITOR, RECORD, open_store
@@ -29,14 +30,20 @@ class HeritageGroup(ChineseGroup):
     def resolve_command(self, ctx: click.Context, args: list[str]):
         name, command, rest = super().resolve_command(ctx, args)
         ctx.meta["help_only"] = bool(set(rest) & set(ctx.help_option_names)) or (
-            isinstance(command, click.Group) and not rest)
+            isinstance(command, click.Group) and not rest
+        )
         return name, command, rest
 
 
 @click.group(cls=HeritageGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--home", type=click.Path(file_okay=False, path_type=Path, resolve_path=True),
-              envvar="HERITAGE_HOME", default="instance", show_default=True,
-              help="数据文件夹（也可用环境变量 HERITAGE_HOME 指定）。")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path, resolve_path=True),
+    envvar="HERITAGE_HOME",
+    default="instance",
+    show_default=True,
+    help="数据文件夹（也可用环境变量 HERITAGE_HOME 指定）。",
+)
 @click.pass_context
 def main(ctx: click.Context, home: Path) -> None:
     """智慧民族之家：民族文化遗产普查资源库的管理命令。"""
@@ -50,9 +57,11 @@ def _require_store(home: Path) -> None:
     if (home / DB_NAME).is_file():
         return
     problem = "不存在" if not home.exists() else f"中没有数据库 {DB_NAME}"
-    _fail(f"数据文件夹 {home} {problem}。\n"
-          f"若要在这里新建，请先运行：heritage --home {home} init\n"
-          "若文件夹写错了，请用 --home 或环境变量 HERITAGE_HOME 指定正确的数据文件夹。")
+    _fail(
+        f"数据文件夹 {home} {problem}。\n"
+        f"若要在这里新建，请先运行：heritage --home {home} init\n"
+        "若文件夹写错了，请用 --home 或环境变量 HERITAGE_HOME 指定正确的数据文件夹。"
+    )
 
 
 def _plugins(group: str):
@@ -83,16 +92,27 @@ def init(ctx: click.Context, no_corpus: bool) -> None:
     if not report.committed:
         sys.exit(1)
     stats = census_stats(db)
-    click.echo(f"库中共有 {stats['records']} 条普查记录、{stats['inheritors']} 位传承人；"
-               f"{len(stats['by_ethnic'])} 个民族，{len(stats['by_category'])} 个类别。")
+    click.echo(
+        f"库中共有 {stats['records']} 条普查记录、{stats['inheritors']} 位传承人；"
+        f"{len(stats['by_ethnic'])} 个民族，{len(stats['by_category'])} 个类别。"
+    )
 
 
 @main.command("import")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS + SOURCE_FORMATS),
-              help="文件格式；默认按扩展名判断。ich-list / ich-inheritors 读取中国非物质文化遗产网的名录数据。")
-@click.option("--kind", type=click.Choice(list(KINDS)), default="record", show_default=True,
-              help="导入普查记录（record）还是传承人（inheritor）。")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS + SOURCE_FORMATS),
+    help="文件格式；默认按扩展名判断。ich-list / ich-inheritors 读取中国非物质文化遗产网的名录数据。",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(list(KINDS)),
+    default="record",
+    show_default=True,
+    help="导入普查记录（record）还是传承人（inheritor）。",
+)
 @click.option("--skip-invalid", is_flag=True, help="跳过有问题的行，只导入有效的行。")
 @click.option("--dry-run", is_flag=True, help="只检查并报告，不改动数据库。")
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出导入报告。")
@@ -105,8 +125,9 @@ def import_command(ctx, file: Path, fmt, kind, skip_invalid, dry_run, as_json, u
         _fail(f"{file}：{problem}")
     db = _db(ctx)
     with progress_bar("写入中") as progress:
-        report = import_file(db, file, fmt, KINDS[kind], skip_invalid=skip_invalid, dry_run=dry_run,
-                             user=user, progress=progress)
+        report = import_file(
+            db, file, fmt, KINDS[kind], skip_invalid=skip_invalid, dry_run=dry_run, user=user, progress=progress
+        )
     click.echo(report_json(report) if as_json else report.render())
     if report.problems and not (skip_invalid and report.committed) and not dry_run:
         sys.exit(1)
@@ -116,8 +137,7 @@ def import_command(ctx, file: Path, fmt, kind, skip_invalid, dry_run, as_json, u
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True)
 @click.option("--kind", type=click.Choice(list(KINDS)), default="record", show_default=True)
 @click.option("--english", is_flag=True, help="使用英文表头（title）而不是中文表头（项目名称）。")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="输出文件；默认写到标准输出。")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="输出文件；默认写到标准输出。")
 @click.pass_context
 def export_command(ctx, fmt, kind, english, output) -> None:
     """导出全部记录，表头与导入时相同，可原样再导入。"""
@@ -139,8 +159,9 @@ def stats(ctx, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(numbers, ensure_ascii=False))
         return
-    click.echo(f"普查记录：{numbers['records']}　传承人：{numbers['inheritors']}"
-               f"　有县级代码：{numbers['county_coverage']:.1%}")
+    click.echo(
+        f"普查记录：{numbers['records']}　传承人：{numbers['inheritors']}　有县级代码：{numbers['county_coverage']:.1%}"
+    )
     for title, key in (("按类别", "by_category"), ("按民族", "by_ethnic"), ("按省份", "by_province")):
         click.echo(f"\n{title}：")
         for name, number in numbers[key].items():
@@ -185,11 +206,22 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("username")
-@click.option("--role", type=click.Choice(users.ROLES), default="curator", show_default=True,
-              metavar="[" + "|".join(map(users.role_label, users.ROLES)) + "]", help="账户的角色。")
+@click.option(
+    "--role",
+    type=click.Choice(users.ROLES),
+    default="curator",
+    show_default=True,
+    metavar="[" + "|".join(map(users.role_label, users.ROLES)) + "]",
+    help="账户的角色。",
+)
 @click.option("--name", "display_name", default="", help="显示名称。")
-@password_option("--password", envvar="HERITAGE_PASSWORD", prompt="密码", confirmation="再次输入密码",
-                 help="密码（至少 10 位）；不给出时会提示输入。")
+@password_option(
+    "--password",
+    envvar="HERITAGE_PASSWORD",
+    prompt="密码",
+    confirmation="再次输入密码",
+    help="密码（至少 10 位）；不给出时会提示输入。",
+)
 @click.pass_context
 def user_add(ctx, username, role, display_name, password) -> None:
     """新建账户：heritage user add 张三 --role reviewer"""
@@ -202,8 +234,13 @@ def user_add(ctx, username, role, display_name, password) -> None:
 
 @user.command("passwd")
 @click.argument("username")
-@password_option("--password", envvar="HERITAGE_PASSWORD", prompt="新密码", confirmation="再次输入新密码",
-                 help="新密码（至少 10 位）；不给出时会提示输入。")
+@password_option(
+    "--password",
+    envvar="HERITAGE_PASSWORD",
+    prompt="新密码",
+    confirmation="再次输入新密码",
+    help="新密码（至少 10 位）；不给出时会提示输入。",
+)
 @click.pass_context
 def user_passwd(ctx, username, password) -> None:
     """改密码（同时解除锁定）：heritage user passwd 张三"""
@@ -233,7 +270,9 @@ def user_list(ctx) -> None:
     """列出账户：用户名、角色、显示名称、是否停用。"""
     db = open_store(ctx.find_root().obj)
     for row in db.query("SELECT username, role, display_name, disabled FROM users ORDER BY username"):
-        click.echo(f"{row['username']}\t{users.role_label(row['role'])}\t{row['display_name']}\t{'已停用' if row['disabled'] else ''}")
+        click.echo(
+            f"{row['username']}\t{users.role_label(row['role'])}\t{row['display_name']}\t{'已停用' if row['disabled'] else ''}"
+        )
 
 
 @main.group()

@@ -1,47 +1,52 @@
 """The command's frame in Chinese: click writes its usage lines, section titles, help option and
 usage errors in English; here they are written in Chinese for every subcommand, plugged-in ones too."""
+
 from __future__ import annotations
 
 import re
 import sys
-from typing import Any, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import click
 
 HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数", "Positional arguments": "参数"}
 # Click's English phrases as its help and error frames print them, with their Chinese, in order.
-_PHRASES = [(re.compile(pattern), chinese) for pattern, chinese in (
-    (r"Show this message and exit\.", "显示本帮助并退出。"),
-    (r"\[default: (.+?)\]", r"[默认：\1]"),
-    (r"\[env var: (.+?)\]", r"[环境变量：\1]"),
-    (r"\[required\]", "[必填]"),
-    (r"\[OPTIONS\]", "[选项]"),
-    (r"COMMAND \[ARGS\]\.\.\.", "命令 [参数]..."),
-    (r"No such option '(.+?)'\.", r"没有选项 \1。"),
-    (r"No such command '(.+?)'\.", r"没有命令 \1。"),
-    (r"\s*Did you mean (.+?)\?", r"您是不是要用 \1？"),
-    (r"\s*\(Possible options: (.+?)\)", r"（可能是：\1）"),
-    (r"Missing argument '(.+?)'\.", r"缺少参数 \1。"),
-    (r"Missing option '(.+?)'\.", r"缺少选项 \1。"),
-    (r"Missing parameter: (.+)", r"缺少参数 \1。"),
-    (r"Missing command\.", "缺少命令。"),
-    (r"Choose from:\s+(.+)", r"可选：\1"),
-    (r"Invalid value for '(.+?)': ", r"\1 的值无效："),
-    (r"Invalid value: ", "值无效："),
-    (r"'(.*?)' is not one of (.+?)\.", r"“\1”不是可选值：应为 \2 之一。"),
-    (r"'(.*?)' is not '(.+?)'\.", r"“\1”不是可选值：应为 \2。"),
-    (r"'(.*?)' is not a valid integer\.", r"“\1”不是整数。"),
-    (r"'(.*?)' is not a valid float\.", r"“\1”不是数。"),
-    (r"'(.*?)' is not a valid boolean\.", r"“\1”应为是或否。"),
-    (r"(\S+) is not in the range (.+?)\.", r"\1 不在 \2 的范围内。"),
-    (r"(?:File|Directory|Path) '(.+?)' does not exist\.", r"“\1”不存在。"),
-    (r"(?:File|Directory|Path) '(.+?)' is a file\.", r"“\1”是文件，应为文件夹。"),
-    (r"(?:File|Directory|Path) '(.+?)' is a directory\.", r"“\1”是文件夹，应为文件。"),
-    (r"Option '(.+?)' does not take a value\.", r"选项 \1 不接受值。"),
-    (r"Option '(.+?)' requires an argument\.", r"选项 \1 需要一个值。"),
-    (r"Option '(.+?)' requires (\d+) arguments\.", r"选项 \1 需要 \2 个值。"),
-    (r"Got unexpected extra arguments? \((.+?)\)", r"多出了参数：\1"),
-)]
+_PHRASES = [
+    (re.compile(pattern), chinese)
+    for pattern, chinese in (
+        (r"Show this message and exit\.", "显示本帮助并退出。"),
+        (r"\[default: (.+?)\]", r"[默认：\1]"),
+        (r"\[env var: (.+?)\]", r"[环境变量：\1]"),
+        (r"\[required\]", "[必填]"),
+        (r"\[OPTIONS\]", "[选项]"),
+        (r"COMMAND \[ARGS\]\.\.\.", "命令 [参数]..."),
+        (r"No such option '(.+?)'\.", r"没有选项 \1。"),
+        (r"No such command '(.+?)'\.", r"没有命令 \1。"),
+        (r"\s*Did you mean (.+?)\?", r"您是不是要用 \1？"),
+        (r"\s*\(Possible options: (.+?)\)", r"（可能是：\1）"),
+        (r"Missing argument '(.+?)'\.", r"缺少参数 \1。"),
+        (r"Missing option '(.+?)'\.", r"缺少选项 \1。"),
+        (r"Missing parameter: (.+)", r"缺少参数 \1。"),
+        (r"Missing command\.", "缺少命令。"),
+        (r"Choose from:\s+(.+)", r"可选：\1"),
+        (r"Invalid value for '(.+?)': ", r"\1 的值无效："),
+        (r"Invalid value: ", "值无效："),
+        (r"'(.*?)' is not one of (.+?)\.", r"“\1”不是可选值：应为 \2 之一。"),
+        (r"'(.*?)' is not '(.+?)'\.", r"“\1”不是可选值：应为 \2。"),
+        (r"'(.*?)' is not a valid integer\.", r"“\1”不是整数。"),
+        (r"'(.*?)' is not a valid float\.", r"“\1”不是数。"),
+        (r"'(.*?)' is not a valid boolean\.", r"“\1”应为是或否。"),
+        (r"(\S+) is not in the range (.+?)\.", r"\1 不在 \2 的范围内。"),
+        (r"(?:File|Directory|Path) '(.+?)' does not exist\.", r"“\1”不存在。"),
+        (r"(?:File|Directory|Path) '(.+?)' is a file\.", r"“\1”是文件，应为文件夹。"),
+        (r"(?:File|Directory|Path) '(.+?)' is a directory\.", r"“\1”是文件夹，应为文件。"),
+        (r"Option '(.+?)' does not take a value\.", r"选项 \1 不接受值。"),
+        (r"Option '(.+?)' requires an argument\.", r"选项 \1 需要一个值。"),
+        (r"Option '(.+?)' requires (\d+) arguments\.", r"选项 \1 需要 \2 个值。"),
+        (r"Got unexpected extra arguments? \((.+?)\)", r"多出了参数：\1"),
+    )
+]
 
 
 def translate(text: str) -> str:
@@ -91,6 +96,7 @@ def show_error(error: click.ClickException) -> None:
 
 def password_option(*names: str, prompt: str, confirmation: str, **kwargs: Any) -> Any:
     """click.password_option, but a mismatch of the two entries is told in Chinese (and asked again)."""
+
     def confirmed(ctx: click.Context, param: click.Parameter, value: str) -> str:
         if ctx.get_parameter_source(param.name) is not click.core.ParameterSource.PROMPT:
             return value
@@ -98,6 +104,7 @@ def password_option(*names: str, prompt: str, confirmation: str, **kwargs: Any) 
             click.echo("错误：两次输入的密码不一致，请重新输入。", err=True)
             value = click.prompt(prompt, hide_input=True)
         return value
+
     return click.option(*names, prompt=prompt, hide_input=True, callback=confirmed, **kwargs)
 
 
@@ -111,8 +118,14 @@ class ChineseGroup(click.Group):
         _chinese(cmd)
         super().add_command(cmd, name)
 
-    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **kwargs: Any) -> Any:
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **kwargs: Any,
+    ) -> Any:
         """Run the command; in standalone mode, show usage errors in Chinese and exit as click does."""
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, standalone_mode=False, **kwargs)

@@ -1,9 +1,11 @@
 """Public clues (互动交流): anyone may report a festival, craft or inheritor they know; it becomes a
 线索 record for the curators, never public, its contact kept apart and never shown."""
+
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+
 import sqlite_utils
 
 from heritage import store
@@ -47,9 +49,8 @@ def submit(db: sqlite_utils.Database, form: dict[str, str], client: str) -> str:
         except ValueError as error:
             raise ClueError(name, str(error)) from error
     contact = clean_text(form.get("contact", ""))
-    entity.update(id=store.new_id(store.RECORD), status="线索", access="internal",
-                  sources=["公众线索（互动交流）"])
-    since = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(hours=1)).isoformat(timespec="seconds")
+    entity.update(id=store.new_id(store.RECORD), status="线索", access="internal", sources=["公众线索（互动交流）"])
+    since = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat(timespec="seconds")
     with write(db):
         recent = db.execute("SELECT count(*) FROM clue_log WHERE client = ? AND at > ?", [client, since]).fetchone()[0]
         if recent >= PER_HOUR:
@@ -57,8 +58,10 @@ def submit(db: sqlite_utils.Database, form: dict[str, str], client: str) -> str:
         store.put(db, store.RECORD, entity, "公众线索", note="互动交流")
         db.execute("INSERT INTO clue_log (client, at) VALUES (?, ?)", [client, now()])
         if contact:
-            db.execute("INSERT INTO clue_contacts (record_id, contact, created_at) VALUES (?, ?, ?)",
-                       [entity["id"], contact, now()])
+            db.execute(
+                "INSERT INTO clue_contacts (record_id, contact, created_at) VALUES (?, ?, ?)",
+                [entity["id"], contact, now()],
+            )
     return entity["id"]
 
 
@@ -66,4 +69,3 @@ def contact(db: sqlite_utils.Database, record_id: str) -> str | None:
     """The contact a clue's sender left, for curators only."""
     row = db.execute("SELECT contact FROM clue_contacts WHERE record_id = ?", [record_id]).fetchone()
     return row[0] if row else None
-

@@ -1,6 +1,7 @@
 """The column reference of the importer, generated from the field table (heritage.fields): the README's
 tables, the import page's reference and the downloadable template sheets all come from here.
 """
+
 from __future__ import annotations
 
 import csv
@@ -37,9 +38,17 @@ _BY_FIELD = {
     "items": "所传承项目：记录编号、来源编号、子项编码或项目编号，多个用 ； 分隔",
 }
 # Inheritors have no shipped example; this row only shows how each cell is written.
-_INHERITOR_EXAMPLE = {"name": "（示例，请替换为传承人姓名）", "sex": "女", "ethnic_group": "彝族",
-                      "birth_date": "1960-05", "items": "C001", "level": "省级", "category": "民俗",
-                      "region_text": "四川省凉山彝族自治州", "access": "研究人员"}
+_INHERITOR_EXAMPLE = {
+    "name": "（示例，请替换为传承人姓名）",
+    "sex": "女",
+    "ethnic_group": "彝族",
+    "birth_date": "1960-05",
+    "items": "C001",
+    "level": "省级",
+    "category": "民俗",
+    "region_text": "四川省凉山彝族自治州",
+    "access": "研究人员",
+}
 KINDS = {"record": RECORD, "inheritor": INHERITOR}
 
 
@@ -60,8 +69,10 @@ def reference(kind: Kind) -> list[dict[str, str]]:
 def markdown_table(kind: Kind) -> str:
     """The README's table of a kind's columns."""
     lines = ["| 中文表头 | 英文表头 | 填写说明 | 默认访问 |", "|---|---|---|---|"]
-    lines += [f"| {c['zh']} | `{c['en']}` | {c['hint'].replace('|', chr(92) + '|')} | {c['access']} |"
-              for c in reference(kind)]
+    lines += [
+        f"| {c['zh']} | `{c['en']}` | {c['hint'].replace('|', chr(92) + '|')} | {c['access']} |"
+        for c in reference(kind)
+    ]
     return "\n".join(lines)
 
 

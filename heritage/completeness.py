@@ -1,4 +1,5 @@
 """How complete a census record is: the fields every record needs, and those its category needs."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -6,8 +7,22 @@ from typing import Any
 from heritage.fields import RECORD_FIELDS
 
 # What every survey record should say (SCHEMA.md; the 2023 standard's general part) …
-COMMON = ("title", "category", "ethnic_groups", "region_codes", "content", "history", "features", "values_text",
-          "vitality", "measures", "surveyor", "survey_date", "survey_place", "sources")
+COMMON = (
+    "title",
+    "category",
+    "ethnic_groups",
+    "region_codes",
+    "content",
+    "history",
+    "features",
+    "values_text",
+    "vitality",
+    "measures",
+    "surveyor",
+    "survey_date",
+    "survey_place",
+    "sources",
+)
 # … and what each category's part adds: festivals and customs their dates and places, performing
 # arts their instruments and props, crafts and medicine their tools and lineage, oral literature its
 # names in the group's own language.
@@ -34,6 +49,5 @@ def expected(category: str) -> tuple[str, ...]:
 def completeness(record: dict[str, Any], images: int) -> tuple[int, list[str]]:
     """(percentage filled, the Chinese names of what is missing) for a record with so many images."""
     wanted = expected(record.get("category") or "")
-    missing = [name for name in wanted
-               if (images == 0 if name == "images" else record.get(name) in (None, "", [], {}))]
+    missing = [name for name in wanted if (images == 0 if name == "images" else record.get(name) in (None, "", [], {}))]
     return round(100 * (len(wanted) - len(missing)) / len(wanted)), [LABELS[name] for name in missing]

@@ -1,4 +1,5 @@
 """The shipped corpus: census records written by this project, their covers, and the domain word list."""
+
 from __future__ import annotations
 
 import tomllib
@@ -69,9 +70,10 @@ def load_exhibits_and_articles(db: sqlite_utils.Database) -> None:
 def draw_missing_covers(db: sqlite_utils.Database, home: Path) -> int:
     """Give every shipped record whose cover is missing (row or file) a cover; returns how many."""
     drawn = []
-    for record in store.iterate(db, store.RECORD, "id IN (SELECT entity_id FROM revisions WHERE entity = 'record' AND user = 'corpus')"):
-        has_row = db.execute("SELECT 1 FROM media WHERE record_id = ? AND kind = 'cover'",
-                             [record["id"]]).fetchone()
+    for record in store.iterate(
+        db, store.RECORD, "id IN (SELECT entity_id FROM revisions WHERE entity = 'record' AND user = 'corpus')"
+    ):
+        has_row = db.execute("SELECT 1 FROM media WHERE record_id = ? AND kind = 'cover'", [record["id"]]).fetchone()
         if not has_row or not covers.cover_file(home, record["id"]).exists():
             drawn.append(covers.write_cover(home, record) | {"created_at": now()})
     with write(db):

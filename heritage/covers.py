@@ -1,4 +1,5 @@
 """Cover images drawn from a record (category colour, numeral, title): never a fake photograph."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,9 +9,10 @@ import os
 import shutil
 import subprocess
 import threading
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -21,16 +23,16 @@ PAPER = (247, 242, 232)  # 宣纸
 INK = (38, 42, 54)  # 墨色
 # One accent per category, from the traditional palette, so that a visitor learns them.
 CATEGORY_COLOURS = {
-    "民间文学": (46, 78, 126),   # 黛蓝
+    "民间文学": (46, 78, 126),  # 黛蓝
     "传统音乐": (122, 58, 104),  # 紫棠
-    "传统舞蹈": (194, 76, 52),   # 朱红
-    "传统戏剧": (163, 32, 45),   # 胭脂
-    "曲艺": (176, 120, 40),      # 赭黄
+    "传统舞蹈": (194, 76, 52),  # 朱红
+    "传统戏剧": (163, 32, 45),  # 胭脂
+    "曲艺": (176, 120, 40),  # 赭黄
     "传统体育、游艺与杂技": (36, 110, 90),  # 石绿
     "传统美术": (180, 70, 110),  # 海棠
-    "传统技艺": (30, 80, 110),   # 靛青
-    "传统医药": (92, 118, 52),   # 苍绿
-    "民俗": (190, 60, 40),       # 丹
+    "传统技艺": (30, 80, 110),  # 靛青
+    "传统医药": (92, 118, 52),  # 苍绿
+    "民俗": (190, 60, 40),  # 丹
 }
 _FONT_FILES = (
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
@@ -48,8 +50,9 @@ def cjk_font_file() -> str | None:
         if Path(candidate).exists():
             return candidate
     if shutil.which("fc-match"):
-        found = subprocess.run(["fc-match", "-f", "%{file}", ":lang=zh-cn"],
-                               capture_output=True, text=True, check=False).stdout.strip()
+        found = subprocess.run(
+            ["fc-match", "-f", "%{file}", ":lang=zh-cn"], capture_output=True, text=True, check=False
+        ).stdout.strip()
         if found and Path(found).exists() and "DejaVu" not in found:
             return found
     return None
@@ -137,9 +140,19 @@ def write_cover(home: Path, record: dict[str, Any]) -> dict[str, Any]:
     data = render_cover(record)
     _save(cover_file(home, record["id"]), data)
     return {
-        "id": f"cover-{record['id']}", "record_id": record["id"], "position": 0, "kind": "cover",
-        "storage_id": f"covers/{record['id']}.png", "sha256": hashlib.sha256(data).hexdigest(),
-        "format": "PNG", "width": SIZE[0], "height": SIZE[1], "caption": f"{record['title']}（题图）",
-        "author": "智慧民族之家", "taken_on": None, "rights": "CC BY 4.0",
-        "original_name": None, "created_at": None,
+        "id": f"cover-{record['id']}",
+        "record_id": record["id"],
+        "position": 0,
+        "kind": "cover",
+        "storage_id": f"covers/{record['id']}.png",
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "format": "PNG",
+        "width": SIZE[0],
+        "height": SIZE[1],
+        "caption": f"{record['title']}（题图）",
+        "author": "智慧民族之家",
+        "taken_on": None,
+        "rights": "CC BY 4.0",
+        "original_name": None,
+        "created_at": None,
     }

@@ -3,6 +3,7 @@
 A rule is parsed here and kept as the text the curator wrote; computing its Gregorian
 dates for a year is the calendar's job.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,30 @@ from dataclasses import dataclass
 from heritage.numerals import DIGITS, VALUES
 
 SOLAR_TERMS = (
-    "立春", "雨水", "惊蛰", "春分", "清明", "谷雨", "立夏", "小满", "芒种", "夏至", "小暑", "大暑",
-    "立秋", "处暑", "白露", "秋分", "寒露", "霜降", "立冬", "小雪", "大雪", "冬至", "小寒", "大寒",
+    "立春",
+    "雨水",
+    "惊蛰",
+    "春分",
+    "清明",
+    "谷雨",
+    "立夏",
+    "小满",
+    "芒种",
+    "夏至",
+    "小暑",
+    "大暑",
+    "立秋",
+    "处暑",
+    "白露",
+    "秋分",
+    "寒露",
+    "霜降",
+    "立冬",
+    "小雪",
+    "大雪",
+    "冬至",
+    "小寒",
+    "大寒",
 )
 _LUNAR_MONTHS = {"正": 1, "冬": 11, "腊": 12}
 
@@ -52,7 +75,9 @@ def _number(text: str) -> int:
 _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _NUM = rf"[0-9]{{1,2}}|初?[{DIGITS}廿卅]{{1,3}}"
 _LUNAR = re.compile(rf"^(?:农历|夏历|阴历)?(?P<m>{_NUM}|[正冬腊])月(?P<d>{_NUM})[日号]?(?:至(?P<e>{_NUM})[日号]?)?$")
-_GREGORIAN = re.compile(r"^(?:公历|阳历|每年)?(?P<m>[0-9]{1,2})(?:月|-|/)(?P<d>[0-9]{1,2})[日号]?(?:至(?P<e>[0-9]{1,2})[日号]?)?$")
+_GREGORIAN = re.compile(
+    r"^(?:公历|阳历|每年)?(?P<m>[0-9]{1,2})(?:月|-|/)(?P<d>[0-9]{1,2})[日号]?(?:至(?P<e>[0-9]{1,2})[日号]?)?$"
+)
 
 
 def parse_date_rule(text: str) -> DateRule:

@@ -1,11 +1,12 @@
 """SQLite connections and the one write path: WAL, synchronous=FULL, BEGIN IMMEDIATE."""
+
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import sqlite_utils
 
@@ -19,8 +20,7 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite_utils.Database:
     :param readonly: open with ``mode=ro`` and ``query_only`` (public pages)
     """
     if readonly:
-        conn = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True,
-                               isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True, isolation_level=None, check_same_thread=False)
         conn.execute("PRAGMA query_only=1")
     else:
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
@@ -52,4 +52,4 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
 
 def now() -> str:
     """The current UTC time as ISO 8601 with seconds, the one timestamp format of the store."""
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")

@@ -1,5 +1,6 @@
 """Saving what a curator typed: every field parsed with the same rules as an import, errors per
 field in Chinese, and optimistic locking — a save based on an old version is refused and kept."""
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,10 @@ class Conflict(Exception):
     """Someone saved the entity after this edit began; the edit is kept as a draft."""
 
     def __init__(self, draft_id: int, current_version: int):
-        super().__init__(f"这条记录在您打开后已被他人保存（现为第 {current_version} 版）。"
-                         f"您的修改没有覆盖它，已另存为草稿 #{draft_id}，可对照后重新保存。")
+        super().__init__(
+            f"这条记录在您打开后已被他人保存（现为第 {current_version} 版）。"
+            f"您的修改没有覆盖它，已另存为草稿 #{draft_id}，可对照后重新保存。"
+        )
         self.draft_id, self.current_version = draft_id, current_version
 
 
@@ -48,14 +51,17 @@ def _regions(text: str) -> list[str]:
         found = tree.find(code[1]) if code else tree.find(line)
         if not found:
             options = "、".join(f"{tree.label(r.code)}（{r.code}）" for r in tree.suggest(line, 5))
-            raise ValueError(f"“{line}”" + (f"可能是：{options}；请写出上级地名或代码" if options
-                                              else "不是可识别的地名或行政区划代码"))
+            raise ValueError(
+                f"“{line}”"
+                + (f"可能是：{options}；请写出上级地名或代码" if options else "不是可识别的地名或行政区划代码")
+            )
         codes += [r.code for r in found]
     return list(dict.fromkeys(codes))
 
 
-def parse_form(db: sqlite_utils.Database, kind: Kind, cells: dict[str, str], access: dict[str, str],
-               links: list[str] | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+def parse_form(
+    db: sqlite_utils.Database, kind: Kind, cells: dict[str, str], access: dict[str, str], links: list[str] | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
     """(entity, errors by field name) from a form's cells; ``access`` holds each field's chosen level
     (only those differing from the field's default are stored), ``links`` an inheritor's items."""
     entity: dict[str, Any] = {}
@@ -66,9 +72,11 @@ def parse_form(db: sqlite_utils.Database, kind: Kind, cells: dict[str, str], acc
             entity[field.name] = _regions(value) if field.kind == "regions" else parse_value(field, value, kind.fields)
         except ValueError as error:
             errors[field.name] = str(error)
-    entity["field_access"] = {f.name: access[f.name] for f in editable(kind)
-                              if access.get(f.name) in ACCESS_LABELS and access[f.name] != f.access
-                              and f.kind != "access"}
+    entity["field_access"] = {
+        f.name: access[f.name]
+        for f in editable(kind)
+        if access.get(f.name) in ACCESS_LABELS and access[f.name] != f.access and f.kind != "access"
+    }
     if kind is store.INHERITOR:
         entity["items"] = links or []
     for name, reason in cross_check(db, kind, entity):
@@ -76,8 +84,9 @@ def parse_form(db: sqlite_utils.Database, kind: Kind, cells: dict[str, str], acc
     return entity, errors
 
 
-def save(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any], base_version: int | None,
-         user: str, note: str = "") -> str:
+def save(
+    db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any], base_version: int | None, user: str, note: str = ""
+) -> str:
     """Save an edit made on ``base_version`` (None for a new entity); returns 新增, 更新 or 未变.
 
     When the stored version has moved on, nothing is overwritten: the edit is kept in ``drafts``
@@ -88,8 +97,17 @@ def save(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any], base_ver
         if current is not None and current["version"] != base_version:
             cursor = db.execute(
                 "INSERT INTO drafts (entity, entity_id, base_version, current_version, user, at, data)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)", [kind.name, entity["id"], base_version, current["version"], user,
-                                                  now(), json.dumps(entity, ensure_ascii=False)])
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    kind.name,
+                    entity["id"],
+                    base_version,
+                    current["version"],
+                    user,
+                    now(),
+                    json.dumps(entity, ensure_ascii=False),
+                ],
+            )
             conflict = Conflict(cast(int, cursor.lastrowid), current["version"])  # an INSERT sets it
         else:
             if current is not None:

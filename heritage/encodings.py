@@ -6,12 +6,14 @@ first non-ASCII line is already not UTF-8; a later line that is valid UTF-8 (wit
 three or more bytes, such as any Chinese character) betrays a file of mixed encodings. UTF-16 is
 recognised by its BOM, or without one by NUL bytes in every other position.
 """
+
 from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import BinaryIO, Callable
+from typing import BinaryIO
 
 CHUNK = 1 << 20
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -42,8 +44,9 @@ def detect(open_file: Callable[[], BinaryIO]) -> Encoding:
     if utf8.bad_line is None:
         return utf8
     if utf8.first_non_ascii is not None and utf8.first_non_ascii < utf8.bad_line:
-        utf8.reason = ("从这一行起不是有效的 UTF-8：前面的行是 UTF-8，这一行却是别的编码（如 GB18030）；"
-                       "请把整个文件另存为 UTF-8")
+        utf8.reason = (
+            "从这一行起不是有效的 UTF-8：前面的行是 UTF-8，这一行却是别的编码（如 GB18030）；请把整个文件另存为 UTF-8"
+        )
         return utf8
     gb = _scan(open_file, "gb18030")
     if gb.bad_line is not None:
@@ -60,8 +63,8 @@ def utf16_without_bom(head: bytes) -> str | None:
     """utf-16-le or utf-16-be when NUL bytes are (nearly) all in one parity of positions: the high
     bytes of ASCII characters (commas, digits, line breaks) in UTF-16. Text in any other encoding has none."""
     pairs = len(head) // 2
-    even = head[0:pairs * 2:2].count(0)
-    odd = head[1:pairs * 2:2].count(0)
+    even = head[0 : pairs * 2 : 2].count(0)
+    odd = head[1 : pairs * 2 : 2].count(0)
     if odd >= max(2, pairs * 0.05) and even <= odd * 0.1:
         return "utf-16-le"
     if even >= max(2, pairs * 0.05) and odd <= even * 0.1:
@@ -86,7 +89,7 @@ def _scan(open_file: Callable[[], BinaryIO], name: str) -> _Scan:
             try:
                 text = decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as error:
-                prefix = codecs.decode(data[:error.start], name, errors="ignore")
+                prefix = codecs.decode(data[: error.start], name, errors="ignore")
                 _note_non_ascii(found, prefix, newlines)
                 found.bad_line = newlines + _count_lines(prefix) + 1
                 found.lines = found.bad_line
@@ -102,7 +105,7 @@ def _note_non_ascii(found: _Scan, text: str, newlines: int) -> None:
     if found.first_non_ascii is None:
         match = _NON_ASCII.search(text)
         if match:
-            found.first_non_ascii = newlines + _count_lines(text[:match.start()]) + 1
+            found.first_non_ascii = newlines + _count_lines(text[: match.start()]) + 1
 
 
 def _count_lines(text: str) -> int:

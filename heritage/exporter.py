@@ -1,7 +1,9 @@
 """Export records or inheritors as CSV, XLSX or JSON Lines, under the headers the importer reads."""
+
 from __future__ import annotations
 
-from typing import Any, BinaryIO, Iterable
+from collections.abc import Iterable
+from typing import Any, BinaryIO
 
 import sqlite_utils
 
@@ -19,8 +21,15 @@ def _json_value(field: Field, value: Any, kind: Kind, english: bool) -> Any:
     return format_value(field, value, kind.fields, english) or None
 
 
-def export(db: sqlite_utils.Database, kind: Kind, out: BinaryIO, fmt: str, english: bool = False,
-           where: str = "", params: list | None = None) -> int:
+def export(
+    db: sqlite_utils.Database,
+    kind: Kind,
+    out: BinaryIO,
+    fmt: str,
+    english: bool = False,
+    where: str = "",
+    params: list | None = None,
+) -> int:
     """Write every entity of a kind (ordered by id) to a stream; returns how many were written.
 
     :param english: English headers (``title``) instead of Chinese ones (``项目名称``)
@@ -28,8 +37,14 @@ def export(db: sqlite_utils.Database, kind: Kind, out: BinaryIO, fmt: str, engli
     return write_entities(store.iterate(db, kind, where, params), kind, out, fmt, english)
 
 
-def write_entities(entities: Iterable[dict[str, Any]], kind: Kind, out: BinaryIO, fmt: str,
-                   english: bool = False, fields: tuple[Field, ...] | None = None) -> int:
+def write_entities(
+    entities: Iterable[dict[str, Any]],
+    kind: Kind,
+    out: BinaryIO,
+    fmt: str,
+    english: bool = False,
+    fields: tuple[Field, ...] | None = None,
+) -> int:
     """Write entities under the importer's headers (all of the kind's fields, or only ``fields``);
     returns how many were written."""
     fields = fields or kind.fields

@@ -4,6 +4,7 @@ This is the one place that turns what a person typed (a sheet cell, a JSON value
 input) into a stored value, and back into the text an export writes.  Every error is a
 ``ValueError`` whose message says, in Chinese, what is wrong and what is expected.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -110,8 +111,10 @@ INHERITOR_FIELDS = (
     Field("field_access", "字段访问级别", "field_access"),
 )
 
-def visible_fields(entity: dict[str, Any], fields: tuple[Field, ...] | None = None,
-                   audience: str = "public") -> set[str]:
+
+def visible_fields(
+    entity: dict[str, Any], fields: tuple[Field, ...] | None = None, audience: str = "public"
+) -> set[str]:
     """The fields of a record (or, given INHERITOR_FIELDS, an inheritor) a reader may see: the public
     sees public fields, researchers also those for researchers; each field has its default access
     unless the entity sets another one for it in ``field_access``."""
@@ -256,8 +259,7 @@ def _native(value: Any) -> dict[str, str]:
 
 def _field_access(value: Any, fields: tuple[Field, ...]) -> dict[str, str]:
     lookup = header_lookup(fields)
-    pairs = value.items() if isinstance(value, dict) else (
-        item.partition("=")[::2] for item in split_list(value))
+    pairs = value.items() if isinstance(value, dict) else (item.partition("=")[::2] for item in split_list(value))
     result = {}
     for key, level in pairs:
         field = lookup.get(normalize_header(key))
@@ -296,13 +298,25 @@ def _date_rule(value: Any) -> str:
 
 # One parser per kind of value; list kinds parse each item with their item parser.
 _SCALARS: dict[str, Callable[[Any], Any]] = {
-    "id": parse_id, "text": clean_text, "long": lambda value: clean_text(value, LONG_MAX),
-    "year": _year, "batch": _batch, "date": _date, "partial_date": parse_partial_date,
-    "bool": _bool, "access": _access, "category": _category, "ethnic_one": _ethnic,
+    "id": parse_id,
+    "text": clean_text,
+    "long": lambda value: clean_text(value, LONG_MAX),
+    "year": _year,
+    "batch": _batch,
+    "date": _date,
+    "partial_date": parse_partial_date,
+    "bool": _bool,
+    "access": _access,
+    "category": _category,
+    "ethnic_one": _ethnic,
 }
 _ITEMS: dict[str, Callable[[Any], Any]] = {
-    "list": clean_text, "names": clean_text, "native": _native, "ethnic": _ethnic,
-    "regions": _region, "dates": _date_rule,
+    "list": clean_text,
+    "names": clean_text,
+    "native": _native,
+    "ethnic": _ethnic,
+    "regions": _region,
+    "dates": _date_rule,
 }
 
 
@@ -317,22 +331,29 @@ def parse_value(field: Field, value: Any, fields: tuple[Field, ...] = RECORD_FIE
         return _choice(field, value)
     if kind == "field_access":
         return _field_access(value, fields)
-    items = value if kind == "native" and isinstance(value, list) else split_list(
-        value, loose=kind in ("names", "ethnic", "regions", "choices"))
+    items = (
+        value
+        if kind == "native" and isinstance(value, list)
+        else split_list(value, loose=kind in ("names", "ethnic", "regions", "choices"))
+    )
     if kind == "choices":
         return list(dict.fromkeys(_choice(field, item) for item in items))
     parsed = [_ITEMS[kind](item) for item in items]
     return parsed if kind == "native" else list(dict.fromkeys(parsed))
 
 
-def format_value(field: Field, value: Any, fields: tuple[Field, ...] = RECORD_FIELDS,
-                 english: bool = False, separator: str = LIST_SEPARATOR) -> str:
+def format_value(
+    field: Field,
+    value: Any,
+    fields: tuple[Field, ...] = RECORD_FIELDS,
+    english: bool = False,
+    separator: str = LIST_SEPARATOR,
+) -> str:
     """The cell text an export writes for a stored value; parse_value reads it back unchanged."""
     if value is None or value == [] or value == {}:
         return ""
     if field.kind == "native":
-        return separator.join(
-            "|".join([n["name"], n["script"], n["transliteration"]]).rstrip("|") for n in value)
+        return separator.join("|".join([n["name"], n["script"], n["transliteration"]]).rstrip("|") for n in value)
     if field.kind in LIST_KINDS:
         return separator.join(value)
     if field.kind == "bool":
@@ -343,7 +364,8 @@ def format_value(field: Field, value: Any, fields: tuple[Field, ...] = RECORD_FI
         by_name = {f.name: f for f in fields}
         return separator.join(
             f"{name if english else by_name[name].zh}={level if english else ACCESS_LABELS[level]}"
-            for name, level in value.items())
+            for name, level in value.items()
+        )
     return str(value)
 
 

@@ -1,5 +1,6 @@
 """A record's history: every save is a revision with who, when and a field diff; any version can be
 read back, and restored (the restore is itself a new revision)."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,10 @@ def last_change(db: sqlite_utils.Database) -> int | None:
 
 def revisions(db: sqlite_utils.Database, kind: Kind, entity_id: str) -> list[dict[str, Any]]:
     """Every revision, newest first: version, user, at, note, diff ({field: [old, new]})."""
-    rows = db.query("SELECT version, user, at, note, diff FROM revisions WHERE entity = ? AND entity_id = ?"
-                    " ORDER BY version DESC", [kind.name, entity_id])
+    rows = db.query(
+        "SELECT version, user, at, note, diff FROM revisions WHERE entity = ? AND entity_id = ? ORDER BY version DESC",
+        [kind.name, entity_id],
+    )
     return [row | {"diff": json.loads(row["diff"] or "{}")} for row in rows]
 
 
@@ -28,8 +31,13 @@ def changed_since(db: sqlite_utils.Database, kind: Kind, entity_id: str, version
     """True when a revision after ``version`` changed one of these fields."""
     paths = [f"$.{name}" for name in fields]
     changed = " OR ".join("json_type(diff, ?) IS NOT NULL" for _ in paths)
-    return db.execute(f"SELECT 1 FROM revisions WHERE entity = ? AND entity_id = ? AND version > ? AND ({changed})"
-                      " LIMIT 1", [kind.name, entity_id, version, *paths]).fetchone() is not None
+    return (
+        db.execute(
+            f"SELECT 1 FROM revisions WHERE entity = ? AND entity_id = ? AND version > ? AND ({changed}) LIMIT 1",
+            [kind.name, entity_id, version, *paths],
+        ).fetchone()
+        is not None
+    )
 
 
 def at_version(db: sqlite_utils.Database, kind: Kind, entity_id: str, version: int) -> dict[str, Any] | None:
@@ -46,8 +54,9 @@ def at_version(db: sqlite_utils.Database, kind: Kind, entity_id: str, version: i
     return entity | {"version": version}
 
 
-def restore(db: sqlite_utils.Database, kind: Kind, entity_id: str, version: int, user: str,
-            role: str = OPERATOR) -> str:
+def restore(
+    db: sqlite_utils.Database, kind: Kind, entity_id: str, version: int, user: str, role: str = OPERATOR
+) -> str:
     """Save an earlier version again, inside an open write transaction; returns what put() returns.
     Raises WorkflowError when the role may not make that write (a curator restoring a wider access)."""
     current = store.get(db, kind, entity_id)
@@ -70,6 +79,10 @@ def latest(db: sqlite_utils.Database) -> int | None:
 
 def recent_records(db: sqlite_utils.Database, user: str, limit: int = 10) -> list[dict[str, Any]]:
     """The records a user saved last, newest first: id, at (their last save) and title."""
-    return list(db.query(
-        "SELECT r.entity_id AS id, max(r.at) AS at, c.title FROM revisions r JOIN records c ON c.id = r.entity_id"
-        " WHERE r.entity = 'record' AND r.user = ? GROUP BY r.entity_id ORDER BY at DESC LIMIT ?", [user, limit]))
+    return list(
+        db.query(
+            "SELECT r.entity_id AS id, max(r.at) AS at, c.title FROM revisions r JOIN records c ON c.id = r.entity_id"
+            " WHERE r.entity = 'record' AND r.user = ? GROUP BY r.entity_id ORDER BY at DESC LIMIT ?",
+            [user, limit],
+        )
+    )

@@ -2,13 +2,15 @@
 
 The same path serves the CLI, the curator's browser upload and the shipped corpus.
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import sqlite_utils
 
@@ -64,8 +66,10 @@ class ImportReport:
     def render(self, limit: int = 50) -> str:
         """The report as a person reads it, in Chinese."""
         what = "记录" if self.kind == "record" else "传承人"
-        lines = [f"文件：{self.file}（{self.format}{'，' + self.encoding if self.encoding else ''}）",
-                 f"数据行：{self.rows}"]
+        lines = [
+            f"文件：{self.file}（{self.format}{'，' + self.encoding if self.encoding else ''}）",
+            f"数据行：{self.rows}",
+        ]
         if self.problems:
             lines.append(f"发现 {self.problem_count} 个问题：")
             lines += [f"  {p}" for p in self.problems[:limit]]
@@ -93,9 +97,17 @@ class _Rollback(Exception):
     """Raised inside the write transaction to undo it: a dry run, or rows with problems."""
 
 
-def import_file(db: sqlite_utils.Database, path: Path, fmt: str | None = None, kind: Kind | None = None,
-                skip_invalid: bool = False, dry_run: bool = False, user: str = "import",
-                progress: Progress | None = None, role: str = workflow.OPERATOR) -> ImportReport:
+def import_file(
+    db: sqlite_utils.Database,
+    path: Path,
+    fmt: str | None = None,
+    kind: Kind | None = None,
+    skip_invalid: bool = False,
+    dry_run: bool = False,
+    user: str = "import",
+    progress: Progress | None = None,
+    role: str = workflow.OPERATOR,
+) -> ImportReport:
     """Import one file; nothing is written unless every row is valid (or skip_invalid is set).
 
     Rows are read, checked and written one at a time inside one transaction, so memory does
@@ -162,9 +174,16 @@ def _map_headers(sheet: Sheet, kind: Kind, report: ImportReport) -> dict[str, Fi
     return None if report.fatal else columns
 
 
-def _entities(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict[str, Field],
-              report: ImportReport, unescape: bool, role: str, listed: bool
-              ) -> Iterator[dict[str, Any] | None]:
+def _entities(
+    db: sqlite_utils.Database,
+    sheet: Sheet,
+    kind: Kind,
+    columns: dict[str, Field],
+    report: ImportReport,
+    unescape: bool,
+    role: str,
+    listed: bool,
+) -> Iterator[dict[str, Any] | None]:
     """Each row as a valid entity, or None when the row has problems (added to the report);
     ``listed``: the rows are national-list items, laid over the stored record of the same item."""
     seen: dict[tuple[str, str], int] = {}
@@ -185,9 +204,17 @@ def _entities(db: sqlite_utils.Database, sheet: Sheet, kind: Kind, columns: dict
         report.add(problem)
 
 
-def _entity(db: sqlite_utils.Database, kind: Kind, columns: dict[str, Field], header_of: dict[str, str],
-            where: tuple[int, int], row: dict[str, Any], unescape: bool, seen: dict[tuple[str, str], int],
-            role: str) -> tuple[dict[str, Any], list[Problem]]:
+def _entity(
+    db: sqlite_utils.Database,
+    kind: Kind,
+    columns: dict[str, Field],
+    header_of: dict[str, str],
+    where: tuple[int, int],
+    row: dict[str, Any],
+    unescape: bool,
+    seen: dict[tuple[str, str], int],
+    role: str,
+) -> tuple[dict[str, Any], list[Problem]]:
     """A row's cells as field values, and the problems the row has; ``where`` is its row and first line."""
     number, line = where
     problems: list[Problem] = []
@@ -207,8 +234,11 @@ def _entity(db: sqlite_utils.Database, kind: Kind, columns: dict[str, Field], he
         value = entity.get(key)
         if value and (key, value) in seen:
             what = "编号" if key == "id" else "来源编号"
-            problems.append(Problem(number, header_of.get(key, key),
-                                    f"与第 {seen[key, value]} 行重复：同一{what}只能出现一次", line))
+            problems.append(
+                Problem(
+                    number, header_of.get(key, key), f"与第 {seen[key, value]} 行重复：同一{what}只能出现一次", line
+                )
+            )
         elif value:
             seen[key, value] = number
     for name, reason in workflow.refusals(db, role, kind, entity):
@@ -222,8 +252,11 @@ def cross_check(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any]) -
 
     An inheritor whose place is a unit rather than a division (中国艺术研究院) takes the
     regions of the items they carry on."""
-    problems = [(f.name, f"必填：请填写{f.zh}") for f in kind.fields
-                if f.required and f.name in entity and entity[f.name] in (None, "")]
+    problems = [
+        (f.name, f"必填：请填写{f.zh}")
+        for f in kind.fields
+        if f.required and f.name in entity and entity[f.name] in (None, "")
+    ]
     if kind is INHERITOR and entity.get("items"):
         resolved = []
         for reference in entity["items"]:
@@ -268,7 +301,8 @@ def _record_for(db: sqlite_utils.Database, reference: str) -> str | None:
     row = db.execute(
         "SELECT r.id FROM records r JOIN record_values v ON v.record_id = r.id AND v.field = 'region_codes'"
         " WHERE r.item_number = ? AND substr(v.value, 1, 2) = ? ORDER BY r.id LIMIT 1",
-        [item, match["county"][:2]]).fetchone()
+        [item, match["county"][:2]],
+    ).fetchone()
     return row[0] if row else store.find_id(db, RECORD, "item_number", item)
 
 
@@ -278,10 +312,10 @@ def _existing_id(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any]) 
         return store.find_id(db, kind, "ref", entity["ref"])
     name = "title" if kind is RECORD else "name"
     for (candidate,) in db.execute(f"SELECT id FROM {kind.table} WHERE {name} = ?", [entity.get(name)]):
-        stored = store.get(db, kind, candidate)
-        if stored and not stored.get("ref") and stored["region_codes"] == entity.get("region_codes", []):
-            if kind is INHERITOR or stored["category"] == entity.get("category"):
-                return candidate
+        stored = store.get(db, kind, candidate) or {}
+        same_place = not stored.get("ref") and stored.get("region_codes") == entity.get("region_codes", [])
+        if same_place and (kind is INHERITOR or stored.get("category") == entity.get("category")):
+            return candidate
     return None
 
 
@@ -292,13 +326,22 @@ def _onto_same_item(db: sqlite_utils.Database, row: dict[str, Any]) -> dict[str,
     stored = store.get(db, RECORD, row["id"])
     if stored is None:
         for (candidate,) in db.execute(
-                "SELECT id FROM records WHERE coalesce(ref, '') = '' AND (sub_item_code = ? OR item_number = ?"
-                " OR (title = ? AND category = ?)) ORDER BY sub_item_code = ? DESC, item_number = ? DESC, id",
-                [row["sub_item_code"] or None, row["item_number"] or None, row["title"], row["category"],
-                 row["sub_item_code"] or None, row["item_number"] or None]):
+            "SELECT id FROM records WHERE coalesce(ref, '') = '' AND (sub_item_code = ? OR item_number = ?"
+            " OR (title = ? AND category = ?)) ORDER BY sub_item_code = ? DESC, item_number = ? DESC, id",
+            [
+                row["sub_item_code"] or None,
+                row["item_number"] or None,
+                row["title"],
+                row["category"],
+                row["sub_item_code"] or None,
+                row["item_number"] or None,
+            ],
+        ):
             found = store.get(db, RECORD, candidate)
-            if found and ((row["sub_item_code"] and found["sub_item_code"] == row["sub_item_code"])
-                          or _same_place(found["region_codes"], row["region_codes"])):
+            if found and (
+                (row["sub_item_code"] and found["sub_item_code"] == row["sub_item_code"])
+                or _same_place(found["region_codes"], row["region_codes"])
+            ):
                 stored = found
                 break
     return onto_stored(stored, row) if stored else row

@@ -1,6 +1,7 @@
 """An import in a child process with bounded memory and CPU time, for callers that must not be hurt by a
 hostile file (the web server): the child reads, checks and writes; the caller only receives the report.
 """
+
 from __future__ import annotations
 
 import multiprocessing
@@ -41,11 +42,14 @@ def import_isolated(home: Path, path: Path, kind: str = "record", **options: Any
 
 
 def _failed(path: Path, kind: str, options: dict[str, Any], exitcode: int | None) -> ImportReport:
-    reason = ("导入超出了时间上限，已停止；数据库未作任何改动。请把文件分成几个，或用命令 heritage import 导入"
-              if exitcode in (None, -24, -9) else
-              f"导入进程意外退出（退出码 {exitcode}）；数据库未作任何改动")
-    report = ImportReport(str(path), options.get("fmt") or Path(path).suffix.lstrip("."), kind,
-                          dry_run=bool(options.get("dry_run")))
+    reason = (
+        "导入超出了时间上限，已停止；数据库未作任何改动。请把文件分成几个，或用命令 heritage import 导入"
+        if exitcode in (None, -24, -9)
+        else f"导入进程意外退出（退出码 {exitcode}）；数据库未作任何改动"
+    )
+    report = ImportReport(
+        str(path), options.get("fmt") or Path(path).suffix.lstrip("."), kind, dry_run=bool(options.get("dry_run"))
+    )
     report.add(Problem(None, None, reason))
     return report
 
@@ -57,8 +61,7 @@ def _child(home: str, path: str, kind: str, options: dict[str, Any], send: Any) 
     from heritage.store import INHERITOR, RECORD, open_store
 
     try:
-        report = import_file(open_store(home), Path(path), kind=INHERITOR if kind == "inheritor" else RECORD,
-                             **options)
+        report = import_file(open_store(home), Path(path), kind=INHERITOR if kind == "inheritor" else RECORD, **options)
     except MemoryError:
         report = _failed(Path(path), kind, options, 0)
         report.problems = [Problem(None, None, "文件超出了导入进程的内存上限；数据库未作任何改动")]

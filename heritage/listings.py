@@ -1,10 +1,12 @@
 """Lists of records and inheritors as the site and the workspace show them: the queues by status,
 what a reader may see (for listings, the calendar and the sitemap), featured records, a record's
 inheritors.  What a reader may see is always heritage.visibility's rule."""
+
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import sqlite_utils
 
@@ -34,8 +36,12 @@ def queue_count(db: sqlite_utils.Database, status: str, query: str = "") -> int:
 def queue_ids(db: sqlite_utils.Database, status: str, query: str, limit: int, offset: int) -> list[str]:
     """One page of a queue's record ids, oldest change first (the longest waiting on top)."""
     where, params = _queue(status, query)
-    return [row[0] for row in db.execute(f"SELECT id FROM records WHERE {where} ORDER BY updated_at, id"
-                                         " LIMIT ? OFFSET ?", [*params, limit, offset])]
+    return [
+        row[0]
+        for row in db.execute(
+            f"SELECT id FROM records WHERE {where} ORDER BY updated_at, id LIMIT ? OFFSET ?", [*params, limit, offset]
+        )
+    ]
 
 
 def visible_count(db: sqlite_utils.Database, kind: Kind, reader: str = PUBLIC) -> int:
@@ -44,13 +50,18 @@ def visible_count(db: sqlite_utils.Database, kind: Kind, reader: str = PUBLIC) -
     return db.execute(f"SELECT count(*) FROM {kind.table} WHERE {where}", params).fetchone()[0]
 
 
-def visible_page(db: sqlite_utils.Database, kind: Kind, limit: int, offset: int = 0,
-                 reader: str = PUBLIC) -> list[tuple[str, str]]:
+def visible_page(
+    db: sqlite_utils.Database, kind: Kind, limit: int, offset: int = 0, reader: str = PUBLIC
+) -> list[tuple[str, str]]:
     """One page, in id order, of the records or inheritors ``reader`` may open: (id, updated_at)."""
     where, params = sql_condition(reader, kind.fields)
-    return [tuple(row) for row in db.execute(
-        f"SELECT id, updated_at FROM {kind.table} WHERE {where} ORDER BY id LIMIT ? OFFSET ?",
-        [*params, limit, offset])]
+    return [
+        tuple(row)
+        for row in db.execute(
+            f"SELECT id, updated_at FROM {kind.table} WHERE {where} ORDER BY id LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+    ]
 
 
 def updated_at(db: sqlite_utils.Database, kind: Kind, entity_id: str) -> str | None:
@@ -63,15 +74,21 @@ def featured_ids(db: sqlite_utils.Database, category: str, count: int) -> list[s
     """The first ``count`` records of a category that the public may see and that came with the
     corpus (no national-list ref), in id order."""
     where, params = sql_condition(PUBLIC)
-    return [row[0] for row in db.execute(f"SELECT id FROM records WHERE {where} AND ref IS NULL AND category = ?"
-                                         " ORDER BY id LIMIT ?", [*params, category, count])]
+    return [
+        row[0]
+        for row in db.execute(
+            f"SELECT id FROM records WHERE {where} AND ref IS NULL AND category = ? ORDER BY id LIMIT ?",
+            [*params, category, count],
+        )
+    ]
 
 
 def festivals(db: sqlite_utils.Database, reader: str = PUBLIC) -> Iterator[dict[str, Any]]:
     """The records with date rules (festivals), as ``reader`` may see them, in id order."""
     where, params = sql_condition(reader)
-    for record in store.iterate(db, store.RECORD, f"{where} AND id IN"
-                                " (SELECT record_id FROM record_values WHERE field = 'dates')", params):
+    for record in store.iterate(
+        db, store.RECORD, f"{where} AND id IN (SELECT record_id FROM record_values WHERE field = 'dates')", params
+    ):
         seen = view(record, reader=reader)
         if seen:
             yield seen
@@ -84,14 +101,23 @@ def inheritors(db: sqlite_utils.Database, reader: str = PUBLIC, record_id: str |
     if record_id is not None:
         where += " AND id IN (SELECT inheritor_id FROM inheritor_items WHERE record_id = ?)"
         params.append(record_id)
-    rows = db.query("SELECT id, name, sex, ethnic_group, category, level, region_text, access, field_access, version"
-                    f" FROM inheritors WHERE {where}", params)
-    people = [view(row | {"field_access": json.loads(row["field_access"] or "{}")}, INHERITOR_FIELDS, reader)
-              for row in rows]
+    rows = db.query(
+        "SELECT id, name, sex, ethnic_group, category, level, region_text, access, field_access, version"
+        f" FROM inheritors WHERE {where}",
+        params,
+    )
+    people = [
+        view(row | {"field_access": json.loads(row["field_access"] or "{}")}, INHERITOR_FIELDS, reader) for row in rows
+    ]
     return sorted((p for p in people if p), key=lambda p: (p.get("name") or "", p["id"]))
 
 
 def inheritor_names(db: sqlite_utils.Database, record_id: str) -> list[dict[str, Any]]:
     """Every inheritor of a record, whoever may see them (for the workspace): id and name, by name."""
-    return list(db.query("SELECT i.id, i.name FROM inheritor_items x JOIN inheritors i ON i.id = x.inheritor_id"
-                         " WHERE x.record_id = ? ORDER BY i.name", [record_id]))
+    return list(
+        db.query(
+            "SELECT i.id, i.name FROM inheritor_items x JOIN inheritors i ON i.id = x.inheritor_id"
+            " WHERE x.record_id = ? ORDER BY i.name",
+            [record_id],
+        )
+    )

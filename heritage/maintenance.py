@@ -1,4 +1,5 @@
 """Integrity checks and verified online backups of the store."""
+
 from __future__ import annotations
 
 import shutil
@@ -11,12 +12,16 @@ import sqlite_utils
 def check(db: sqlite_utils.Database) -> list[str]:
     """Problems found in the store, in Chinese; an empty list means it is sound."""
     problems = [f"完整性检查：{row[0]}" for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
-    problems += [f"外键错误：{table} 第 {rowid} 行引用了不存在的 {parent}"
-                 for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check")]
+    problems += [
+        f"外键错误：{table} 第 {rowid} 行引用了不存在的 {parent}"
+        for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check")
+    ]
     for entity, table in (("record", "records"), ("inheritor", "inheritors")):
         missing = db.execute(
             f"SELECT count(*) FROM {table} t WHERE NOT EXISTS (SELECT 1 FROM revisions r"
-            f" WHERE r.entity = ? AND r.entity_id = t.id AND r.version = t.version)", [entity]).fetchone()[0]
+            f" WHERE r.entity = ? AND r.entity_id = t.id AND r.version = t.version)",
+            [entity],
+        ).fetchone()[0]
         if missing:
             problems.append(f"{table}：{missing} 条没有对应当前版本的修订记录")
     return problems

@@ -7,6 +7,7 @@ text chunks, ICC, comments): the pixels are re-encoded into a fresh file.  The k
 under a random storage id with its SHA-256; three derivative sizes are made from it.  The
 uploaded file name is kept only as metadata.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -50,7 +51,9 @@ def _open(data: bytes) -> Image.Image:
         try:
             image = Image.open(io.BytesIO(data), formats=list(FORMATS))
             if image.width * image.height > MAX_PIXELS:
-                raise MediaError(f"图片声称有 {image.width}×{image.height} 像素，超过上限（{MAX_PIXELS // 1_000_000} 百万像素），不予处理")
+                raise MediaError(
+                    f"图片声称有 {image.width}×{image.height} 像素，超过上限（{MAX_PIXELS // 1_000_000} 百万像素），不予处理"
+                )
             image.load()
         except MediaError:
             raise
@@ -78,8 +81,11 @@ def _clean(image: Image.Image) -> tuple[Image.Image, str]:
 
 def _encode(image: Image.Image, fmt: str) -> bytes:
     out = io.BytesIO()
-    options: dict[str, dict[str, Any]] = {"JPEG": {"quality": 90, "optimize": True}, "PNG": {"optimize": True},
-                                          "WEBP": {"quality": 90}}
+    options: dict[str, dict[str, Any]] = {
+        "JPEG": {"quality": 90, "optimize": True},
+        "PNG": {"optimize": True},
+        "WEBP": {"quality": 90},
+    }
     image.save(out, fmt, **options[fmt])
     return out.getvalue()
 
@@ -118,9 +124,12 @@ def metadata(values: dict[str, str]) -> dict[str, Any]:
     """Caption, author, date (1935, 1935-11 or 1935-11-02) and rights, checked; raises MediaError."""
     try:
         taken = values.get("taken_on", "").strip()
-        return {"caption": clean_text(values.get("caption", "")), "author": clean_text(values.get("author", "")),
-                "taken_on": parse_partial_date(taken) if taken else None,
-                "rights": clean_text(values.get("rights", ""))}
+        return {
+            "caption": clean_text(values.get("caption", "")),
+            "author": clean_text(values.get("author", "")),
+            "taken_on": parse_partial_date(taken) if taken else None,
+            "rights": clean_text(values.get("rights", "")),
+        }
     except ValueError as error:
         raise MediaError(str(error)) from error
 
@@ -140,17 +149,33 @@ def ingest(home: Path, data: bytes, name: str) -> dict[str, Any]:
     except BaseException:
         shutil.rmtree(target, ignore_errors=True)
         raise
-    return {"storage_id": storage_id, "sha256": hashlib.sha256(encoded).hexdigest(), "format": FORMATS[fmt],
-            "width": image.width, "height": image.height, "original_name": original_name(name)}
+    return {
+        "storage_id": storage_id,
+        "sha256": hashlib.sha256(encoded).hexdigest(),
+        "format": FORMATS[fmt],
+        "width": image.width,
+        "height": image.height,
+        "original_name": original_name(name),
+    }
 
 
 def add(db: sqlite_utils.Database, record_id: str, stored: dict[str, Any], details: dict[str, Any]) -> str:
     """Record a kept image as the record's last one, inside an open write transaction; returns its id."""
-    position = db.execute("SELECT coalesce(max(position), -1) + 1 FROM media WHERE record_id = ? AND kind = 'image'",
-                          [record_id]).fetchone()[0]
+    position = db.execute(
+        "SELECT coalesce(max(position), -1) + 1 FROM media WHERE record_id = ? AND kind = 'image'", [record_id]
+    ).fetchone()[0]
     media_id = "M" + secrets.token_hex(8).upper()
-    db.table("media").insert({"id": media_id, "record_id": record_id, "position": position, "kind": "image",
-                              "created_at": now(), **stored, **details})
+    db.table("media").insert(
+        {
+            "id": media_id,
+            "record_id": record_id,
+            "position": position,
+            "kind": "image",
+            "created_at": now(),
+            **stored,
+            **details,
+        }
+    )
     return media_id
 
 
@@ -168,8 +193,10 @@ def image_files(db: sqlite_utils.Database, media_id: str) -> tuple[str, str] | N
 def first_images(db: sqlite_utils.Database, record_ids: list[str]) -> dict[str, str]:
     """Each record's first image id, for those of ``record_ids`` that have one."""
     marks = ", ".join("?" * len(record_ids))
-    rows = db.execute(f"SELECT record_id, id FROM media WHERE kind = 'image' AND record_id IN ({marks})"
-                      " ORDER BY position DESC", record_ids).fetchall()
+    rows = db.execute(
+        f"SELECT record_id, id FROM media WHERE kind = 'image' AND record_id IN ({marks}) ORDER BY position DESC",
+        record_ids,
+    ).fetchall()
     return dict(rows)  # later rows win: the first position is kept
 
 

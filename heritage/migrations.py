@@ -1,7 +1,8 @@
 """The schema as a named registry of migrations, applied in order, each once."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import sqlite_utils
 
@@ -14,9 +15,11 @@ MIGRATIONS: list[tuple[str, Migration]] = []
 
 def migration(name: str) -> Callable[[Migration], Migration]:
     """Register a migration under a name that never changes once released."""
+
     def register(function: Migration) -> Migration:
         MIGRATIONS.append((name, function))
         return function
+
     return register
 
 
@@ -37,73 +40,156 @@ def _census_store(db: sqlite_utils.Database) -> None:
         db.table("records").create_index([column])
     db.table("record_values").create(
         {"record_id": str, "field": str, "position": int, "value": str},
-        pk=("record_id", "field", "position"), foreign_keys=[("record_id", "records", "id")])
+        pk=("record_id", "field", "position"),
+        foreign_keys=[("record_id", "records", "id")],
+    )
     db.table("record_values").create_index(["field", "value"])
 
-    db.table("inheritors").create(_scalar_columns(INHERITOR_FIELDS) | _BOOKKEEPING,
-                                 pk="id", not_null={"name", "access"})
+    db.table("inheritors").create(
+        _scalar_columns(INHERITOR_FIELDS) | _BOOKKEEPING, pk="id", not_null={"name", "access"}
+    )
     db.table("inheritors").create_index(["ref"], unique=True)
     db.table("inheritor_values").create(
         {"inheritor_id": str, "field": str, "position": int, "value": str},
-        pk=("inheritor_id", "field", "position"), foreign_keys=[("inheritor_id", "inheritors", "id")])
+        pk=("inheritor_id", "field", "position"),
+        foreign_keys=[("inheritor_id", "inheritors", "id")],
+    )
     db.table("inheritor_values").create_index(["field", "value"])
     db.table("inheritor_items").create(
         {"inheritor_id": str, "record_id": str, "position": int},
         pk=("inheritor_id", "record_id"),
-        foreign_keys=[("inheritor_id", "inheritors", "id"), ("record_id", "records", "id")])
+        foreign_keys=[("inheritor_id", "inheritors", "id"), ("record_id", "records", "id")],
+    )
     db.table("inheritor_items").create_index(["record_id"])
 
-    db.table("media").create({
-        "id": str, "record_id": str, "position": int, "kind": str, "storage_id": str,
-        "sha256": str, "format": str, "width": int, "height": int, "caption": str,
-        "author": str, "taken_on": str, "rights": str, "original_name": str, "created_at": str,
-    }, pk="id", foreign_keys=[("record_id", "records", "id")])
+    db.table("media").create(
+        {
+            "id": str,
+            "record_id": str,
+            "position": int,
+            "kind": str,
+            "storage_id": str,
+            "sha256": str,
+            "format": str,
+            "width": int,
+            "height": int,
+            "caption": str,
+            "author": str,
+            "taken_on": str,
+            "rights": str,
+            "original_name": str,
+            "created_at": str,
+        },
+        pk="id",
+        foreign_keys=[("record_id", "records", "id")],
+    )
     db.table("media").create_index(["record_id", "position"])
 
-    db.table("revisions").create({
-        "id": int, "entity": str, "entity_id": str, "version": int, "user": str,
-        "at": str, "note": str, "diff": str,
-    }, pk="id")
+    db.table("revisions").create(
+        {
+            "id": int,
+            "entity": str,
+            "entity_id": str,
+            "version": int,
+            "user": str,
+            "at": str,
+            "note": str,
+            "diff": str,
+        },
+        pk="id",
+    )
     db.table("revisions").create_index(["entity", "entity_id", "version"], unique=True)
-    db.table("outbox").create({
-        "id": int, "entity": str, "entity_id": str, "version": int,
-        "created_at": str, "done_at": str,
-    }, pk="id")
+    db.table("outbox").create(
+        {
+            "id": int,
+            "entity": str,
+            "entity_id": str,
+            "version": int,
+            "created_at": str,
+            "done_at": str,
+        },
+        pk="id",
+    )
     db.table("outbox").create_index(["done_at"])
-    db.table("users").create({
-        "username": str, "password_hash": str, "role": str, "display_name": str,
-        "disabled": int, "failed_logins": int, "locked_until": str, "created_at": str,
-    }, pk="username", not_null={"password_hash", "role"})
-
+    db.table("users").create(
+        {
+            "username": str,
+            "password_hash": str,
+            "role": str,
+            "display_name": str,
+            "disabled": int,
+            "failed_logins": int,
+            "locked_until": str,
+            "created_at": str,
+        },
+        pk="username",
+        not_null={"password_hash", "role"},
+    )
 
 
 @migration("0002_exhibits_and_articles")
 def _exhibits_and_articles(db: sqlite_utils.Database) -> None:
-    db.table("exhibits").create({
-        "id": str, "title": str, "intro": str, "position": int, "status": str,
-        "version": int, "created_at": str, "updated_at": str,
-    }, pk="id", not_null={"title", "status"})
+    db.table("exhibits").create(
+        {
+            "id": str,
+            "title": str,
+            "intro": str,
+            "position": int,
+            "status": str,
+            "version": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"title", "status"},
+    )
     db.table("exhibit_items").create(
         {"exhibit_id": str, "record_id": str, "position": int, "note": str},
         pk=("exhibit_id", "position"),
-        foreign_keys=[("exhibit_id", "exhibits", "id"), ("record_id", "records", "id")])
+        foreign_keys=[("exhibit_id", "exhibits", "id"), ("record_id", "records", "id")],
+    )
     db.table("exhibit_items").create_index(["record_id"])
-    db.table("articles").create({
-        "id": str, "title": str, "kind": str, "published_on": str, "source": str, "summary": str,
-        "body": str, "status": str, "version": int, "created_at": str, "updated_at": str,
-    }, pk="id", not_null={"title", "kind", "status"})
+    db.table("articles").create(
+        {
+            "id": str,
+            "title": str,
+            "kind": str,
+            "published_on": str,
+            "source": str,
+            "summary": str,
+            "body": str,
+            "status": str,
+            "version": int,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk="id",
+        not_null={"title", "kind", "status"},
+    )
     db.table("articles").create_index(["published_on"])
 
 
 @migration("0003_curation")
 def _curation(db: sqlite_utils.Database) -> None:
-    db.table("drafts").create({
-        "id": int, "entity": str, "entity_id": str, "base_version": int, "current_version": int,
-        "user": str, "at": str, "data": str,
-    }, pk="id")
+    db.table("drafts").create(
+        {
+            "id": int,
+            "entity": str,
+            "entity_id": str,
+            "base_version": int,
+            "current_version": int,
+            "user": str,
+            "at": str,
+            "data": str,
+        },
+        pk="id",
+    )
     db.table("drafts").create_index(["entity", "entity_id"])
-    db.table("clue_contacts").create({"record_id": str, "contact": str, "created_at": str}, pk="record_id",
-                                    foreign_keys=[("record_id", "records", "id")])
+    db.table("clue_contacts").create(
+        {"record_id": str, "contact": str, "created_at": str},
+        pk="record_id",
+        foreign_keys=[("record_id", "records", "id")],
+    )
     db.table("clue_log").create({"id": int, "client": str, "at": str}, pk="id")
     db.table("clue_log").create_index(["client", "at"])
 
@@ -147,4 +233,3 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
             db.table("migrations").insert({"name": name, "applied_at": now()})
         applied.append(name)
     return applied
-

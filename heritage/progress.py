@@ -1,9 +1,10 @@
 """Progress bars for long commands: drawn on a terminal, silent in pipes and logs."""
+
 from __future__ import annotations
 
 import contextlib
 import sys
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 import click
 

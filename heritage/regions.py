@@ -6,15 +6,16 @@ data files, without importing the packages' code.  Neither records renames, so t
 county of the same name stem in the same province (田阳县 -> 田阳区), else the successor of its
 old prefecture, else its province.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator
 from importlib import metadata
 from pathlib import Path
 
@@ -34,12 +35,27 @@ class Region:
     parent: str | None
 
 
-_SUFFIXES = ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "特区",
-             "省", "市", "县", "区", "旗", "盟")
+_SUFFIXES = (
+    "特别行政区",
+    "自治区",
+    "自治州",
+    "自治县",
+    "自治旗",
+    "地区",
+    "林区",
+    "特区",
+    "省",
+    "市",
+    "县",
+    "区",
+    "旗",
+    "盟",
+)
 _AUTONOMOUS = ("自治州", "自治县", "自治旗")
 _ETHNIC_PARTS = sorted(
     {g.name for g in ETHNIC_GROUPS} | {g.name[:-1] for g in ETHNIC_GROUPS if len(g.name) > 2},
-    key=len, reverse=True,
+    key=len,
+    reverse=True,
 )
 
 
@@ -216,8 +232,14 @@ class Divisions:
         text = str(text).strip()
         if not text:
             return []
-        ranked = sorted(((0 if r.name == text else 1 if r.name.startswith(text) else 2, r.code, r)
-                         for r in self.regions.values() if text in r.name), key=lambda t: t[:2])
+        ranked = sorted(
+            (
+                (0 if r.name == text else 1 if r.name.startswith(text) else 2, r.code, r)
+                for r in self.regions.values()
+                if text in r.name
+            ),
+            key=lambda t: t[:2],
+        )
         return [r for *_, r in ranked[:limit]]
 
     def label(self, code: str) -> str:
@@ -247,9 +269,9 @@ class Divisions:
         at = 0
         while at < len(text):
             for size in range(min(self._longest, len(text) - at), 1, -1):
-                found = names.get(text[at:at + size])
+                found = names.get(text[at : at + size])
                 if found:
-                    yield text[at:at + size], found
+                    yield text[at : at + size], found
                     at += size
                     break
             else:

@@ -5,12 +5,14 @@ inheritors; both are JSON Lines with the source's own field names.  Each source 
 becomes a row keyed by our field names, which then goes through the same validation as any
 sheet.
 """
+
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from heritage.fields import parse_partial_date
 from heritage.numerals import DIGITS, VALUES
@@ -76,8 +78,9 @@ LISTING_FACTS = ("ref", "level", "batch", "year", "listing_type", "item_number",
 def onto_stored(stored: dict[str, Any], row: dict[str, Any]) -> dict[str, Any]:
     """A stored record with a list row laid over it: the row's listing facts, its other values only
     where the record has none, and the list added to the record's references."""
-    filled = {name: value for name, value in row.items()
-              if name in LISTING_FACTS or stored.get(name) in (None, "", [], {})}
+    filled = {
+        name: value for name, value in row.items() if name in LISTING_FACTS or stored.get(name) in (None, "", [], {})
+    }
     sources = list(dict.fromkeys([*(stored.get("sources") or []), *row["sources"]]))
     return {**stored, **filled, "id": stored["id"], "sources": sources}
 
@@ -153,8 +156,9 @@ def read_source(path: Path, fmt: str) -> Sheet:
     return sheet
 
 
-def _source_rows(sheet: Sheet, path: Path, convert: Callable[[dict[str, Any]], dict[str, Any]]
-                 ) -> Iterator[tuple[int, int, dict[str, Any] | None]]:
+def _source_rows(
+    sheet: Sheet, path: Path, convert: Callable[[dict[str, Any]], dict[str, Any]]
+) -> Iterator[tuple[int, int, dict[str, Any] | None]]:
     empty = True
     for number, item in json_lines(path):
         empty = False

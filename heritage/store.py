@@ -4,14 +4,16 @@ Reads assemble an entity from its row and its list values; ``put`` writes one in
 transaction opened by :func:`heritage.db.write`, so that an import of many rows is one
 all-or-nothing transaction.
 """
+
 from __future__ import annotations
 
 import json
 import secrets
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import sqlite_utils
 
@@ -63,18 +65,18 @@ def get(db: sqlite_utils.Database, kind: Kind, entity_id: str) -> dict[str, Any]
     if not rows:
         return None
     columns = [d[0] for d in db.execute(f"SELECT * FROM {kind.table} LIMIT 0").description]
-    return _assemble(db, kind, dict(zip(columns, rows[0])))
+    return _assemble(db, kind, dict(zip(columns, rows[0], strict=True)))
 
 
 def find_id(db: sqlite_utils.Database, kind: Kind, column: str, value: str) -> str | None:
     """The id of the entity whose column (ref, sub_item_code, ...) has this value."""
-    row = db.execute(f"SELECT id FROM {kind.table} WHERE {column} = ? ORDER BY id LIMIT 1",
-                     [value]).fetchone()
+    row = db.execute(f"SELECT id FROM {kind.table} WHERE {column} = ? ORDER BY id LIMIT 1", [value]).fetchone()
     return row[0] if row else None
 
 
-def iterate(db: sqlite_utils.Database, kind: Kind, where: str = "", params: list | None = None
-            ) -> Iterator[dict[str, Any]]:
+def iterate(
+    db: sqlite_utils.Database, kind: Kind, where: str = "", params: list | None = None
+) -> Iterator[dict[str, Any]]:
     """Every entity of a kind, ordered by id, optionally filtered by a SQL condition."""
     sql = f"SELECT * FROM {kind.table} {'WHERE ' + where if where else ''} ORDER BY id"
     for row in db.query(sql, params or []):
@@ -85,12 +87,16 @@ def _assemble(db: sqlite_utils.Database, kind: Kind, row: dict[str, Any]) -> dic
     entity: dict[str, Any] = {}
     lists: dict[str, list[Any]] = {f.name: [] for f in kind.fields if f.kind in LIST_KINDS}
     for field, value in db.execute(
-            f"SELECT field, value FROM {kind.values_table} WHERE {kind.key} = ? ORDER BY field, position",
-            [row["id"]]):
+        f"SELECT field, value FROM {kind.values_table} WHERE {kind.key} = ? ORDER BY field, position", [row["id"]]
+    ):
         lists.setdefault(field, []).append(json.loads(value) if field == "native_names" else value)
     if kind is INHERITOR:
-        lists["items"] = [r[0] for r in db.execute(
-            "SELECT record_id FROM inheritor_items WHERE inheritor_id = ? ORDER BY position", [row["id"]])]
+        lists["items"] = [
+            r[0]
+            for r in db.execute(
+                "SELECT record_id FROM inheritor_items WHERE inheritor_id = ? ORDER BY position", [row["id"]]
+            )
+        ]
     for field in kind.fields:
         if field.kind in LIST_KINDS:
             entity[field.name] = lists[field.name]
@@ -107,8 +113,11 @@ def _assemble(db: sqlite_utils.Database, kind: Kind, row: dict[str, Any]) -> dic
 def diff(kind: Kind, old: dict[str, Any] | None, new: dict[str, Any]) -> dict[str, list[Any]]:
     """The fields that differ, as {field: [old, new]}."""
     old = old or {}
-    return {f.name: [old.get(f.name), new.get(f.name)] for f in kind.fields
-            if f.name != "id" and _empty_as_none(old.get(f.name)) != _empty_as_none(new.get(f.name))}
+    return {
+        f.name: [old.get(f.name), new.get(f.name)]
+        for f in kind.fields
+        if f.name != "id" and _empty_as_none(old.get(f.name)) != _empty_as_none(new.get(f.name))
+    }
 
 
 def _empty_as_none(value: Any) -> Any:
@@ -137,12 +146,14 @@ def put(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any], user: str
     return versioned.save(db, kind.name, existing, merged, diff(kind, existing, merged), user, write_rows, note)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _upsert_sql(table: str, columns: tuple[str, ...]) -> str:
     """One prepared upsert per kind: the hot path of an import writes plain SQL (see README, 基准)."""
     updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "id")
-    return (f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-            f" ON CONFLICT(id) DO UPDATE SET {updates}")
+    return (
+        f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        f" ON CONFLICT(id) DO UPDATE SET {updates}"
+    )
 
 
 def _column_value(field: Field, value: Any) -> Any:
@@ -164,12 +175,14 @@ def _write_lists(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any]) 
             stored = json.dumps(value, ensure_ascii=False, sort_keys=True) if field.kind == "native" else value
             values.append((entity_id, field.name, position, stored))
     db.conn.executemany(
-        f"INSERT INTO {kind.values_table} ({kind.key}, field, position, value) VALUES (?, ?, ?, ?)", values)
+        f"INSERT INTO {kind.values_table} ({kind.key}, field, position, value) VALUES (?, ?, ?, ?)", values
+    )
     if kind is INHERITOR:
         db.execute("DELETE FROM inheritor_items WHERE inheritor_id = ?", [entity_id])
         db.conn.executemany(
             "INSERT INTO inheritor_items (inheritor_id, record_id, position) VALUES (?, ?, ?)",
-            [(entity_id, record_id, position) for position, record_id in enumerate(entity["items"] or [])])
+            [(entity_id, record_id, position) for position, record_id in enumerate(entity["items"] or [])],
+        )
 
 
 def count(db: sqlite_utils.Database, kind: Kind) -> int:
@@ -184,8 +197,12 @@ def versions(db: sqlite_utils.Database, kind: Kind) -> dict[str, int]:
 
 def field_access_overrides(db: sqlite_utils.Database, kind: Kind) -> dict[str, dict[str, str]]:
     """The entities whose ``field_access`` overrides a field's default access: id -> {field: access}, by id."""
-    return {entity_id: json.loads(overrides) for entity_id, overrides in db.execute(
-        f"SELECT id, field_access FROM {kind.table} WHERE field_access NOT IN ('', '{{}}') ORDER BY id")}
+    return {
+        entity_id: json.loads(overrides)
+        for entity_id, overrides in db.execute(
+            f"SELECT id, field_access FROM {kind.table} WHERE field_access NOT IN ('', '{{}}') ORDER BY id"
+        )
+    }
 
 
 def titles_and_aliases(db: sqlite_utils.Database, record_ids: Iterable[str] | None = None) -> list[str]:
@@ -196,6 +213,8 @@ def titles_and_aliases(db: sqlite_utils.Database, record_ids: Iterable[str] | No
     else:
         ids = json.dumps(list(record_ids))
         titles = db.execute("SELECT title FROM records WHERE id IN (SELECT value FROM json_each(?))", [ids]).fetchall()
-        aliases = db.execute("SELECT value FROM record_values WHERE field = 'aliases'"
-                             " AND record_id IN (SELECT value FROM json_each(?))", [ids]).fetchall()
+        aliases = db.execute(
+            "SELECT value FROM record_values WHERE field = 'aliases' AND record_id IN (SELECT value FROM json_each(?))",
+            [ids],
+        ).fetchall()
     return [row[0] for row in titles + aliases]

@@ -6,6 +6,7 @@ file, an XLSX's unpacked size), so that no file can make the reader allocate wit
 Every defect becomes a :class:`Problem` naming the row as a spreadsheet shows it (the header
 is row 1), the physical line of the file where that differs, and the column where known.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -15,9 +16,10 @@ import json
 import os
 import re
 import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator
+from typing import Any, BinaryIO
 
 from heritage import encodings
 
@@ -101,8 +103,12 @@ def open_regular(path: Path) -> BinaryIO:
 def _not_regular(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "是一个文件夹，不是文件"
-    kinds = ((stat.S_ISFIFO, "命名管道"), (stat.S_ISCHR, "字符设备，如 /dev/zero"), (stat.S_ISBLK, "块设备"),
-             (stat.S_ISSOCK, "套接字"))
+    kinds = (
+        (stat.S_ISFIFO, "命名管道"),
+        (stat.S_ISCHR, "字符设备，如 /dev/zero"),
+        (stat.S_ISBLK, "块设备"),
+        (stat.S_ISSOCK, "套接字"),
+    )
     return f"不是普通文件（{next((name for test, name in kinds if test(mode)), '特殊文件')}）"
 
 
@@ -118,8 +124,9 @@ def file_problem(path: Path) -> str | None:
 def detect_format(path: Path) -> str:
     """The sheet format named by a file's extension."""
     suffix = path.suffix.lower().lstrip(".")
-    return {"jsonl": "jsonl", "ndjson": "jsonl", "json": "jsonl", "xlsx": "xlsx",
-            "tsv": "csv", "txt": "csv"}.get(suffix, "csv")
+    return {"jsonl": "jsonl", "ndjson": "jsonl", "json": "jsonl", "xlsx": "xlsx", "tsv": "csv", "txt": "csv"}.get(
+        suffix, "csv"
+    )
 
 
 def read_sheet(path: Path, fmt: str | None = None) -> Sheet:
@@ -159,8 +166,9 @@ class _Lines:
         return line
 
 
-def _csv_records(path: Path, encoding: encodings.Encoding, delimiter: str
-                 ) -> Iterator[tuple[int, int, list[str]] | Problem]:
+def _csv_records(
+    path: Path, encoding: encodings.Encoding, delimiter: str
+) -> Iterator[tuple[int, int, list[str]] | Problem]:
     """(row, first line, cells) for every record as a spreadsheet counts them, blank ones too;
     a Problem that ends the reading where the file stops being readable."""
     csv.field_size_limit(MAX_ROW_CHARS)
@@ -178,8 +186,11 @@ def _csv_records(path: Path, encoding: encodings.Encoding, delimiter: str
                 yield Problem(row, None, f"这一行超过 {MAX_ROW_CHARS:,} 字，文件可能缺少换行或引号不配对", first, True)
                 return
             except csv.Error as error:
-                reason = ("引号没有闭合：从这一行起的内容都被并入了一格，请检查这一行的引号"
-                          if "end of data" in str(error) or "EOF" in str(error) else f"CSV 格式错误（{error}）")
+                reason = (
+                    "引号没有闭合：从这一行起的内容都被并入了一格，请检查这一行的引号"
+                    if "end of data" in str(error) or "EOF" in str(error)
+                    else f"CSV 格式错误（{error}）"
+                )
                 yield Problem(row, None, reason, first, True)
                 return
             if encoding.bad_line is not None and lines.number >= encoding.bad_line:
@@ -219,7 +230,9 @@ def take_header(sheet: Sheet, records: Iterator[tuple[int, int, list[Any]] | Pro
             sheet.problems.append(Problem(None, None, f"表头有 {len(cells)} 列，超过上限 {MAX_COLUMNS} 列"))
             return None
         if any(isinstance(c, str) and "\x00" in c for c in cells):
-            sheet.problems.append(Problem(None, None, "表头含有空字符（NUL）：文件可能是没有 BOM 的 UTF-16，或不是文本文件"))
+            sheet.problems.append(
+                Problem(None, None, "表头含有空字符（NUL）：文件可能是没有 BOM 的 UTF-16，或不是文本文件")
+            )
             return None
         sheet.headers = [str(h).strip() for h in cells]
         seen: dict[str, int] = {}
@@ -235,8 +248,9 @@ def take_header(sheet: Sheet, records: Iterator[tuple[int, int, list[Any]] | Pro
     return None
 
 
-def shaped_rows(sheet: Sheet, records: Iterator[tuple[int, int, list[Any]] | Problem], header: int,
-            delimiter: str | None) -> Iterator[tuple[int, int, dict[str, Any] | None]]:
+def shaped_rows(
+    sheet: Sheet, records: Iterator[tuple[int, int, list[Any]] | Problem], header: int, delimiter: str | None
+) -> Iterator[tuple[int, int, dict[str, Any] | None]]:
     """The data rows after the header, each checked for its shape; blank rows are passed over.
 
     ``delimiter`` is the CSV's: a cell holding whole lines of delimited values betrays a quote
@@ -256,13 +270,12 @@ def shaped_rows(sheet: Sheet, records: Iterator[tuple[int, int, list[Any]] | Pro
             sheet.problems.append(problem)
             yield row, line, None
         else:
-            yield row, line, dict(zip(sheet.headers, cells))
+            yield row, line, dict(zip(sheet.headers, cells, strict=True))
     if not any_row and not sheet.problems:
         sheet.problems.append(Problem(None, None, "只有表头，没有数据行"))
 
 
-def _shape_problem(row: int, line: int, cells: list[Any], delimiter: str | None, headers: list[str]
-                   ) -> Problem | None:
+def _shape_problem(row: int, line: int, cells: list[Any], delimiter: str | None, headers: list[str]) -> Problem | None:
     """A row's cells that do not fit the header, or a cell that betrays a broken file (NUL: fatal)."""
     width, cells = len(headers), list(cells)
     while len(cells) > width and _blank(cells[-1]):
@@ -271,7 +284,7 @@ def _shape_problem(row: int, line: int, cells: list[Any], delimiter: str | None,
         return Problem(row, None, f"有 {len(cells)} 格，比表头的 {width} 列多，可能多了分隔符或引号不配对", line)
     if len(cells) < width:
         return Problem(row, None, f"只有 {len(cells)} 格，表头有 {width} 列，这一行不完整", line)
-    for header, value in zip(headers, cells):
+    for header, value in zip(headers, cells, strict=True):
         if isinstance(value, str) and "\x00" in value:
             return Problem(row, header, "含有空字符（NUL），文件可能已损坏或不是文本文件", line, fatal=True)
         if delimiter and isinstance(value, str) and _looks_swallowed(value, width, delimiter):
@@ -320,7 +333,7 @@ def _json_object(number: int, raw: bytes) -> dict[str, Any] | Problem:
     except ValueError:  # Python refuses integers of more than 4300 digits
         return Problem(number, None, "含有位数过多的数字（超过 4300 位）")
     if not isinstance(obj, dict):
-        return Problem(number, None, "每行应是一个 JSON 对象，如 {\"项目名称\": \"…\"}")
+        return Problem(number, None, '每行应是一个 JSON 对象，如 {"项目名称": "…"}')
     return _json_shape_problem(number, obj) or obj
 
 
@@ -390,7 +403,7 @@ def write_sheet(out: BinaryIO, fmt: str, headers: list[str], rows: Iterable[list
     """Write rows under headers: CSV (UTF-8 with BOM, for Excel), XLSX or JSON Lines."""
     if fmt == "jsonl":
         for row in rows:
-            line = json.dumps(dict(zip(headers, row)), ensure_ascii=False, separators=(",", ":"))
+            line = json.dumps(dict(zip(headers, row, strict=True)), ensure_ascii=False, separators=(",", ":"))
             out.write(line.encode("utf-8") + b"\n")
     elif fmt == "csv":
         text = io.StringIO(newline="")

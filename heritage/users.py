@@ -1,4 +1,5 @@
 """Accounts: usernames, roles and passwords hashed with a slow KDF (scrypt)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,15 +36,15 @@ def verify_password(password: str, stored: str) -> bool:
     """True when the password matches a hash made by hash_password."""
     try:
         _, n, r, p, salt, digest = stored.split("$")
-        computed = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n),
-                                  r=int(r), p=int(p), maxmem=_SCRYPT["maxmem"])
+        computed = hashlib.scrypt(
+            password.encode("utf-8"), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), maxmem=_SCRYPT["maxmem"]
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(computed.hex(), digest)
 
 
-def add_user(db: sqlite_utils.Database, username: str, password: str, role: str,
-             display_name: str = "") -> None:
+def add_user(db: sqlite_utils.Database, username: str, password: str, role: str, display_name: str = "") -> None:
     """Create an account; raises ValueError with a Chinese message on bad input."""
     if not re.fullmatch(r"[A-Za-z0-9_.\-\u4e00-\u9fff]{2,32}", username or ""):
         raise ValueError("用户名应为 2–32 位的字母、数字、汉字或 _ . -")
@@ -54,11 +55,18 @@ def add_user(db: sqlite_utils.Database, username: str, password: str, role: str,
     with write(db):
         if db.execute("SELECT 1 FROM users WHERE username = ?", [username]).fetchone():
             raise ValueError(f"用户“{username}”已存在")
-        db.table("users").insert({
-            "username": username, "password_hash": hash_password(password), "role": role,
-            "display_name": display_name or username, "disabled": 0, "failed_logins": 0,
-            "locked_until": None, "created_at": now(),
-        })
+        db.table("users").insert(
+            {
+                "username": username,
+                "password_hash": hash_password(password),
+                "role": role,
+                "display_name": display_name or username,
+                "disabled": 0,
+                "failed_logins": 0,
+                "locked_until": None,
+                "created_at": now(),
+            }
+        )
 
 
 MAX_FAILURES = 5
@@ -77,8 +85,11 @@ def authenticate(db: sqlite_utils.Database, username: str, password: str) -> dic
     locked or the password wrong.  After MAX_FAILURES wrong passwords in a row the account is locked
     for LOCK_MINUTES; a locked account refuses even the right password."""
     with write(db):
-        row = db.execute("SELECT username, password_hash, role, display_name, disabled, failed_logins, locked_until"
-                         " FROM users WHERE username = ?", [username or ""]).fetchone()
+        row = db.execute(
+            "SELECT username, password_hash, role, display_name, disabled, failed_logins, locked_until"
+            " FROM users WHERE username = ?",
+            [username or ""],
+        ).fetchone()
         if row is None:
             verify_password(password or "", _decoy_hash())
             return None
@@ -91,9 +102,11 @@ def authenticate(db: sqlite_utils.Database, username: str, password: str) -> dic
             failures += 1
             until = None
             if failures >= MAX_FAILURES:
-                until = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(minutes=LOCK_MINUTES)).isoformat(timespec="seconds")
+                until = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=LOCK_MINUTES)).isoformat(timespec="seconds")
                 failures = 0
-            db.execute("UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?", [failures, until, name])
+            db.execute(
+                "UPDATE users SET failed_logins = ?, locked_until = ? WHERE username = ?", [failures, until, name]
+            )
             return None
         db.execute("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE username = ?", [name])
     return get(db, name)
@@ -104,9 +117,11 @@ def set_password(db: sqlite_utils.Database, username: str, password: str) -> Non
     if len(password or "") < 10:
         raise ValueError("密码至少 10 位")
     with write(db):
-        changed = db.execute("UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL,"
-                             " session_version = session_version + 1 WHERE username = ?",
-                             [hash_password(password), username]).rowcount
+        changed = db.execute(
+            "UPDATE users SET password_hash = ?, failed_logins = 0, locked_until = NULL,"
+            " session_version = session_version + 1 WHERE username = ?",
+            [hash_password(password), username],
+        ).rowcount
     if not changed:
         raise ValueError(f"没有用户“{username}”")
 
@@ -127,8 +142,11 @@ def end_sessions(db: sqlite_utils.Database, username: str) -> None:
 
 def get(db: sqlite_utils.Database, username: str) -> dict | None:
     """An account's name, role, display name, whether it is disabled and its session version, or None."""
-    rows = list(db.query("SELECT username, role, display_name, disabled, session_version FROM users"
-                         " WHERE username = ?", [username]))
+    rows = list(
+        db.query(
+            "SELECT username, role, display_name, disabled, session_version FROM users WHERE username = ?", [username]
+        )
+    )
     return rows[0] if rows else None
 
 

@@ -3,10 +3,12 @@ version with a revision (who, when, the field diff), and only when something cha
 
 Each kind keeps its own rules (cleaning, defaults, how fields compare) and its own rows; what a
 save does around them is here, once."""
+
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import sqlite_utils
 
@@ -16,8 +18,16 @@ from heritage.db import now
 RowWriter = Callable[[int, str, str], None]
 
 
-def save(db: sqlite_utils.Database, entity: str, old: dict[str, Any] | None, new: dict[str, Any],
-         changes: dict[str, list[Any]], user: str, write_rows: RowWriter, note: str = "") -> str:
+def save(
+    db: sqlite_utils.Database,
+    entity: str,
+    old: dict[str, Any] | None,
+    new: dict[str, Any],
+    changes: dict[str, list[Any]],
+    user: str,
+    write_rows: RowWriter,
+    note: str = "",
+) -> str:
     """Save ``new`` (an entity of kind ``entity`` whose stored state is ``old``, None when new) inside an
     open write transaction: nothing when an existing entity has no ``changes``, else its rows through
     ``write_rows`` at the next version and one revision with ``changes``.  Returns 新增, 更新 or 未变."""
@@ -28,8 +38,10 @@ def save(db: sqlite_utils.Database, entity: str, old: dict[str, Any] | None, new
     stamp = now()
     version = old["version"] + 1 if old else 1
     write_rows(version, stamp, old["created_at"] if old else stamp)
-    db.execute("INSERT INTO revisions (entity, entity_id, version, user, at, note, diff) VALUES (?, ?, ?, ?, ?, ?, ?)",
-               [entity, new["id"], version, user, stamp, note, json.dumps(changes, ensure_ascii=False)])
+    db.execute(
+        "INSERT INTO revisions (entity, entity_id, version, user, at, note, diff) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [entity, new["id"], version, user, stamp, note, json.dumps(changes, ensure_ascii=False)],
+    )
     return "更新" if old else "新增"
 
 

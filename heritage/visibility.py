@@ -4,6 +4,7 @@ Every public output (pages, the API, search results and snippets, exports, feeds
 is built from :func:`view`; nothing public reads a stored entity directly.  The same rule picks
 rows in SQL (:func:`sql_condition`, :func:`published_condition`) and documents in the index
 (:func:`index_terms`); no other module spells out a status or an access level to decide it."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -22,8 +23,9 @@ NAME_FIELDS = ("title", "name")
 WITHHELD_NAME = "（名称不公开）"
 
 
-def view(entity: dict[str, Any] | None, fields: tuple[Field, ...] = RECORD_FIELDS,
-         reader: str = PUBLIC) -> dict[str, Any] | None:
+def view(
+    entity: dict[str, Any] | None, fields: tuple[Field, ...] = RECORD_FIELDS, reader: str = PUBLIC
+) -> dict[str, Any] | None:
     """The entity as ``reader`` (public or researcher) may see it, or None when it is not for them.
 
     A record must be published (已发布); a record or an inheritor must be open to the reader
@@ -38,8 +40,11 @@ def view(entity: dict[str, Any] | None, fields: tuple[Field, ...] = RECORD_FIELD
         return None
     shown = (visible_fields(entity, fields, reader) - set(HIDDEN_COLUMNS)) | {"id", "version"}
     seen = {name: entity[name] for name in sorted(shown) if name in entity}
-    return seen | {name: WITHHELD_NAME for name in NAME_FIELDS if name in entity and name not in seen
-                   and name in {f.name for f in fields}}
+    return seen | {
+        name: WITHHELD_NAME
+        for name in NAME_FIELDS
+        if name in entity and name not in seen and name in {f.name for f in fields}
+    }
 
 
 def index_terms(reader: str = PUBLIC) -> dict[str, tuple[str, ...]]:
@@ -57,8 +62,9 @@ def published_condition(alias: str = "") -> tuple[str, list[str]]:
     return f"{_column(alias, 'status')} = ?", [PUBLISHED]
 
 
-def sql_condition(reader: str = PUBLIC, fields: tuple[Field, ...] = RECORD_FIELDS,
-                  alias: str = "") -> tuple[str, list[str]]:
+def sql_condition(
+    reader: str = PUBLIC, fields: tuple[Field, ...] = RECORD_FIELDS, alias: str = ""
+) -> tuple[str, list[str]]:
     """The same rule as :func:`view` for whole entities, as a SQL condition with its parameters: the
     rows of records (``fields`` RECORD_FIELDS) or inheritors (INHERITOR_FIELDS) that ``reader`` may open."""
     opens = OPENS[reader]

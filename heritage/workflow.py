@@ -1,5 +1,6 @@
 """The census workflow: 线索 → 调查中 → 待审核 → 已发布, or 退回 with a reason; who may move a record,
 and the one rule for every write (form, import in the browser or on the command line, restore)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -96,19 +97,35 @@ def _widened(kind: store.Kind, stored: dict[str, Any] | None, entity: dict[str, 
         return found
     before, after = _effective(stored, {}, "access"), _effective(stored, entity, "access")
     if OPENNESS[after] > OPENNESS[before]:
-        found.append(("access", f"普查员不能放宽访问级别（“{ACCESS_LABELS[before]}”改为“{ACCESS_LABELS[after]}”），"
-                                "请交审核人修改"))
+        found.append(
+            (
+                "access",
+                f"普查员不能放宽访问级别（“{ACCESS_LABELS[before]}”改为“{ACCESS_LABELS[after]}”），请交审核人修改",
+            )
+        )
     old_levels, new_levels = (stored or {}).get("field_access") or {}, _effective(stored, entity, "field_access")
     for field in kind.fields:
         was, now = old_levels.get(field.name, field.access), new_levels.get(field.name, field.access)
         if OPENNESS[now] > OPENNESS[was]:
-            found.append(("field_access", f"普查员不能放宽“{field.zh}”的可见范围（“{ACCESS_LABELS[was]}”改为"
-                                          f"“{ACCESS_LABELS[now]}”），请交审核人修改"))
+            found.append(
+                (
+                    "field_access",
+                    f"普查员不能放宽“{field.zh}”的可见范围（“{ACCESS_LABELS[was]}”改为"
+                    f"“{ACCESS_LABELS[now]}”），请交审核人修改",
+                )
+            )
     return found
 
 
-def move(db: sqlite_utils.Database, record_id: str, to: str, user: str, role: str, reason: str = "",
-         version: int | None = None) -> dict:
+def move(
+    db: sqlite_utils.Database,
+    record_id: str,
+    to: str,
+    user: str,
+    role: str,
+    reason: str = "",
+    version: int | None = None,
+) -> dict:
     """Move a record to another status inside an open write transaction; returns the saved record.
 
     退回 needs a reason (kept in 退回原因); publishing records the reviewer.  ``version``, when

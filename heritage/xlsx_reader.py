@@ -3,19 +3,29 @@ directory and again while unpacking, every XML part is scanned in a streaming pa
 DTDs and entity declarations (so no entity is ever expanded or fetched) and counts rows, cells and
 characters, and only then does openpyxl read the first sheet, in read-only (streaming) mode.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from xml.parsers import expat
 
-from heritage.tabular import (MAX_COLUMNS, MAX_ROW_CHARS, MAX_ROWS, Problem, Sheet, shaped_rows, take_header,
-                              open_regular)
+from heritage.tabular import (
+    MAX_COLUMNS,
+    MAX_ROW_CHARS,
+    MAX_ROWS,
+    Problem,
+    Sheet,
+    open_regular,
+    shaped_rows,
+    take_header,
+)
 
 MAX_ENTRIES = 1000
 MAX_UNPACKED = 1 << 30  # all entries together
@@ -26,15 +36,18 @@ MAX_NUMBER = 300  # characters of a number cell (Python refuses integers of more
 _SHEET = re.compile(r"xl/worksheets/[^/]+\.xml")
 _SHARED = "xl/sharedStrings.xml"
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d{1,7})")
-_EXPAT_REASONS = {expat.errors.codes[message]: reason for message, reason in (  # expat's messages are English
-    (expat.errors.XML_ERROR_BAD_CHAR_REF, "引用了 XML 不允许的控制字符（如 &#1;）"),
-    (expat.errors.XML_ERROR_INVALID_TOKEN, "含有无效的字符或标记"),
-    (expat.errors.XML_ERROR_TAG_MISMATCH, "标签不配对"),
-    (expat.errors.XML_ERROR_NO_ELEMENTS, "内容不完整"),
-    (expat.errors.XML_ERROR_UNCLOSED_TOKEN, "内容不完整"),
-    (expat.errors.XML_ERROR_UNDEFINED_ENTITY, "引用了未定义的实体"),
-    (expat.errors.XML_ERROR_SYNTAX, "语法错误"),
-)}
+_EXPAT_REASONS = {
+    expat.errors.codes[message]: reason
+    for message, reason in (  # expat's messages are English
+        (expat.errors.XML_ERROR_BAD_CHAR_REF, "引用了 XML 不允许的控制字符（如 &#1;）"),
+        (expat.errors.XML_ERROR_INVALID_TOKEN, "含有无效的字符或标记"),
+        (expat.errors.XML_ERROR_TAG_MISMATCH, "标签不配对"),
+        (expat.errors.XML_ERROR_NO_ELEMENTS, "内容不完整"),
+        (expat.errors.XML_ERROR_UNCLOSED_TOKEN, "内容不完整"),
+        (expat.errors.XML_ERROR_UNDEFINED_ENTITY, "引用了未定义的实体"),
+        (expat.errors.XML_ERROR_SYNTAX, "语法错误"),
+    )
+}
 
 
 class _Refusal(Exception):
@@ -82,7 +95,9 @@ def _check(path: Path) -> _Shape:
                 raise _Refusal(f"XLSX 压缩包内有 {len(entries):,} 个文件，超过上限 {MAX_ENTRIES} 个")
             total = sum(entry.file_size for entry in entries)
             if total > MAX_UNPACKED:
-                raise _Refusal(f"XLSX 解压后有 {total / 2**20:,.0f} MB，超过上限 {MAX_UNPACKED >> 20} MB（可能是压缩炸弹）")
+                raise _Refusal(
+                    f"XLSX 解压后有 {total / 2**20:,.0f} MB，超过上限 {MAX_UNPACKED >> 20} MB（可能是压缩炸弹）"
+                )
             shape = _Shape()
             names = [e.filename for e in entries]
             if "xl/workbook.xml" not in names:
@@ -101,8 +116,10 @@ def _check_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, shape: _Shape
     """Unpack one entry in chunks, never past its declared size; scan it if it is XML."""
     limit = _limit(entry.filename)
     if entry.file_size > limit:
-        raise _Refusal(f"XLSX 中的 {entry.filename} 解压后有 {entry.file_size / 2**20:,.0f} MB，"
-                       f"超过上限 {limit >> 20} MB（可能是压缩炸弹）")
+        raise _Refusal(
+            f"XLSX 中的 {entry.filename} 解压后有 {entry.file_size / 2**20:,.0f} MB，"
+            f"超过上限 {limit >> 20} MB（可能是压缩炸弹）"
+        )
     xml = entry.filename.endswith((".xml", ".rels"))
     scan = _Scan(entry.filename, shape) if xml else None
     unpacked = 0
@@ -145,8 +162,10 @@ class _Scan:
             self.parser.Parse(data, final)
         except expat.ExpatError as error:
             reason = _EXPAT_REASONS.get(error.code, "格式不正确")
-            raise _Refusal(f"XLSX 中的 {self.name} 不是有效的 XML：{reason}（第 {error.lineno} 行第 {error.offset + 1} 个字符）",
-                           self.row or None) from None
+            raise _Refusal(
+                f"XLSX 中的 {self.name} 不是有效的 XML：{reason}（第 {error.lineno} 行第 {error.offset + 1} 个字符）",
+                self.row or None,
+            ) from None
 
     def _doctype(self, *_args: Any) -> None:
         raise _Refusal(f"XLSX 中的 {self.name} 含有 DTD（文档类型声明）：为安全起见拒绝读取，请用 Excel 重新保存")
@@ -200,7 +219,7 @@ class _Scan:
         if self.text_chars > MAX_ROW_CHARS or (self.sheet and self.row_chars > MAX_ROW_CHARS):
             raise _Refusal(f"一格或一行超过 {MAX_ROW_CHARS:,} 字", self.row or None)
         if self.in_text and len(self.value) <= MAX_NUMBER:
-            self.value += data[:MAX_NUMBER + 1]
+            self.value += data[: MAX_NUMBER + 1]
 
     def _end(self, name: str) -> None:
         tag = name.rpartition(" ")[2]
@@ -214,8 +233,10 @@ class _Scan:
         if self.cell_type == "s":
             shared = self.shape.shared or 0
             if not (value.isdigit() and len(value) <= 10 and int(value) < shared):
-                raise _Refusal(f"第 {self.column} 列引用了不存在的共享字符串（编号 {value[:20]}，共 {shared} 个）：文件已损坏",
-                               self.row)
+                raise _Refusal(
+                    f"第 {self.column} 列引用了不存在的共享字符串（编号 {value[:20]}，共 {shared} 个）：文件已损坏",
+                    self.row,
+                )
 
 
 def _records(path: Path, shape: _Shape) -> Iterator[tuple[int, int, list[Any]] | Problem]:
@@ -229,15 +250,18 @@ def _records(path: Path, shape: _Shape) -> Iterator[tuple[int, int, list[Any]] |
                 warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it does not read
                 book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
             try:
-                rows = book.worksheets[0].iter_rows(values_only=True, max_col=shape.columns,
-                                                    max_row=max(shape.rows, 1))
+                rows = book.worksheets[0].iter_rows(values_only=True, max_col=shape.columns, max_row=max(shape.rows, 1))
                 for row, cells in enumerate(rows, start=1):
                     yield row, row, [_cell(c) for c in cells]
             finally:
                 book.close()
         except Exception as error:  # noqa: BLE001 — a hostile file can break openpyxl in many ways; say so, never crash
-            yield Problem(row + 1 if row else None, None,
-                          f"无法读取 XLSX 文件（{type(error).__name__}：{str(error)[:200]}），文件可能已损坏", fatal=True)
+            yield Problem(
+                row + 1 if row else None,
+                None,
+                f"无法读取 XLSX 文件（{type(error).__name__}：{str(error)[:200]}），文件可能已损坏",
+                fatal=True,
+            )
 
 
 def _cell(value: Any) -> Any:

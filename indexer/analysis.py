@@ -6,17 +6,18 @@ domain dictionary; Tibetan by syllable (on the tsheg); Yi syllables one by one; 
 Mongolian, Latin, Cyrillic and digits as words.  Nothing is dropped, CJK extension characters
 included.  Positions are ordinals, so that phrase queries work.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict, defaultdict
-from functools import lru_cache
-from importlib import resources
 import re
 import threading
 import unicodedata
-from typing import Iterable, Iterator
+from collections import OrderedDict, defaultdict
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from importlib import resources
 
 import opencc
 import rjieba
@@ -179,7 +180,7 @@ def _tagged(run: str, seg: Segmenter) -> Iterator[tuple[str, str]]:
         tagged = seg.tag(piece) if piece else []
         at = 0
         while at < len(tagged):
-            pair = "".join(word for word, _ in tagged[at:at + 2])
+            pair = "".join(word for word, _ in tagged[at : at + 2])
             if at + 1 < len(tagged) and pair in _generic_words():
                 yield pair, ""
                 at += 2
@@ -246,7 +247,7 @@ def _dictionary_subwords(word: str, seg: Segmenter) -> Iterator[str]:
         if size >= len(word):
             break
         for start in range(len(word) - size + 1):
-            gram = word[start:start + size]
+            gram = word[start : start + size]
             if seg.is_word(gram):
                 yield gram
 
@@ -323,8 +324,19 @@ class _Tokenizer(Tokenizer):
         """(token, position) pairs of a raw value, without Token objects (the indexing fast path)."""
         return self._pairs(normalize(value), mode)
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for text, position in self._pairs(normalize(value), mode):
             token.text = text

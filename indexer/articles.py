@@ -3,6 +3,7 @@
 Articles are few (tens to hundreds), so they are matched in memory against each article's
 index words, cached until the article changes; the words come from the one tokenizer.
 """
+
 from __future__ import annotations
 
 import threading
@@ -43,5 +44,13 @@ def search_articles(db: sqlite_utils.Database, query: str, limit: int = 5) -> li
         if wanted <= every:
             found.append((len(wanted & title), article))
     found.sort(key=lambda pair: -pair[0])
-    return [{"id": a["id"], "title": a["title"], "kind": a["kind"], "published_on": a["published_on"],
-             "snippet": str(highlight(a["summary"] + a["body"], wanted))} for _, a in found[:limit]]
+    return [
+        {
+            "id": a["id"],
+            "title": a["title"],
+            "kind": a["kind"],
+            "published_on": a["published_on"],
+            "snippet": str(highlight(a["summary"] + a["body"], wanted)),
+        }
+        for _, a in found[:limit]
+    ]

@@ -1,4 +1,5 @@
 """``heritage index`` and ``heritage search``: plugged into the heritage command by entry points."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,8 +35,12 @@ def index_command(ctx: click.Context, rebuild: bool, watch: bool, interval: floa
     db = open_store(home)
     if not (rebuild or watch) and index_store.current_generation(home) and index_store.worker_running(home):
         pending = outbox.pending_count(db)
-        backlog = f"发件箱中的 {pending} 项修改会由它在几秒内写入检索索引" if pending else "发件箱已清空，检索索引是最新的"
-        click.echo(f"网站（heritage serve）或 heritage index --watch 的索引同步正在运行：{backlog}，无需再运行 heritage index。")
+        backlog = (
+            f"发件箱中的 {pending} 项修改会由它在几秒内写入检索索引" if pending else "发件箱已清空，检索索引是最新的"
+        )
+        click.echo(
+            f"网站（heritage serve）或 heritage index --watch 的索引同步正在运行：{backlog}，无需再运行 heritage index。"
+        )
         return
     if rebuild or index_store.current_generation(home) is None:
         _rebuild(home, db, procs)
@@ -72,8 +77,13 @@ def _rebuild(home: Path, db: sqlite_utils.Database, procs: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出。")
 @click.option("--limit", default=10, show_default=True, help="每页条数（至多 50）。")
 @click.option("--page", default=1, show_default=True)
-@click.option("--mode", type=click.Choice(MODES), default=MODES[0], show_default=True,
-              help="public：只查公开发布的记录，词与引号短语；research：可用字段、AND/OR/NOT 和括号。")
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default=MODES[0],
+    show_default=True,
+    help="public：只查公开发布的记录，词与引号短语；research：可用字段、AND/OR/NOT 和括号。",
+)
 @click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
 @click.option("--category", help="类别，如 传统技艺")
 @click.option("--ethnic", help="民族，如 苗族")
@@ -104,7 +114,9 @@ def _render(answer: dict) -> str:
     lines.append(f"共 {answer['total']} 条，第 {answer['page']}/{max(answer['pages'], 1)} 页")
     for number, hit in enumerate(answer["results"], start=(answer["page"] - 1) * answer["limit"] + 1):
         places = "、".join(r["name"] for r in hit["regions"][:3])
-        lines.append(f"{number}. {hit['title']}〔{hit['category']}〕{'、'.join(hit['ethnic_groups'])} {places}  ({hit['id']})")
+        lines.append(
+            f"{number}. {hit['title']}〔{hit['category']}〕{'、'.join(hit['ethnic_groups'])} {places}  ({hit['id']})"
+        )
         snippet = hit["snippet"].replace("<mark>", "【").replace("</mark>", "】")
         lines.append("   " + html.unescape(snippet).replace("\n", " ")[:120])
     return "\n".join(lines)
@@ -126,18 +138,26 @@ def check_index(home: Path, db: sqlite_utils.Database) -> list[str]:
         unexplained = [i for i in state[key] if i not in set(state["waiting"])]
         if unexplained:
             sample = "、".join(unexplained[:5])
-            problems.append(f"检索索引{label} {len(unexplained)} 条记录（如 {sample}），发件箱里也没有它们的修改："
-                            "运行 heritage index --rebuild")
+            problems.append(
+                f"检索索引{label} {len(unexplained)} 条记录（如 {sample}），发件箱里也没有它们的修改："
+                "运行 heritage index --rebuild"
+            )
     oldest = state["oldest_pending"]
-    if oldest and dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(oldest) > STALLED_AFTER:
-        problems.append(f"发件箱中有 {state['pending']} 条修改未写入检索索引，最早的在 {oldest}，"
-                        "已超过 10 分钟：索引同步没有在运行？启动 heritage serve 或运行 heritage index")
+    if oldest and dt.datetime.now(dt.UTC) - dt.datetime.fromisoformat(oldest) > STALLED_AFTER:
+        problems.append(
+            f"发件箱中有 {state['pending']} 条修改未写入检索索引，最早的在 {oldest}，"
+            "已超过 10 分钟：索引同步没有在运行？启动 heritage serve 或运行 heritage index"
+        )
     unexplained_words = sorted(set(state["new_words"]) - set(state["waiting_words"]))
     if unexplained_words:
-        problems.append(f"领域词典缺少 {len(unexplained_words)} 个词（如 {'、'.join(unexplained_words[:5])}），"
-                        "发件箱里也没有带来它们的修改：运行 heritage index --rebuild")
+        problems.append(
+            f"领域词典缺少 {len(unexplained_words)} 个词（如 {'、'.join(unexplained_words[:5])}），"
+            "发件箱里也没有带来它们的修改：运行 heritage index --rebuild"
+        )
     if not state["schema_current"]:
-        problems.append("检索索引是按旧的文档结构或分析规则建立的（如数字日期与中文数字的统一）：运行 heritage index --rebuild")
+        problems.append(
+            "检索索引是按旧的文档结构或分析规则建立的（如数字日期与中文数字的统一）：运行 heritage index --rebuild"
+        )
     if not state["dictionary_intact"]:
         problems.append("检索索引的词典文件与记下的散列不符（文件可能损坏）：运行 heritage index --rebuild")
     return problems

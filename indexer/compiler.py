@@ -2,6 +2,7 @@
 as indexing, the dictionary's synonyms, places, ethnic groups, categories and our ranking rules
 (indexer.rules).  With indexer.engine, this is the Whoosh side of the search boundary; the values
 of field queries and filters are checked here and in indexer.filters, in Chinese."""
+
 from __future__ import annotations
 
 import itertools
@@ -110,8 +111,14 @@ class Compiler:
             return _Or([Q.Term(f, tokens[0], boost=b) for f, b in boosts.items()])
         # A phrase in long text; in a name, all the words are enough (a name that the dictionary
         # keeps whole, 苗族蜡染技艺, carries its sub-words at one position, so no phrase fits).
-        return _Or([Q.Phrase(f, tokens, boost=b * 1.5) if f == "body"
-                    else Q.And([Q.Term(f, t) for t in tokens], boost=b * 1.5) for f, b in boosts.items()])
+        return _Or(
+            [
+                Q.Phrase(f, tokens, boost=b * 1.5)
+                if f == "body"
+                else Q.And([Q.Term(f, t) for t in tokens], boost=b * 1.5)
+                for f, b in boosts.items()
+            ]
+        )
 
     def whole_word(self, text: str) -> list[Q.Query]:
         """The word as something other than text: pinyin, a place, an ethnic group, a category."""
@@ -161,8 +168,12 @@ def _word_groups(words: list[str]) -> list[list[str]]:
     """Words that stand on their own.  A character jieba could not join to anything is not taken as a
     word by itself: characters in a row stay together (苗绣 in 贵州苗绣), and a lone one stays with
     the word before it (火把结, a typo, is not 火把 and 结)."""
-    runs = [list(run) for _, run in itertools.groupby(
-        words, key=lambda word: bool(len(word) == 1 and analysis.HAN_RUN.fullmatch(word)))]
+    runs = [
+        list(run)
+        for _, run in itertools.groupby(
+            words, key=lambda word: bool(len(word) == 1 and analysis.HAN_RUN.fullmatch(word))
+        )
+    ]
     groups: list[list[str]] = []
     for run in runs:
         if len(run) == 1 and len(run[0]) == 1 and groups:

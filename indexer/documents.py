@@ -1,8 +1,10 @@
 """What the index holds about a record: the schema, the document, and the domain dictionary."""
+
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import sqlite_utils
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
@@ -16,12 +18,26 @@ from indexer.analysis import CharAnalyzer, FastPositions, HeritageAnalyzer, Piny
 # an index built before is known to need a rebuild (2: digits of days and ordinals as Chinese numerals).
 SCHEMA_VERSION = 2
 # Long text fields that make up the body, in the order a reader meets them.
-BODY_FIELDS = ("content", "history", "features", "values_text", "lineage", "vitality_note", "measures",
-               "subcategory", "artifacts", "places", "region_text", "nominating_unit", "protecting_unit")
+BODY_FIELDS = (
+    "content",
+    "history",
+    "features",
+    "values_text",
+    "lineage",
+    "vitality_note",
+    "measures",
+    "subcategory",
+    "artifacts",
+    "places",
+    "region_text",
+    "nominating_unit",
+    "protecting_unit",
+)
 
 
 def make_schema() -> Schema:
     """The index schema; analyzers are module-level classes, so the pickled schema reopens."""
+
     def text(analyzer=None) -> TEXT:
         field = TEXT(analyzer=analyzer or HeritageAnalyzer(), phrase=True)
         field.format = FastPositions()
@@ -113,4 +129,3 @@ def dictionary_words(db: sqlite_utils.Database) -> list[str]:
     words += corpus.domain_words()
     words += name_words(store.titles_and_aliases(db))
     return [w for w in words if len(w) >= 2]
-

@@ -7,6 +7,7 @@ shape) asks it through these methods only: ``refresh``, ``docs``, ``matching``, 
 ``frequency``, ``doc_count``, ``stored``, ``ranked``, ``visible``, ``suspects``, ``homophones``,
 ``knows`` and ``synonyms``; a second engine is a module with the same methods.
 """
+
 from __future__ import annotations
 
 import threading
@@ -23,10 +24,12 @@ from whoosh.sorting import FieldFacet
 
 from heritage import corpus, history
 from heritage.visibility import index_terms
-from indexer import analysis, hidden
-from indexer import whoosh_patch  # noqa: F401 -- applies the fix for a hang in Whoosh, see there
+from indexer import (
+    analysis,
+    hidden,
+    whoosh_patch,  # noqa: F401 -- applies the fix for a hang in Whoosh, see there
+)
 from indexer.index import Generation, IndexUnavailable, current_generation, open_generation
-
 
 _NOT_OPENED = "检索引擎尚未打开索引：先调用 refresh()"
 
@@ -124,11 +127,13 @@ class Engine:
 
     def docs(self, fieldname: str, value: str) -> frozenset[int]:
         """The documents whose field holds a value (cached per reader)."""
+
         def read() -> frozenset[int]:
             reader = self._searcher.reader()
             if not reader.doc_frequency(fieldname, value):
                 return frozenset()
             return frozenset(reader.postings(fieldname, value).all_ids())
+
         return self.reader_cache.postings.remember((fieldname, value), read)
 
     def matching(self, query: Q.Query) -> frozenset[int]:
@@ -159,14 +164,16 @@ class Engine:
     def frequency(self, fieldname: str, word: str) -> int:
         """In how many documents a word occurs in a field (cached per reader)."""
         return self.reader_cache.frequencies.remember(
-            (fieldname, word), lambda: self._searcher.reader().doc_frequency(fieldname, word))
+            (fieldname, word), lambda: self._searcher.reader().doc_frequency(fieldname, word)
+        )
 
     def values(self, fieldname: str) -> list[str]:
         """Every value a keyword field holds (cached per reader)."""
         if fieldname not in self.reader_cache.values:
             self.reader_cache.values[fieldname] = [
                 term.decode("utf-8") if isinstance(term, bytes) else term
-                for term in self._searcher.reader().lexicon(fieldname)]
+                for term in self._searcher.reader().lexicon(fieldname)
+            ]
         return self.reader_cache.values[fieldname]
 
     def homophones(self, word: str) -> list[str]:
@@ -201,11 +208,15 @@ class Engine:
         """The stored fields of a document (its record's id and version)."""
         return self._searcher.stored_fields(docnum)
 
-    def ranked(self, query: Q.Query, matched: frozenset[int], sort: str, page: int,
-               limit: int) -> list[tuple[str, float]]:
+    def ranked(
+        self, query: Q.Query, matched: frozenset[int], sort: str, page: int, limit: int
+    ) -> list[tuple[str, float]]:
         """(record id, score) of one page of the matched documents, by Whoosh's scoring or a sort key."""
-        sortedby = {"year": FieldFacet("year", reverse=True), "year_asc": FieldFacet("year"),
-                    "title": FieldFacet("title_key")}.get(sort)
+        sortedby = {
+            "year": FieldFacet("year", reverse=True),
+            "year_asc": FieldFacet("year"),
+            "title": FieldFacet("title_key"),
+        }.get(sort)
         found = self._searcher.search(query, limit=page * limit, filter=set(matched), sortedby=sortedby, terms=False)
         # no len(found): it counts every match
         return [(found[i]["id"], _score(found[i])) for i in range((page - 1) * limit, found.scored_length())]
@@ -226,8 +237,9 @@ class Engine:
         cache = self.reader_cache.suspects
         if key not in cache:
             cache.clear()
-            cache[key] = hidden.suspects(db, audience, lambda record_id: self.docs("id", record_id),
-                                         self._indexed_version)
+            cache[key] = hidden.suspects(
+                db, audience, lambda record_id: self.docs("id", record_id), self._indexed_version
+            )
         return cache[key]
 
     def _indexed_version(self, record_id: str) -> int | None:

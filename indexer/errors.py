@@ -1,4 +1,5 @@
 """Why a search could not be answered, as a code the site maps to a status, and a Chinese message."""
+
 from __future__ import annotations
 
 # What each code means to a client: its HTTP status (the API and the pages use this table).

@@ -1,4 +1,5 @@
 """Facet counts: how many of the matched documents hold each value of each facet field, with labels."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -8,8 +9,15 @@ from indexer.engine import Engine
 
 FACETS = ("category", "ethnic", "province", "level", "batch", "listing")
 # How each facet reads on a page; "region" is the places below a chosen region.
-LABELS = {"category": "类别", "ethnic": "民族", "province": "省份", "level": "级别", "batch": "批次",
-          "listing": "新增/扩展", "region": "下一级地区"}
+LABELS = {
+    "category": "类别",
+    "ethnic": "民族",
+    "province": "省份",
+    "level": "级别",
+    "batch": "批次",
+    "listing": "新增/扩展",
+    "region": "下一级地区",
+}
 
 
 def count(engine: Engine, matched: frozenset[int], filters: Mapping[str, str]) -> dict[str, list[dict]]:
@@ -30,7 +38,9 @@ def count(engine: Engine, matched: frozenset[int], filters: Mapping[str, str]) -
     region = filters.get("region")
     chosen = next(iter(tree.find(region)), None) if region else None
     if chosen:
-        children = [{"value": r.code, "label": r.name, "count": len(matched & engine.docs("region", r.code))}
-                    for r in tree.children(chosen.code)]
+        children = [
+            {"value": r.code, "label": r.name, "count": len(matched & engine.docs("region", r.code))}
+            for r in tree.children(chosen.code)
+        ]
         facets["region"] = sorted((c for c in children if c["count"]), key=lambda c: (-c["count"], c["value"]))
     return facets

@@ -1,6 +1,7 @@
 """The one table of search filters: name, Chinese label, what the API documents, and how a value
 becomes the value the index holds.  The compiler, the site's search pages and OpenAPI all read it;
 it knows nothing of the engine."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -41,16 +42,36 @@ def _category(value: str) -> str | None:
 
 
 FILTERS = (
-    Filter("category", "类别", "类别（十大门类之一）",
-           {"type": "string", "enum": [c.name for c in vocab.CATEGORIES]}, _category),
+    Filter(
+        "category",
+        "类别",
+        "类别（十大门类之一）",
+        {"type": "string", "enum": [c.name for c in vocab.CATEGORIES]},
+        _category,
+    ),
     Filter("ethnic", "民族", "民族", {"type": "string", "enum": [g.name for g in vocab.ETHNIC_GROUPS]}, _ethnic),
     Filter("region", "地区", "地区：行政区划代码或名称，含其下各级", {"type": "string"}, _region),
-    Filter("level", "级别", "级别", {"type": "string", "enum": list(vocab.LEVELS)},
-           lambda value: value if value in vocab.LEVELS else None),
-    Filter("batch", "批次", "批次（数字）", {"type": "integer", "minimum": 1},
-           lambda value: value if value.isdigit() else None),
-    Filter("listing", "新增/扩展", "新增项目 或 扩展项目", {"type": "string", "enum": list(vocab.LISTING_TYPES)},
-           LISTINGS.get),
+    Filter(
+        "level",
+        "级别",
+        "级别",
+        {"type": "string", "enum": list(vocab.LEVELS)},
+        lambda value: value if value in vocab.LEVELS else None,
+    ),
+    Filter(
+        "batch",
+        "批次",
+        "批次（数字）",
+        {"type": "integer", "minimum": 1},
+        lambda value: value if value.isdigit() else None,
+    ),
+    Filter(
+        "listing",
+        "新增/扩展",
+        "新增项目 或 扩展项目",
+        {"type": "string", "enum": list(vocab.LISTING_TYPES)},
+        LISTINGS.get,
+    ),
 )
 BY_NAME = {f.name: f for f in FILTERS}
 

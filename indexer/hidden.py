@@ -9,10 +9,11 @@ the body hidden from the reader, or a change of status or access not yet indexed
 the reader may see them (heritage.visibility.view), so a hidden word never makes a record match.
 (A change of text alone, not yet indexed, leaves the record as it was: what was indexed was
 visible under the same access.)"""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import sqlite_utils
 from whoosh import query as Q
@@ -29,8 +30,20 @@ from indexer.documents import document, make_schema
 # taken in yet) are left out of results until it has, a matter of seconds.
 MAX_REMATCH = 500
 # Fields indexed as stored (outside the body, which documents.document already limits to public fields).
-INDEXED_AS_STORED = frozenset({"title", "aliases", "native_names", "category", "ethnic_groups", "region_codes",
-                               "level", "batch", "listing_type", "year"})
+INDEXED_AS_STORED = frozenset(
+    {
+        "title",
+        "aliases",
+        "native_names",
+        "category",
+        "ethnic_groups",
+        "region_codes",
+        "level",
+        "batch",
+        "listing_type",
+        "year",
+    }
+)
 # The fields that say who may see a record: a change of one, not yet indexed, makes the record a suspect.
 WHO_MAY_SEE = ("status", "access", "field_access")
 
@@ -56,8 +69,11 @@ class Suspects:
 def suspect_ids(db: sqlite_utils.Database, reader: str, indexed_version: Callable[[str], int | None]) -> list[str]:
     """Records with an indexed-as-stored field the reader may not see, then those whose status or access
     changed after the version the index holds (``indexed_version``: id -> that version, None if absent)."""
-    ids = [record_id for record_id, overrides in store.field_access_overrides(db, store.RECORD).items()
-           if {name for name, level in overrides.items() if level not in OPENS[reader]} & INDEXED_AS_STORED]
+    ids = [
+        record_id
+        for record_id, overrides in store.field_access_overrides(db, store.RECORD).items()
+        if {name for name, level in overrides.items() if level not in OPENS[reader]} & INDEXED_AS_STORED
+    ]
     for record_id in outbox.pending_ids(db, store.RECORD.name):
         version = indexed_version(record_id)
         if version is not None and changed_since(db, store.RECORD, record_id, version, WHO_MAY_SEE):
@@ -71,12 +87,20 @@ def _masked(record: dict, reader: str) -> dict | None:
     if seen is None:
         return None
     empty = {f.name: [] if f.kind in LIST_KINDS else "" for f in RECORD_FIELDS}
-    return empty | {"year": None, "batch": None} | seen | {
-        name: record[name] for name in ("status", "access", "field_access", "version")}
+    return (
+        empty
+        | {"year": None, "batch": None}
+        | seen
+        | {name: record[name] for name in ("status", "access", "field_access", "version")}
+    )
 
 
-def suspects(db: sqlite_utils.Database, reader: str, locate: Callable[[str], frozenset[int]],
-             indexed_version: Callable[[str], int | None]) -> Suspects:
+def suspects(
+    db: sqlite_utils.Database,
+    reader: str,
+    locate: Callable[[str], frozenset[int]],
+    indexed_version: Callable[[str], int | None],
+) -> Suspects:
     """The reader's suspects among the records the main index holds (``locate``: id -> its docnums there)."""
     ids = [i for i in suspect_ids(db, reader, indexed_version) if locate(i)]
     if not ids:

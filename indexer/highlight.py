@@ -1,4 +1,5 @@
 """Safe highlighted snippets: the window of a text with the most query words, escaped, words in <mark>."""
+
 from __future__ import annotations
 
 from markupsafe import Markup, escape

@@ -5,6 +5,7 @@ the dictionary it was built with and ``meta.json``; the file ``CURRENT`` names t
 use and is replaced atomically.  ``writer.lock`` is held by whoever writes (rebuild or sync),
 so there is only ever one writer; readers never write and never create an index.
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -17,10 +18,10 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 import sqlite_utils
 from whoosh import index as whoosh_index
@@ -129,8 +130,10 @@ def writer_lock(home: Path, wait: float = 30.0) -> Iterator[None]:
                 break
             except BlockingIOError:
                 if time.monotonic() > deadline:
-                    raise LockError(f"检索索引正被另一个进程写入（如 heritage index --rebuild 正在重建），"
-                                    f"等了 {wait:g} 秒仍未轮到：请稍后再试") from None
+                    raise LockError(
+                        f"检索索引正被另一个进程写入（如 heritage index --rebuild 正在重建），"
+                        f"等了 {wait:g} 秒仍未轮到：请稍后再试"
+                    ) from None
                 time.sleep(0.1)
         try:
             yield
@@ -215,8 +218,11 @@ def rebuild(home: Path, db: sqlite_utils.Database, procs: int = 2, progress: Pro
         words, digest = dictionary(dictionary_words(db))
         use_dictionary(words)
         stamp = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"  # and a number: two rebuilds in one second
-        generation = next(index_root(home) / f"{stamp}-{n}" for n in itertools.count()
-                          if not (index_root(home) / f"{stamp}-{n}").exists())
+        generation = next(
+            index_root(home) / f"{stamp}-{n}"
+            for n in itertools.count()
+            if not (index_root(home) / f"{stamp}-{n}").exists()
+        )
         generation.mkdir(parents=True)
         index = whoosh_index.create_in(str(generation), make_schema())
         total = store.count(db, store.RECORD)

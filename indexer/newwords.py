@@ -7,14 +7,17 @@ re-indexes just the records whose indexed text holds it: found in the index as t
 word (a term, or a phrase of its old tokens), and, for short words that become sub-words, as the
 longer indexed words that contain them.
 """
+
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from whoosh import query as Q
 from whoosh.searching import Searcher
 
-from indexer.analysis import Segmenter, dictionary, words as query_words
+from indexer.analysis import Segmenter, dictionary
+from indexer.analysis import words as query_words
 from indexer.documents import name_words, record_names
 
 TEXT_FIELDS = ("title", "aliases", "native", "body")
@@ -39,7 +42,9 @@ def records_containing(searcher: Searcher, added: list[str]) -> set[str]:
     def docs(fieldname: str, token: str) -> frozenset[int]:
         if (fieldname, token) not in postings:
             found = reader.doc_frequency(fieldname, token)
-            postings[fieldname, token] = frozenset(reader.postings(fieldname, token).all_ids()) if found else frozenset()
+            postings[fieldname, token] = (
+                frozenset(reader.postings(fieldname, token).all_ids()) if found else frozenset()
+            )
         return postings[fieldname, token]
 
     docnums: set[int] = set()
@@ -61,5 +66,9 @@ def records_containing(searcher: Searcher, added: list[str]) -> set[str]:
 
 def _holds_any(text: str, short: set[str]) -> bool:
     """True when a longer indexed word contains one of the short new words."""
-    return any(text[start:start + size] in short
-               for size in _SUBWORD_SIZES if size < len(text) for start in range(len(text) - size + 1))
+    return any(
+        text[start : start + size] in short
+        for size in _SUBWORD_SIZES
+        if size < len(text)
+        for start in range(len(text) - size + 1)
+    )

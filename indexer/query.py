@@ -5,6 +5,7 @@ must match; operators, wildcards and grouping have no meaning there.  Research m
 AND/OR/NOT (also 与/或/非 and a leading -) and parentheses.  Field names, in Chinese or English
 (``类别:传统技艺 民族:苗族 地区:黔东南``), are defined once, in FIELDS.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,16 +17,29 @@ MAX_QUERY_CHARS = 200
 MAX_TERMS = 20
 
 FIELDS = {
-    "标题": "title", "名称": "title", "title": "title",
-    "别称": "aliases", "alias": "aliases", "aliases": "aliases",
-    "正文": "body", "内容": "body", "body": "body",
-    "类别": "category", "category": "category",
-    "民族": "ethnic", "ethnic": "ethnic",
-    "地区": "region", "region": "region",
-    "级别": "level", "level": "level",
-    "批次": "batch", "batch": "batch",
-    "年份": "year", "year": "year",
-    "类型": "listing", "listing": "listing",
+    "标题": "title",
+    "名称": "title",
+    "title": "title",
+    "别称": "aliases",
+    "alias": "aliases",
+    "aliases": "aliases",
+    "正文": "body",
+    "内容": "body",
+    "body": "body",
+    "类别": "category",
+    "category": "category",
+    "民族": "ethnic",
+    "ethnic": "ethnic",
+    "地区": "region",
+    "region": "region",
+    "级别": "level",
+    "level": "level",
+    "批次": "batch",
+    "batch": "batch",
+    "年份": "year",
+    "year": "year",
+    "类型": "listing",
+    "listing": "listing",
 }
 _OPERATORS = {"and": "AND", "与": "AND", "or": "OR", "或": "OR", "not": "NOT", "非": "NOT"}
 
@@ -74,7 +88,9 @@ class Or:
     nodes: tuple
 
 
-_TOKEN = re.compile(r'\s*(?:(?P<quote>["“”「」『』])|(?P<open>[(（])|(?P<close>[)）])|(?P<word>[^\s"“”「」『』()（）]+))')
+_TOKEN = re.compile(
+    r'\s*(?:(?P<quote>["“”「」『』])|(?P<open>[(（])|(?P<close>[)）])|(?P<word>[^\s"“”「」『』()（）]+))'
+)
 
 
 def _lex(text: str) -> list[tuple[str, str, int]]:
@@ -89,7 +105,7 @@ def _lex(text: str) -> list[tuple[str, str, int]]:
             closing = re.compile(r'["“”「」『』]').search(text, at)
             if not closing:
                 raise QuerySyntaxError(f"第 {match.start('quote') + 1} 个字符处的引号没有闭合")
-            tokens.append(("phrase", text[at:closing.start()], match.start("quote")))
+            tokens.append(("phrase", text[at : closing.start()], match.start("quote")))
             at = closing.end()
         elif match["open"]:
             tokens.append(("open", "(", match.start("open")))
@@ -125,8 +141,7 @@ def parse_public(text: str) -> And:
             name, rest = field
             if not rest:  # 类别: 传统技艺, or 地区:"黔东南 州"
                 if following is None or following[0] not in ("word", "phrase"):
-                    raise QuerySyntaxError(f"第 {offset + 1} 个字符处的“{value}”后面缺少要检索的内容，"
-                                           "如 类别:传统技艺")
+                    raise QuerySyntaxError(f"第 {offset + 1} 个字符处的“{value}”后面缺少要检索的内容，如 类别:传统技艺")
                 rest, at = following[1], at + 1
             nodes.append(FieldQuery(name, rest))
         elif kind == "phrase" and value.strip():
@@ -154,8 +169,11 @@ def parse_research(text: str) -> object:
     extra = parser.peek()
     if extra is not None:
         kind, value, offset = extra
-        raise QuerySyntaxError(f"第 {offset + 1} 个字符处多了“{value}”" if kind == "close"
-                               else f"第 {offset + 1} 个字符处无法理解“{value}”")
+        raise QuerySyntaxError(
+            f"第 {offset + 1} 个字符处多了“{value}”"
+            if kind == "close"
+            else f"第 {offset + 1} 个字符处无法理解“{value}”"
+        )
     return node
 
 
@@ -225,8 +243,10 @@ class _Parser:
         name, rest = match.groups()
         known = _field_syntax(value)
         if known is None:
-            raise QuerySyntaxError(f"第 {offset + 1} 个字符处的“{name}”不是可检索的字段：可用 "
-                                   + "、".join(k for k in FIELDS if not k.isascii()))
+            raise QuerySyntaxError(
+                f"第 {offset + 1} 个字符处的“{name}”不是可检索的字段：可用 "
+                + "、".join(k for k in FIELDS if not k.isascii())
+            )
         field = known[0]
         if rest:
             return FieldQuery(field, rest)

@@ -1,4 +1,5 @@
 """Related records: the records most like one record, as its reader may see them."""
+
 from __future__ import annotations
 
 import heapq
@@ -18,8 +19,9 @@ from indexer.index import IndexUnavailable
 from indexer.rules import STOPWORDS
 
 
-def more_like_this(home: Path, db: sqlite_utils.Database, record_id: str, audience: str = PUBLIC,
-                   limit: int = 5) -> list[dict[str, Any]]:
+def more_like_this(
+    home: Path, db: sqlite_utils.Database, record_id: str, audience: str = PUBLIC, limit: int = 5
+) -> list[dict[str, Any]]:
     """Records most like one record: its most telling words, its groups and category — only what the
     audience may see of it (heritage.visibility.view), among records no hidden text could have placed."""
     record = view(store.get(db, store.RECORD, record_id), store.RECORD.fields, audience)
@@ -31,8 +33,11 @@ def more_like_this(home: Path, db: sqlite_utils.Database, record_id: str, audien
             eng.refresh()
         except IndexUnavailable:
             return []
-        counts = Counter(t for t in analysis.words(f"{record.get('title') or ''}\n" * 3 + (record.get("content") or ""))
-                         if len(t) > 1 and t not in STOPWORDS)
+        counts = Counter(
+            t
+            for t in analysis.words(f"{record.get('title') or ''}\n" * 3 + (record.get("content") or ""))
+            if len(t) > 1 and t not in STOPWORDS
+        )
         docs = max(eng.doc_count(), 1)
         weights = {t: n * math.log(docs / (1 + eng.frequency("body", t))) for t, n in counts.items()}
         top = [t for t, w in sorted(weights.items(), key=lambda kv: -kv[1])[:15] if w > 0]

@@ -5,6 +5,7 @@ engine (indexer.engine) within what the reader may see (heritage.visibility) and
 (indexer.filters), and given facet counts (indexer.facets), safe highlights (indexer.hits) and a
 "did you mean" (indexer.suggest).  See docs/ARCHITECTURE.md for the boundary with Whoosh.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -66,8 +67,12 @@ class SearchRequest:
         if self.sort not in SORTS:
             raise SearchError("request", f"排序应为 {'、'.join(SORTS)} 之一")
         chosen = {k: str(v) for k, v in dict(self.filters).items() if v not in (None, "")}
-        settled = {"audience": audience, "filters": MappingProxyType(chosen), "page": max(1, int(self.page)),
-                   "limit": min(max(1, int(self.limit)), MAX_LIMIT)}
+        settled = {
+            "audience": audience,
+            "filters": MappingProxyType(chosen),
+            "page": max(1, int(self.page)),
+            "limit": min(max(1, int(self.limit)), MAX_LIMIT),
+        }
         for name, value in settled.items():  # a frozen dataclass settles its own fields
             object.__setattr__(self, name, value)
 
@@ -94,10 +99,19 @@ class SearchResult:
 
     def as_json(self) -> dict[str, Any]:
         """The answer as the API sends it (the error as its message)."""
-        return {"query": self.query, "mode": self.mode, "total": self.total, "page": self.page,
-                "limit": self.limit, "pages": self.pages, "results": list(self.results),
-                "facets": dict(self.facets), "suggestion": self.suggestion, "corrected": self.corrected,
-                "error": self.error.message if self.error else None}
+        return {
+            "query": self.query,
+            "mode": self.mode,
+            "total": self.total,
+            "page": self.page,
+            "limit": self.limit,
+            "pages": self.pages,
+            "results": list(self.results),
+            "facets": dict(self.facets),
+            "suggestion": self.suggestion,
+            "corrected": self.corrected,
+            "error": self.error.message if self.error else None,
+        }
 
 
 def search(home: Path, db: sqlite_utils.Database, query: str, **options: Any) -> dict[str, Any]:
@@ -142,11 +156,21 @@ def _answer(eng: Engine, db: sqlite_utils.Database, request: SearchRequest, quer
     if suspects.docnums:  # matched again on what the reader may see, within the filters
         matched |= suspects.verify(compiler.within(compiled, chosen))
     total = len(matched)
-    found = (eng.ranked(compiled, matched, request.sort, request.page, request.limit)
-             if total and (request.page - 1) * request.limit < total else [])
-    results = [r for r in (hit(db, record_id, score, compiler.marks, request.audience)
-                           for record_id, score in found) if r]
+    found = (
+        eng.ranked(compiled, matched, request.sort, request.page, request.limit)
+        if total and (request.page - 1) * request.limit < total
+        else []
+    )
+    results = [
+        r for r in (hit(db, record_id, score, compiler.marks, request.audience) for record_id, score in found) if r
+    ]
     return SearchResult(
-        query, request.mode, total=total, page=request.page, limit=request.limit, results=tuple(results),
+        query,
+        request.mode,
+        total=total,
+        page=request.page,
+        limit=request.limit,
+        results=tuple(results),
         facets=facets.count(eng, matched - suspects.docnums, request.filters) if request.with_facets else {},
-        suggestion=suggest(eng, query))
+        suggestion=suggest(eng, query),
+    )

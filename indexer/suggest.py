@@ -1,4 +1,5 @@
 """Did you mean: a query's unknown words replaced by known words that sound the same."""
+
 from __future__ import annotations
 
 import re

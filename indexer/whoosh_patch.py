@@ -7,6 +7,7 @@ float rounding puts the sum at or under the score but the side's own quality jus
 that side skips nothing and the loop never ends (a search thread spinning for ever).  Skipping only
 saves work, so here a round that skips nothing ends it: the collector then scores the current
 document as usual.  Whoosh's IntersectionMatcher already guards against this itself."""
+
 from __future__ import annotations
 
 from whoosh.matching import binary, mcore

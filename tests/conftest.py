@@ -1,4 +1,5 @@
 """Shared fixtures: a fresh store in a temporary data folder, and the shared reference data."""
+
 from __future__ import annotations
 
 import os
@@ -71,21 +72,71 @@ def client(corpus_index):
 
     home, db = corpus_index
     with write(db):
-        store.put(db, store.RECORD, {"id": "X1", "title": "<script>alert(1)</script>侗族大歌", "category": "传统音乐",
-                                     "content": "<img src=x onerror=alert(1)>", "status": "已发布"}, "test")
-        store.put(db, store.RECORD, {"id": "X2", "title": "未发布的侗族大歌", "category": "传统音乐",
-                                     "status": "待审核"}, "test")
-        store.put(db, store.RECORD, {"id": "X3", "title": "有内部字段的侗族大歌", "category": "传统音乐",
-                                     "status": "已发布", "informant": "讲述人甲"}, "test")
-        store.put(db, store.INHERITOR, {"id": "P1", "name": "测试传承人甲", "sex": "女", "ethnic_group": "苗族",
-                                        "category": "传统技艺", "items": ["C134", "X2"], "phone": "13900000000",
-                                        "biography": "自幼随母学习点蜡。", "access": "public"}, "test")
-        store.put(db, store.INHERITOR, {"id": "P2", "name": "内部传承人乙", "items": ["C134"],
-                                        "access": "internal"}, "test")
-        exhibits.put(db, {"id": "draft-exhibit", "title": "未发布的展览", "status": "草稿",
-                          "items": [{"record_id": "C001"}]}, "test")
-        articles.put(db, {"id": "draft-article", "title": "未发布的文章", "body": "草稿里的独有词语琉璃瓦当",
-                          "published_on": "2026-01-01", "status": "草稿"}, "test")
+        store.put(
+            db,
+            store.RECORD,
+            {
+                "id": "X1",
+                "title": "<script>alert(1)</script>侗族大歌",
+                "category": "传统音乐",
+                "content": "<img src=x onerror=alert(1)>",
+                "status": "已发布",
+            },
+            "test",
+        )
+        store.put(
+            db,
+            store.RECORD,
+            {"id": "X2", "title": "未发布的侗族大歌", "category": "传统音乐", "status": "待审核"},
+            "test",
+        )
+        store.put(
+            db,
+            store.RECORD,
+            {
+                "id": "X3",
+                "title": "有内部字段的侗族大歌",
+                "category": "传统音乐",
+                "status": "已发布",
+                "informant": "讲述人甲",
+            },
+            "test",
+        )
+        store.put(
+            db,
+            store.INHERITOR,
+            {
+                "id": "P1",
+                "name": "测试传承人甲",
+                "sex": "女",
+                "ethnic_group": "苗族",
+                "category": "传统技艺",
+                "items": ["C134", "X2"],
+                "phone": "13900000000",
+                "biography": "自幼随母学习点蜡。",
+                "access": "public",
+            },
+            "test",
+        )
+        store.put(
+            db, store.INHERITOR, {"id": "P2", "name": "内部传承人乙", "items": ["C134"], "access": "internal"}, "test"
+        )
+        exhibits.put(
+            db,
+            {"id": "draft-exhibit", "title": "未发布的展览", "status": "草稿", "items": [{"record_id": "C001"}]},
+            "test",
+        )
+        articles.put(
+            db,
+            {
+                "id": "draft-article",
+                "title": "未发布的文章",
+                "body": "草稿里的独有词语琉璃瓦当",
+                "published_on": "2026-01-01",
+                "status": "草稿",
+            },
+            "test",
+        )
     index.sync(home, db)
     app = create_app({"TESTING": True, "HERITAGE_HOME": str(home)})
     return app.test_client()

@@ -1,4 +1,5 @@
 """A real server for tests: `heritage serve --dev` in its own process on a free port."""
+
 from __future__ import annotations
 
 import socket
@@ -26,8 +27,12 @@ def start_server(home: Path | None, log: Path, cwd: Path | None = None) -> tuple
     port = free_port()
     chosen = ["--home", str(home)] if home is not None else []
     with open(log, "ab") as out:
-        process = subprocess.Popen(heritage_command(*chosen, "serve", "--dev", "--port", str(port)), cwd=cwd,
-                                   stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            heritage_command(*chosen, "serve", "--dev", "--port", str(port)),
+            cwd=cwd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     return process, wait_until_up(process, f"http://127.0.0.1:{port}", log)
 
 

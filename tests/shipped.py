@@ -1,4 +1,5 @@
 """Facts about the shipped corpus that tests compare against, read from the corpus itself."""
+
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,5 @@
 """One analysis for indexing and querying: normalisation, scripts, positions, dictionary."""
+
 import json
 import re
 import unicodedata
@@ -20,8 +21,21 @@ def test_normalisation():
 
 def test_every_script_is_kept():
     text = "ཞྭ་ལྷ་ཁ། ئۇيغۇر مۇقام ᠮᠣᠩᠭᠣᠯ ꆈꌠ 𠮷㐀 Миао abc 2018"
-    assert analysis.words(text) == ["ཞྭ", "ལྷ", "ཁ", "ئۇيغۇر", "مۇقام", "ᠮᠣᠩᠭᠣᠯ", "ꆈ", "ꌠ", "𠮷", "㐀",
-                                    "миао", "abc", "2018"]
+    assert analysis.words(text) == [
+        "ཞྭ",
+        "ལྷ",
+        "ཁ",
+        "ئۇيغۇر",
+        "مۇقام",
+        "ᠮᠣᠩᠭᠣᠯ",
+        "ꆈ",
+        "ꌠ",
+        "𠮷",
+        "㐀",
+        "миао",
+        "abc",
+        "2018",
+    ]
 
 
 def test_positions_are_ordinals():

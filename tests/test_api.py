@@ -1,4 +1,5 @@
 """The JSON API, the OpenAPI description, the sitemap, and every route against hostile input."""
+
 import re
 import xml.etree.ElementTree as ET
 
@@ -16,8 +17,11 @@ def test_records_list_filters_and_pages(client):
     second = client.get("/api/records?category=民俗&limit=5&page=2").get_json()
     assert not {r["id"] for r in first["results"]} & {r["id"] for r in second["results"]}
     everything = client.get("/api/records?limit=50").get_json()
-    ids = {r["id"] for page in range(1, everything["pages"] + 1)
-           for r in client.get(f"/api/records?limit=50&page={page}").get_json()["results"]}
+    ids = {
+        r["id"]
+        for page in range(1, everything["pages"] + 1)
+        for r in client.get(f"/api/records?limit=50&page={page}").get_json()["results"]
+    }
     assert len(ids) == everything["total"] and "X2" not in ids and "X1" in ids
     miao = client.get("/api/records?ethnic=苗族&region=贵州").get_json()
     assert miao["total"] and all("苗族" in r["ethnic_groups"] for r in miao["results"])
@@ -35,12 +39,20 @@ def test_facets(client):
 
 def test_exhibits_articles_inheritors(client):
     shown = client.get("/api/exhibits").get_json()
-    assert [e["id"] for e in shown][:4] == ["miao-festivals", "embroidery-and-brocade", "yi-torch-festival",
-                                            "suoga-long-horn-miao"]
+    assert [e["id"] for e in shown][:4] == [
+        "miao-festivals",
+        "embroidery-and-brocade",
+        "yi-torch-festival",
+        "suoga-long-horn-miao",
+    ]
     assert "draft-exhibit" not in {e["id"] for e in shown}
     torch = client.get("/api/exhibits/yi-torch-festival").get_json()
-    assert torch["items"][0] == {"id": "C001", "title": "彝族火把节", "category": "民俗",
-                                 "note": torch["items"][0]["note"]}
+    assert torch["items"][0] == {
+        "id": "C001",
+        "title": "彝族火把节",
+        "category": "民俗",
+        "note": torch["items"][0]["note"],
+    }
     assert client.get("/api/exhibits/draft-exhibit").status_code == 404
     news = client.get("/api/articles").get_json()
     assert "ich-law-2011" in {a["id"] for a in news} and "draft-article" not in {a["id"] for a in news}
@@ -53,8 +65,11 @@ def test_exhibits_articles_inheritors(client):
 def test_openapi_describes_every_api_route(client):
     spec = client.get("/api/openapi.json").get_json()
     assert spec["openapi"].startswith("3.1")
-    app_routes = {re.sub(r"<(?:\w+:)?(\w+)>", "{id}", rule.rule) for rule in client.application.url_map.iter_rules()
-                  if rule.rule.startswith("/api/") and rule.rule not in ("/api/openapi.json", "/api/")}  # "/api/": the guide
+    app_routes = {
+        re.sub(r"<(?:\w+:)?(\w+)>", "{id}", rule.rule)
+        for rule in client.application.url_map.iter_rules()
+        if rule.rule.startswith("/api/") and rule.rule not in ("/api/openapi.json", "/api/")
+    }  # "/api/": the guide
     assert app_routes == set(spec["paths"])
     for path, item in spec["paths"].items():
         for parameter in item["get"]["parameters"]:
@@ -67,8 +82,10 @@ def test_sitemap_lists_public_pages_only(client):
     assert any(f.endswith("/sitemaps/pages.xml") for f in files) and any("records-1" in f for f in files)
     urls = []
     for file in files:
-        urls += [loc.text for loc in ET.fromstring(client.get(file.replace("http://localhost", "")).data)
-                 .iter(f"{SITEMAP}loc")]
+        urls += [
+            loc.text
+            for loc in ET.fromstring(client.get(file.replace("http://localhost", "")).data).iter(f"{SITEMAP}loc")
+        ]
     assert "http://localhost/records/C001" in urls and "http://localhost/exhibits/miao-festivals" in urls
     assert "http://localhost/records/X2" not in urls and "http://localhost/inheritors/P2" not in urls
     assert "http://localhost/inheritors/P1" in urls
@@ -76,9 +93,22 @@ def test_sitemap_lists_public_pages_only(client):
     assert "Sitemap: http://localhost/sitemap.xml" in client.get("/robots.txt").get_data(as_text=True)
 
 
-JUNK = ["", "?q=%00", "?page=-1", "?page=abc", "?limit=0", "?limit=10000", "?sort=x", "?format=evil",
-        "?region=<script>alert(1)</script>", "?category=%ff%fe", "?year=99999", "?from=x&to=y",
-        "?ethnic=" + "苗" * 500, "?q=" + "(" * 300 + "&mode=research"]
+JUNK = [
+    "",
+    "?q=%00",
+    "?page=-1",
+    "?page=abc",
+    "?limit=0",
+    "?limit=10000",
+    "?sort=x",
+    "?format=evil",
+    "?region=<script>alert(1)</script>",
+    "?category=%ff%fe",
+    "?year=99999",
+    "?from=x&to=y",
+    "?ethnic=" + "苗" * 500,
+    "?q=" + "(" * 300 + "&mode=research",
+]
 
 
 def test_every_route_with_hostile_parameters_is_never_a_500(client):
@@ -104,8 +134,9 @@ def test_trusted_hosts_and_request_size(corpus_index):
     assert big.status_code == 413 and "请求内容过大" in big.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/exhibits", "/browse", "/calendar/2027", "/articles", "/inheritors",
-                                  "/api/exhibits", "/sitemap.xml"])
+@pytest.mark.parametrize(
+    "path", ["/exhibits", "/browse", "/calendar/2027", "/articles", "/inheritors", "/api/exhibits", "/sitemap.xml"]
+)
 def test_security_headers_everywhere(client, path):
     headers = client.get(path).headers
     assert "script-src 'self'" in headers["Content-Security-Policy"] and headers["X-Content-Type-Options"] == "nosniff"

@@ -1,5 +1,6 @@
 """The site in a real browser: Debian's Chromium (headless, driven by Playwright) against the real
 server (`heritage serve`, waitress) on the shipped corpus. Screenshots go to test-artifacts/browser/."""
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,12 @@ import pytest
 from tests.live import start_server
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-ARTIFACTS = Path(os.environ.get("HERITAGE_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts")) / "browser"
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="未安装 Debian 的 chromium（scripts/test 以 root 运行时会安装）")
+ARTIFACTS = (
+    Path(os.environ.get("HERITAGE_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts")) / "browser"
+)
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="未安装 Debian 的 chromium（scripts/test 以 root 运行时会安装）"
+)
 
 
 @pytest.fixture(scope="module")
@@ -103,24 +108,37 @@ def test_home_search_facet_record_calendar_ical(server, browser):
 
 def test_every_kind_of_page_loads_cleanly(server, browser):
     watched = Watched(browser, viewport={"width": 1280, "height": 900})
-    for name, path in (("07-exhibits", "/exhibits"), ("08-exhibit", "/exhibits/embroidery-and-brocade"),
-                       ("09-browse", "/browse"), ("10-region", "/regions/520000"), ("11-year", "/calendar/2027"),
-                       ("12-articles", "/articles/ich-law-2011"), ("13-advanced", "/search/advanced"),
-                       ("14-not-found", "/records/nope")):
+    for name, path in (
+        ("07-exhibits", "/exhibits"),
+        ("08-exhibit", "/exhibits/embroidery-and-brocade"),
+        ("09-browse", "/browse"),
+        ("10-region", "/regions/520000"),
+        ("11-year", "/calendar/2027"),
+        ("12-articles", "/articles/ich-law-2011"),
+        ("13-advanced", "/search/advanced"),
+        ("14-not-found", "/records/nope"),
+    ):
         watched.page.goto(server + path)
         if name != "14-not-found":
             assert watched.page.locator("h1").count() >= 1, path
         watched.shot(name)
-    assert watched.problems == [f"404 {server}/records/nope",  # the one expected: the 404 page, and Chromium's note of it
-                                "console: Failed to load resource: the server responded with a status of 404 (NOT FOUND)"]
+    assert watched.problems == [
+        f"404 {server}/records/nope",  # the one expected: the 404 page, and Chromium's note of it
+        "console: Failed to load resource: the server responded with a status of 404 (NOT FOUND)",
+    ]
     watched.context.close()
 
 
 def test_on_a_phone_nothing_overflows(server, browser):
-    watched = Watched(browser, viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True,
-                      has_touch=True)
-    for name, path in (("15-phone-home", "/"), ("16-phone-search", "/search?q=刺绣"),
-                       ("17-phone-record", "/records/C001"), ("18-phone-calendar", "/calendar/2027/7")):
+    watched = Watched(
+        browser, viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True
+    )
+    for name, path in (
+        ("15-phone-home", "/"),
+        ("16-phone-search", "/search?q=刺绣"),
+        ("17-phone-record", "/records/C001"),
+        ("18-phone-calendar", "/calendar/2027/7"),
+    ):
         watched.page.goto(server + path)
         width = watched.page.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"{path} 宽 {width}px"
@@ -143,8 +161,9 @@ def test_keyboard_reaches_the_content_and_the_search_box(server, browser):
     page.wait_for_url("**q=%E7%81%AB%E6%8A%8A%E8%8A%82*")
     assert "彝族火把节" in page.locator("ol.results").inner_text()
     images = page.evaluate("[...document.images].filter(i => !i.hasAttribute('alt')).length")
-    labels = page.evaluate("[...document.querySelectorAll('input:not([type=hidden]), select')]"
-                           ".filter(e => !e.labels.length).length")
+    labels = page.evaluate(
+        "[...document.querySelectorAll('input:not([type=hidden]), select')].filter(e => !e.labels.length).length"
+    )
     assert images == 0 and labels == 0
     watched.context.close()
 
@@ -190,7 +209,9 @@ def test_curator_login_new_record_image_review_publish_found(server, browser, co
 
     out = io.BytesIO()
     Image.new("RGB", (640, 480), (30, 90, 160)).save(out, "JPEG")
-    page.set_input_files("#m-image", files=[{"name": "水族剪纸.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}])
+    page.set_input_files(
+        "#m-image", files=[{"name": "水族剪纸.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}]
+    )
     page.fill("#m-caption", "剪纸底样")
     page.click("#images form.stacked button[type=submit]")
     assert "已保存图片" in page.locator(".flashes").inner_text()

@@ -1,4 +1,5 @@
 """Festival dates computed for any year from the rule as written."""
+
 import datetime as dt
 
 from heritage.calendar import Occurrence, between, lunar_label, occurrences
@@ -28,8 +29,12 @@ def test_lasting_occasions_and_ranges():
     rule = parse_date_rule("4月13日至15日")
     assert occurrences(rule, 2026) == [Occurrence(dt.date(2026, 4, 13), 3)]
     found = between(["农历六月二十四", "清明"], dt.date(2026, 1, 1), dt.date(2027, 12, 31))
-    assert [o.date for o in found] == [dt.date(2026, 4, 5), dt.date(2026, 8, 6),
-                                       dt.date(2027, 4, 5), dt.date(2027, 7, 27)]
+    assert [o.date for o in found] == [
+        dt.date(2026, 4, 5),
+        dt.date(2026, 8, 6),
+        dt.date(2027, 4, 5),
+        dt.date(2027, 7, 27),
+    ]
 
 
 def test_lunar_label_names_the_month_on_its_first_day_else_the_day():

@@ -1,4 +1,5 @@
 """The heritage command as a user runs it."""
+
 import json
 
 import pytest
@@ -15,11 +16,23 @@ def cli(home):
 
     def invoke(*args, **kwargs):
         return runner.invoke(main, ["--home", str(home), *args], catch_exceptions=False, **kwargs)
+
     return invoke
 
 
-ENGLISH_FRAME = ("Usage:", "Options:", "Commands:", "Show this message", "[default:", "Error:", "Try '", "Missing ",
-                 "No such", "Invalid value", "is not one of")
+ENGLISH_FRAME = (
+    "Usage:",
+    "Options:",
+    "Commands:",
+    "Show this message",
+    "[default:",
+    "Error:",
+    "Try '",
+    "Missing ",
+    "No such",
+    "Invalid value",
+    "is not one of",
+)
 
 
 def _commands(group, path=()):
@@ -41,10 +54,14 @@ def test_every_command_has_help_in_chinese(cli):
 
 def test_usage_errors_and_roles_are_in_chinese(cli):
     cli("init", "--no-corpus")
-    cases = {("--bogus",): "错误：没有选项 --bogus。", ("import",): "错误：缺少参数 FILE。",
-             ("nosuch",): "错误：没有命令 nosuch。", ("user", "lis"): "您是不是要用 'list'？",
-             ("search", "--limit", "abc", "x"): "错误：--limit 的值无效：“abc”不是整数。",
-             ("user", "add", "甲", "--role", "boss"): "“boss”不是可选值"}
+    cases = {
+        ("--bogus",): "错误：没有选项 --bogus。",
+        ("import",): "错误：缺少参数 FILE。",
+        ("nosuch",): "错误：没有命令 nosuch。",
+        ("user", "lis"): "您是不是要用 'list'？",
+        ("search", "--limit", "abc", "x"): "错误：--limit 的值无效：“abc”不是整数。",
+        ("user", "add", "甲", "--role", "boss"): "“boss”不是可选值",
+    }
     for args, message in cases.items():
         result = cli(*args)
         assert result.exit_code == 2 and message in result.output, (args, result.output)
@@ -74,6 +91,7 @@ def test_init_loads_the_corpus_and_stats(cli, home):
 def test_corpus_meets_its_brief(cli, home):
     cli("init")
     from heritage.store import open_store
+
     db = open_store(home)
     festivals = db.execute("SELECT count(DISTINCT record_id) FROM record_values WHERE field = 'dates'").fetchone()[0]
     crafts = db.execute("SELECT count(*) FROM records WHERE category IN ('传统技艺', '传统美术')").fetchone()[0]
@@ -117,6 +135,7 @@ def test_user_add(cli, home):
     assert short.exit_code == 1 and "至少 10 位" in short.output
     from heritage.store import open_store
     from heritage.users import verify_password
+
     stored = open_store(home).execute("SELECT password_hash FROM users").fetchone()[0]
     assert stored.startswith("scrypt$") and verify_password("correct horse battery", stored)
     assert not verify_password("wrong", stored)
@@ -139,8 +158,18 @@ def test_search_from_the_command_line(cli, home):
 
 
 def test_only_init_creates_a_data_folder(cli, home, tmp_path):
-    commands = [["serve"], ["index"], ["search", "蜡染"], ["import", str(tmp_path / "a.csv")], ["export"],
-                ["stats"], ["check"], ["backup", str(tmp_path / "b.db")], ["user", "list"], ["media", "rebuild"]]
+    commands = [
+        ["serve"],
+        ["index"],
+        ["search", "蜡染"],
+        ["import", str(tmp_path / "a.csv")],
+        ["export"],
+        ["stats"],
+        ["check"],
+        ["backup", str(tmp_path / "b.db")],
+        ["user", "list"],
+        ["media", "rebuild"],
+    ]
     for command in commands:
         result = cli(*command)
         assert result.exit_code == 1, command

@@ -1,11 +1,11 @@
 """The shipped corpus is an exhibition: deep records with sources, in our own words."""
+
 from __future__ import annotations
 
 import html
 import json
 import re
 import unicodedata
-
 
 from heritage.fields import RECORD_FIELDS
 from heritage.vocab import SCRIPT_LANGS
@@ -14,13 +14,32 @@ from tests.shipped import exhibit_record_ids, shipped_records
 
 RECORDS = shipped_records()
 FLAGSHIPS = {"C001", "C002", "C003"}  # 彝族火把节, 苗族跳花节, 梭戛长角苗文化
-REQUIRED = ("历史渊源", "基本内容", "主要特征", "重要价值", "价值类型", "相关器具及制品", "相关场所", "存续状况",
-            "保护措施", "参考资料")
+REQUIRED = (
+    "历史渊源",
+    "基本内容",
+    "主要特征",
+    "重要价值",
+    "价值类型",
+    "相关器具及制品",
+    "相关场所",
+    "存续状况",
+    "保护措施",
+    "参考资料",
+)
 TEXT = tuple(f.zh for f in RECORD_FIELDS if f.kind == "long")
 # The Unicode script names (from unicodedata's character names) a native name in each script is written in.
-SCRIPT_NAMES = {"藏文": "TIBETAN", "维吾尔文": "ARABIC", "蒙古文": "MONGOLIAN", "满文": "MONGOLIAN", "彝文": "YI",
-                "傣文": ("TAI LE", "NEW TAI LUE", "TAI THAM"), "朝鲜文": "HANGUL",
-                "苗文": "LATIN", "壮文": "LATIN", "布依文": "LATIN"}  # the last three: official Latin alphabets
+SCRIPT_NAMES = {
+    "藏文": "TIBETAN",
+    "维吾尔文": "ARABIC",
+    "蒙古文": "MONGOLIAN",
+    "满文": "MONGOLIAN",
+    "彝文": "YI",
+    "傣文": ("TAI LE", "NEW TAI LUE", "TAI THAM"),
+    "朝鲜文": "HANGUL",
+    "苗文": "LATIN",
+    "壮文": "LATIN",
+    "布依文": "LATIN",
+}  # the last three: official Latin alphabets
 OWN_RUN = 30  # characters in a row that may not be shared with the national list's descriptions
 
 
@@ -62,7 +81,7 @@ def test_native_names_are_written_in_their_script():
 
 def _windows(text: str) -> set[str]:
     text = re.sub(r"\s+", "", text)
-    return {text[i:i + OWN_RUN] for i in range(len(text) - OWN_RUN + 1)}
+    return {text[i : i + OWN_RUN] for i in range(len(text) - OWN_RUN + 1)}
 
 
 @needs_shared(NATIONAL_LIST)

@@ -1,4 +1,5 @@
 """Covers are drawn from the record: a real PNG, the category's colour, the title's ink."""
+
 import io
 
 from PIL import Image
@@ -7,7 +8,13 @@ from heritage.covers import CATEGORY_COLOURS, SIZE, render_cover
 
 
 def _cover(category, title="苗族蜡染技艺"):
-    record = {"id": "C1", "title": title, "category": category, "ethnic_groups": ["苗族"], "region_text": "贵州省丹寨县"}
+    record = {
+        "id": "C1",
+        "title": title,
+        "category": category,
+        "ethnic_groups": ["苗族"],
+        "region_text": "贵州省丹寨县",
+    }
     return Image.open(io.BytesIO(render_cover(record)))
 
 
@@ -22,7 +29,10 @@ def test_title_is_drawn():
     blank = _cover("传统技艺", title="").convert("L")
     titled = _cover("传统技艺").convert("L")
     box = (100, 150, SIZE[0], 260)
-    dark = lambda image: sum(1 for value in image.crop(box).tobytes() if value < 100)
+
+    def dark(image):
+        return sum(1 for value in image.crop(box).tobytes() if value < 100)
+
     assert dark(titled) > dark(blank) + 500
 
 

@@ -1,5 +1,6 @@
 """The curators' workspace through Flask's test client: sign-in, roles, CSRF, lock-out, the workflow,
 editing with errors beside fields, conflicts, history, exhibits, bulk import, public clues."""
+
 from __future__ import annotations
 
 import re
@@ -49,7 +50,9 @@ class Session:
 
 
 def new_record(session: Session, **fields) -> str:
-    response = session.post("/curate/records/new", action="save", **{"title": "测试项目", "category": "传统技艺", **fields})
+    response = session.post(
+        "/curate/records/new", action="save", **{"title": "测试项目", "category": "传统技艺", **fields}
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
     return response.headers["Location"].rsplit("/", 1)[1]
 
@@ -67,8 +70,19 @@ def test_every_curator_route_checks_the_role(app):
         view = app.view_functions[rule.endpoint]
         assert getattr(view, "roles", None), f"{rule.rule} 没有角色检查"
         assert "researcher" not in view.roles
-        path = re.sub(r"<([^>]+)>", lambda m: "records" if m[1].startswith("any(") else
-                      "1" if m[1].startswith("int:") else "thumb" if m[1] == "size" else "C001", rule.rule)
+        path = re.sub(
+            r"<([^>]+)>",
+            lambda m: (
+                "records"
+                if m[1].startswith("any(")
+                else "1"
+                if m[1].startswith("int:")
+                else "thumb"
+                if m[1] == "size"
+                else "C001"
+            ),
+            rule.rule,
+        )
         for method in rule.methods & {"GET", "POST"}:
             send = anonymous.get if method == "GET" else anonymous.post
             response = send(path)
@@ -117,8 +131,12 @@ def test_csrf_and_cross_site_requests_are_refused(app, corpus_index):
     assert [r.status_code for r in attempts] == [403] * 5
     assert "表单已过期或来自其他网站" in attempts[0].get_data(as_text=True)
     assert store.get(corpus_index[1], store.RECORD, record_id)["version"] == before
-    assert session.post(f"/curate/records/{record_id}/move", to="待审核", version=before,
-                        headers={"Origin": "http://localhost"}).status_code == 302
+    assert (
+        session.post(
+            f"/curate/records/{record_id}/move", to="待审核", version=before, headers={"Origin": "http://localhost"}
+        ).status_code
+        == 302
+    )
 
 
 def test_sessions_are_short(app):
@@ -161,33 +179,70 @@ def test_queues_show_completeness_and_what_is_missing(app):
     curator = Session(app, "zhang")
     record_id = new_record(curator, title="某节日", category="民俗")
     page = curator.text("/curate/queue/调查中")
-    row = re.search(rf'{record_id}</span></td>.*?</tr>', page, re.S)[0]
+    row = re.search(rf"{record_id}</span></td>.*?</tr>", page, re.S)[0]
     assert "时间" in row and "相关场所" in row and "图片" in row  # a festival without dates or places
     before = int(re.search(r"(\d+)%", row)[1])
-    curator.post(f"/curate/records/{record_id}", action="save", version=1, title="某节日", category="民俗",
-                 dates="农历三月十五", places="芦笙场")
-    after = int(re.search(r"(\d+)%", re.search(rf'{record_id}</span></td>.*?</tr>', curator.text("/curate/queue/调查中"), re.S)[0])[1])
+    curator.post(
+        f"/curate/records/{record_id}",
+        action="save",
+        version=1,
+        title="某节日",
+        category="民俗",
+        dates="农历三月十五",
+        places="芦笙场",
+    )
+    after = int(
+        re.search(
+            r"(\d+)%", re.search(rf"{record_id}</span></td>.*?</tr>", curator.text("/curate/queue/调查中"), re.S)[0]
+        )[1]
+    )
     assert after > before
 
 
 def test_every_field_edits_and_errors_stand_beside_their_field(app, corpus_index):
     curator = Session(app, "zhang")
     record_id = new_record(curator)
-    full = {"title": "全字段项目", "aliases": "别名甲\n别名乙", "native_names": "ཞྭ་ལྷ་ཁ|藏文|zhwa lha kha",
-            "category": "民俗", "subcategory": "岁时节令", "level": "省级", "batch": "第二批", "year": "2008",
-            "listing_type": "新增项目", "ethnic_groups": "苗族\n侗族", "region_codes": "522630 贵州省黔东南苗族侗族自治州台江县\n雷山县",
-            "region_text": "台江、雷山", "content": "正文", "history": "渊源", "value_tags": "历史\n艺术",
-            "artifacts": "芦笙", "places": "踩鼓场", "vitality": "一般", "dates": "农历三月十五",
-            "surveyor": "调查员甲", "survey_date": "2024-05-01", "informant_consent": "是", "sources": "某志",
-            "access": "public", "access.content": "researcher"}
+    full = {
+        "title": "全字段项目",
+        "aliases": "别名甲\n别名乙",
+        "native_names": "ཞྭ་ལྷ་ཁ|藏文|zhwa lha kha",
+        "category": "民俗",
+        "subcategory": "岁时节令",
+        "level": "省级",
+        "batch": "第二批",
+        "year": "2008",
+        "listing_type": "新增项目",
+        "ethnic_groups": "苗族\n侗族",
+        "region_codes": "522630 贵州省黔东南苗族侗族自治州台江县\n雷山县",
+        "region_text": "台江、雷山",
+        "content": "正文",
+        "history": "渊源",
+        "value_tags": "历史\n艺术",
+        "artifacts": "芦笙",
+        "places": "踩鼓场",
+        "vitality": "一般",
+        "dates": "农历三月十五",
+        "surveyor": "调查员甲",
+        "survey_date": "2024-05-01",
+        "informant_consent": "是",
+        "sources": "某志",
+        "access": "public",
+        "access.content": "researcher",
+    }
     response = curator.post(f"/curate/records/{record_id}", action="save", version=1, **full)
     assert response.status_code == 302
     record = store.get(corpus_index[1], store.RECORD, record_id)
     assert record["aliases"] == ["别名甲", "别名乙"] and record["region_codes"] == ["522630", "522634"]
-    assert record["native_names"][0]["script"] == "藏文" and record["batch"] == 2 and record["informant_consent"] is True
+    assert (
+        record["native_names"][0]["script"] == "藏文" and record["batch"] == 2 and record["informant_consent"] is True
+    )
     assert record["field_access"] == {"content": "researcher"} and record["value_tags"] == ["历史", "艺术"]
-    bad = curator.post(f"/curate/records/{record_id}", action="save", version=2,
-                       **(full | {"year": "二〇〇八年", "ethnic_groups": "火星族", "title": ""}))
+    bad = curator.post(
+        f"/curate/records/{record_id}",
+        action="save",
+        version=2,
+        **(full | {"year": "二〇〇八年", "ethnic_groups": "火星族", "title": ""}),
+    )
     text = bad.get_data(as_text=True)
     assert bad.status_code == 422
     for field, words in (("year", "年份"), ("ethnic_groups", "火星族"), ("title", "必填")):
@@ -207,10 +262,22 @@ def test_field_access_on_the_public_site(app, corpus_index):
 def test_a_second_save_of_the_same_version_is_kept_not_lost(app, corpus_index):
     first, second = Session(app, "zhang"), Session(app, "li")
     record_id = new_record(first, content="原文")
-    first.post(f"/curate/records/{record_id}", action="save", version=1, title="测试项目", category="传统技艺",
-               content="甲的修改")
-    response = second.post(f"/curate/records/{record_id}", action="save", version=1, title="测试项目",
-                           category="传统技艺", content="乙的修改")
+    first.post(
+        f"/curate/records/{record_id}",
+        action="save",
+        version=1,
+        title="测试项目",
+        category="传统技艺",
+        content="甲的修改",
+    )
+    response = second.post(
+        f"/curate/records/{record_id}",
+        action="save",
+        version=1,
+        title="测试项目",
+        category="传统技艺",
+        content="乙的修改",
+    )
     assert response.status_code == 302 and "/curate/drafts/" in response.headers["Location"]
     page = second.text(response.headers["Location"])
     assert "已另存为草稿" in page and "甲的修改" in page and "乙的修改" in page
@@ -223,8 +290,14 @@ def test_a_second_save_of_the_same_version_is_kept_not_lost(app, corpus_index):
 def test_history_shows_every_save_and_restores_as_a_new_revision(app, corpus_index):
     curator = Session(app, "zhang")
     record_id = new_record(curator, content="第一稿")
-    curator.post(f"/curate/records/{record_id}", action="save", version=1, title="测试项目", category="传统技艺",
-                 content="第二稿")
+    curator.post(
+        f"/curate/records/{record_id}",
+        action="save",
+        version=1,
+        title="测试项目",
+        category="传统技艺",
+        content="第二稿",
+    )
     page = curator.text(f"/curate/records/{record_id}/history")
     assert "第 2 版" in page and "第一稿" in page and "第二稿" in page and "zhang" in page
     assert "第一稿" in curator.text(f"/curate/records/{record_id}/history/1")
@@ -237,11 +310,23 @@ def test_history_shows_every_save_and_restores_as_a_new_revision(app, corpus_ind
 
 def test_inheritors_are_edited_with_their_items(app, corpus_index):
     curator = Session(app, "zhang")
-    response = curator.post("/curate/inheritors/new", action="save", name="测试传承人丙", ethnic_group="苗族",
-                            links="C134\n不存在的项目", phone="13800000000")
+    response = curator.post(
+        "/curate/inheritors/new",
+        action="save",
+        name="测试传承人丙",
+        ethnic_group="苗族",
+        links="C134\n不存在的项目",
+        phone="13800000000",
+    )
     assert response.status_code == 422 and "找不到项目“不存在的项目”" in response.get_data(as_text=True)
-    response = curator.post("/curate/inheritors/new", action="save", name="测试传承人丙", ethnic_group="苗族",
-                            links="C134", phone="13800000000")
+    response = curator.post(
+        "/curate/inheritors/new",
+        action="save",
+        name="测试传承人丙",
+        ethnic_group="苗族",
+        links="C134",
+        phone="13800000000",
+    )
     person = store.get(corpus_index[1], store.INHERITOR, response.headers["Location"].rsplit("/", 1)[1])
     assert person["items"] == ["C134"] and person["phone"] == "13800000000"
     assert "测试传承人丙" in curator.text("/curate/records/C134")
@@ -249,12 +334,25 @@ def test_inheritors_are_edited_with_their_items(app, corpus_index):
 
 def test_exhibits_are_curated_and_ordered(app):
     curator = Session(app, "zhang")
-    response = curator.post("/curate/exhibits/new", id="tea", title="茶", intro="茶的技艺。", status="草稿",
-                            position="9", items="C165 武夷岩茶\nC154")
+    response = curator.post(
+        "/curate/exhibits/new",
+        id="tea",
+        title="茶",
+        intro="茶的技艺。",
+        status="草稿",
+        position="9",
+        items="C165 武夷岩茶\nC154",
+    )
     assert response.status_code == 302
     assert Session(app).get("/exhibits/tea").status_code == 404  # a draft is not shown
-    curator.post("/curate/exhibits/tea", title="茶", intro="茶的技艺。", status="已发布", position="9",
-                 items="C154 德昂族酸茶\nC165")
+    curator.post(
+        "/curate/exhibits/tea",
+        title="茶",
+        intro="茶的技艺。",
+        status="已发布",
+        position="9",
+        items="C154 德昂族酸茶\nC165",
+    )
     public = Session(app).text("/exhibits/tea")
     assert public.index("德昂族酸茶制作技艺") < public.index("武夷岩茶")
     bad = curator.post("/curate/exhibits/tea", title="茶", status="已发布", position="9", items="NOPE")
@@ -263,16 +361,21 @@ def test_exhibits_are_curated_and_ordered(app):
 
 def test_bulk_import_shows_the_report_then_imports_on_confirmation(app, corpus_index, tmp_path):
     import io
+
     curator = Session(app, "zhang")
     bad = "项目名称,类别,民族\n好的一行,民俗,苗族\n坏的一行,民俗,火星族\n".encode("gb18030")
-    page = curator.client.post("/curate/import/", data={"csrf_token": curator.csrf, "kind": "record",
-                                                        "file": (io.BytesIO(bad), "普查表.csv")},
-                               content_type="multipart/form-data").get_data(as_text=True)
+    page = curator.client.post(
+        "/curate/import/",
+        data={"csrf_token": curator.csrf, "kind": "record", "file": (io.BytesIO(bad), "普查表.csv")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert "<td>3</td><td>民族</td>" in page and "火星族" in page and "确认导入" not in page
     good = "项目名称,类别,民族\n浏览器导入的项目,民俗,苗族\n".encode("utf-8-sig")
-    page = curator.client.post("/curate/import/", data={"csrf_token": curator.csrf, "kind": "record",
-                                                        "file": (io.BytesIO(good), "普查表.csv")},
-                               content_type="multipart/form-data").get_data(as_text=True)
+    page = curator.client.post(
+        "/curate/import/",
+        data={"csrf_token": curator.csrf, "kind": "record", "file": (io.BytesIO(good), "普查表.csv")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     assert "将新增 1 条" in page
     assert not corpus_index[1].execute("SELECT 1 FROM records WHERE title = '浏览器导入的项目'").fetchone()
     action = re.search(r'action="(/curate/import/[^"]+)"', page)[1]
@@ -284,8 +387,14 @@ def test_bulk_import_shows_the_report_then_imports_on_confirmation(app, corpus_i
 
 def test_public_clues_land_in_the_queue_and_stay_private(app, corpus_index):
     visitor = Session(app)
-    form = {"title": "某村的新米节", "category": "民俗", "ethnic_groups": "苗族", "region_text": "贵州省台江县",
-            "content": "每年秋收后全村尝新。", "contact": "13700000000"}
+    form = {
+        "title": "某村的新米节",
+        "category": "民俗",
+        "ethnic_groups": "苗族",
+        "region_text": "贵州省台江县",
+        "content": "每年秋收后全村尝新。",
+        "contact": "13700000000",
+    }
     assert "谢谢您" in visitor.post("/clues", **form).get_data(as_text=True)
     db = corpus_index[1]
     record_id = db.execute("SELECT id FROM records WHERE title = '某村的新米节'").fetchone()[0]
@@ -318,8 +427,9 @@ def test_published_changes_reach_search_and_the_lag_is_shown(app, corpus_index):
 def test_preview_shows_the_next_dates_without_saving(app, corpus_index):
     curator = Session(app, "zhang")
     before = corpus_index[1].execute("SELECT count(*) FROM records").fetchone()[0]
-    page = curator.post("/curate/records/new", action="preview", title="预览节日", category="民俗",
-                        dates="农历六月二十四").get_data(as_text=True)
+    page = curator.post(
+        "/curate/records/new", action="preview", title="预览节日", category="民俗", dates="农历六月二十四"
+    ).get_data(as_text=True)
     assert re.search(r"近期日期：\d{4}-\d{2}-\d{2}", page)
     bad = curator.post("/curate/records/new", action="preview", title="预览节日", category="民俗", dates="农历十三月一")
     assert bad.status_code == 422 and 'id="e-dates"' in bad.get_data(as_text=True)
@@ -358,17 +468,26 @@ def test_behind_a_proxy_the_clue_limit_counts_visitors(corpus_index):
     app = create_app({"TESTING": True, "HERITAGE_HOME": str(corpus_index[0]), "PROXIES": 1})
     form = {"category": "民俗", "content": "代理之后的线索"}
     first, second = Session(app), Session(app)
-    statuses = [first.post("/clues", headers={"X-Forwarded-For": "203.0.113.7"}, title=f"代理线索{n}", **form).status_code
-                for n in range(6)]
+    statuses = [
+        first.post("/clues", headers={"X-Forwarded-For": "203.0.113.7"}, title=f"代理线索{n}", **form).status_code
+        for n in range(6)
+    ]
     assert statuses == [200] * 5 + [429]
-    assert second.post("/clues", headers={"X-Forwarded-For": "198.51.100.9"}, title="另一位访客", **form).status_code == 200
+    assert (
+        second.post("/clues", headers={"X-Forwarded-For": "198.51.100.9"}, title="另一位访客", **form).status_code
+        == 200
+    )
 
 
 def test_admins_manage_accounts_in_the_browser(app, corpus_index):
     admin, curator = Session(app, "wang"), Session(app, "zhang")
     assert curator.get("/curate/users/").status_code == 403
-    assert admin.post("/curate/users/", username="新人", display_name="新同事", role="curator",
-                      password="new-person-01").status_code == 302
+    assert (
+        admin.post(
+            "/curate/users/", username="新人", display_name="新同事", role="curator", password="new-person-01"
+        ).status_code
+        == 302
+    )
     assert "已建立账户“新人”" in admin.text("/curate/users/")
     admin.post("/curate/users/", username="短密码", role="curator", password="short")
     assert "未建立：密码至少 10 位" in admin.text("/curate/users/")
@@ -387,8 +506,12 @@ def test_admins_manage_accounts_in_the_browser(app, corpus_index):
 def test_the_edit_page_links_to_the_public_page_only_when_readers_may_open_it(app, corpus_index):
     _, db = corpus_index
     with write(db):
-        store.put(db, store.RECORD, {"id": "XLINK", "title": "内部的已发布项目", "category": "民俗",
-                                     "status": "已发布", "access": "internal"}, "test")
+        store.put(
+            db,
+            store.RECORD,
+            {"id": "XLINK", "title": "内部的已发布项目", "category": "民俗", "status": "已发布", "access": "internal"},
+            "test",
+        )
     curator = Session(app, "zhang")
     assert "公开页面" in curator.text("/curate/records/C134")
     assert "公开页面" not in curator.text("/curate/records/XLINK")

@@ -1,4 +1,5 @@
 """The README documents every column the importer reads, every command and option, and the code as it is."""
+
 import ast
 import re
 from importlib import metadata
@@ -86,7 +87,7 @@ def test_every_option_in_a_heritage_command_line_exists_on_that_command():
         line = line.removeprefix(".venv/bin/")
         for alias, command in ALIASES.items():
             if line.startswith(alias):
-                line = command + line[len(alias):]
+                line = command + line[len(alias) :]
         if not line.startswith("heritage "):
             continue
         path, allowed = _heritage_options(line)

@@ -1,5 +1,6 @@
 """heritage.editing and heritage.history called directly: a form's cells become an entity or Chinese errors per
 field; a save on an old version is kept as a draft; every save is a revision that can be read back and restored."""
+
 from __future__ import annotations
 
 import itertools
@@ -27,8 +28,15 @@ def test_the_form_edits_every_field_but_the_id_workflow_and_own_inputs():
 
 
 def test_a_good_form_gives_an_entity_and_no_errors(db):
-    entity, errors = _form(db, RECORD_CELLS | {"year": "2006", "ethnic_groups": "苗族、侗族",
-                                               "region_codes": "522630 贵州省黔东南苗族侗族自治州台江县\n黔东南"})
+    entity, errors = _form(
+        db,
+        RECORD_CELLS
+        | {
+            "year": "2006",
+            "ethnic_groups": "苗族、侗族",
+            "region_codes": "522630 贵州省黔东南苗族侗族自治州台江县\n黔东南",
+        },
+    )
     assert errors == {}
     assert (entity["title"], entity["year"], entity["ethnic_groups"]) == ("苗族蜡染技艺", 2006, ["苗族", "侗族"])
     assert entity["region_codes"] == ["522630", "522600"]
@@ -54,10 +62,13 @@ def test_an_inheritor_needs_a_name(db):
     assert errors == {"name": "必填：请填写姓名"}
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("火星", "“火星”不是可识别的地名或行政区划代码"),
-    ("朝阳区", "“朝阳区”可能是：北京市朝阳区（110105）"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("火星", "“火星”不是可识别的地名或行政区划代码"),
+        ("朝阳区", "“朝阳区”可能是：北京市朝阳区（110105）"),
+    ],
+)
 def test_a_region_that_cannot_be_told_is_an_error_with_suggestions(db, typed: str, message: str):
     _entity, errors = _form(db, RECORD_CELLS | {"region_codes": typed})
     assert set(errors) == {"region_codes"} and errors["region_codes"].startswith(message)
@@ -71,15 +82,25 @@ def test_region_text_alone_is_resolved_or_refused(db):
 
 
 def test_only_levels_that_differ_from_a_field_default_are_kept(db):
-    entity, _ = _form(db, RECORD_CELLS, access={"content": "internal", "title": "public", "informant": "secret",
-                                                "access": "internal", "surveyor": "researcher"})
+    entity, _ = _form(
+        db,
+        RECORD_CELLS,
+        access={
+            "content": "internal",
+            "title": "public",
+            "informant": "secret",
+            "access": "internal",
+            "surveyor": "researcher",
+        },
+    )
     assert entity["field_access"] == {"content": "internal", "surveyor": "researcher"}
 
 
 def test_an_inheritor_links_to_items_that_exist(db):
     with write(db):
-        store.put(db, store.RECORD, {"id": "C1", "ref": "VIII-25", "title": "苗族蜡染技艺", "category": "传统技艺"},
-                  "test")
+        store.put(
+            db, store.RECORD, {"id": "C1", "ref": "VIII-25", "title": "苗族蜡染技艺", "category": "传统技艺"}, "test"
+        )
     entity, errors = _form(db, {"name": "甲"}, kind=store.INHERITOR, links=["VIII-25", "C1"])
     assert errors == {} and entity["items"] == ["C1"]
     _entity, errors = _form(db, {"name": "甲"}, kind=store.INHERITOR, links=["Z9"])
@@ -115,7 +136,12 @@ def test_a_save_on_an_old_version_is_kept_as_a_draft(db, base):
     assert (stored["version"], stored["year"], stored["content"]) == (2, 2006, None)
     kept = editing.draft(db, conflict.value.draft_id)
     assert (kept["entity"], kept["entity_id"], kept["base_version"], kept["current_version"], kept["user"]) == (
-        "record", "R1", base, 2, "丙")
+        "record",
+        "R1",
+        base,
+        2,
+        "丙",
+    )
     assert kept["data"] == mine
 
 
@@ -128,7 +154,12 @@ def test_every_save_is_a_revision_with_who_and_a_field_diff(db):
     save(db, store.RECORD, {"id": "R1", "year": 2006} | RECORD_CELLS | {"title": "蜡染技艺"}, 1, "乙")
     newest, first = history.revisions(db, store.RECORD, "R1")
     assert (newest["version"], newest["user"], first["version"], first["user"], first["note"]) == (
-        2, "乙", 1, "甲", "新建")
+        2,
+        "乙",
+        1,
+        "甲",
+        "新建",
+    )
     assert newest["diff"] == {"title": ["苗族蜡染技艺", "蜡染技艺"], "year": [None, 2006]}
     assert first["diff"]["title"] == [None, "苗族蜡染技艺"]
     assert history.revisions(db, store.RECORD, "R9") == []
@@ -154,12 +185,18 @@ def test_a_restore_is_a_new_revision_and_keeps_the_workflow_where_it_is(db):
 
 
 _ids = itertools.count()
-_edits = st.lists(st.fixed_dictionaries({
-    "title": st.sampled_from(["苗族蜡染技艺", "蜡染", "侗族大歌"]),
-    "year": st.one_of(st.none(), st.integers(2006, 2021)),
-    "ethnic_groups": st.lists(st.sampled_from(["苗族", "侗族", "布依族"]), unique=True, max_size=3),
-    "access": st.sampled_from(["public", "researcher", "internal"]),
-}), min_size=1, max_size=6)
+_edits = st.lists(
+    st.fixed_dictionaries(
+        {
+            "title": st.sampled_from(["苗族蜡染技艺", "蜡染", "侗族大歌"]),
+            "year": st.one_of(st.none(), st.integers(2006, 2021)),
+            "ethnic_groups": st.lists(st.sampled_from(["苗族", "侗族", "布依族"]), unique=True, max_size=3),
+            "access": st.sampled_from(["public", "researcher", "internal"]),
+        }
+    ),
+    min_size=1,
+    max_size=6,
+)
 
 
 @settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -1,4 +1,5 @@
 """heritage.users called directly: accounts, roles, passwords, locking and the session version."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,23 +16,35 @@ def _account(db, username: str = "zhang", role: str = "curator", **extra) -> dic
 
 @pytest.mark.parametrize("role", users.ROLES)
 def test_an_account_has_its_role_and_starts_enabled(db, role: str):
-    assert _account(db, role=role) == {"username": "zhang", "role": role, "display_name": "zhang", "disabled": 0,
-                                       "session_version": 0}
+    assert _account(db, role=role) == {
+        "username": "zhang",
+        "role": role,
+        "display_name": "zhang",
+        "disabled": 0,
+        "session_version": 0,
+    }
 
 
 def test_a_display_name_and_a_chinese_username(db):
     assert _account(db, "张三_01", display_name="张三")["display_name"] == "张三"
 
 
-@pytest.mark.parametrize("username, password, role, message", [
-    ("z", PASSWORD, "curator", "用户名应为 2–32 位的字母、数字、汉字或 _ . -"),
-    ("zhang san", PASSWORD, "curator", "用户名应为 2–32 位"),
-    ("z" * 33, PASSWORD, "curator", "用户名应为 2–32 位"),
-    ("zhang", PASSWORD, "visitor",
-     "角色应为 curator（普查员）、reviewer（审核人）、admin（管理员）、researcher（研究人员） 之一"),
-    ("zhang", "short", "curator", "密码至少 10 位"),
-    ("zhang", "", "curator", "密码至少 10 位"),
-])
+@pytest.mark.parametrize(
+    "username, password, role, message",
+    [
+        ("z", PASSWORD, "curator", "用户名应为 2–32 位的字母、数字、汉字或 _ . -"),
+        ("zhang san", PASSWORD, "curator", "用户名应为 2–32 位"),
+        ("z" * 33, PASSWORD, "curator", "用户名应为 2–32 位"),
+        (
+            "zhang",
+            PASSWORD,
+            "visitor",
+            "角色应为 curator（普查员）、reviewer（审核人）、admin（管理员）、researcher（研究人员） 之一",
+        ),
+        ("zhang", "short", "curator", "密码至少 10 位"),
+        ("zhang", "", "curator", "密码至少 10 位"),
+    ],
+)
 def test_a_bad_account_is_refused_in_chinese(db, username, password, role, message):
     with pytest.raises(ValueError) as refused:
         users.add_user(db, username, password, role)
@@ -94,8 +107,11 @@ def test_a_new_password_and_ending_sessions_move_the_session_version(db):
     assert users.get(db, "zhang")["session_version"] == 2
 
 
-@pytest.mark.parametrize("change", [lambda db: users.set_password(db, "li", "新的长密码新的长密码"),
-                                    lambda db: users.set_disabled(db, "li")], ids=["passwd", "disable"])
+@pytest.mark.parametrize(
+    "change",
+    [lambda db: users.set_password(db, "li", "新的长密码新的长密码"), lambda db: users.set_disabled(db, "li")],
+    ids=["passwd", "disable"],
+)
 def test_changing_an_account_that_does_not_exist_is_refused(db, change):
     with pytest.raises(ValueError, match="没有用户“li”"):
         change(db)
@@ -110,5 +126,9 @@ def test_a_new_password_must_be_long_enough(db):
 
 def test_a_role_reads_with_its_chinese_name():
     assert [users.role_label(r) for r in users.ROLES] == [
-        "curator（普查员）", "reviewer（审核人）", "admin（管理员）", "researcher（研究人员）"]
+        "curator（普查员）",
+        "reviewer（审核人）",
+        "admin（管理员）",
+        "researcher（研究人员）",
+    ]
     assert users.role_label("visitor") == "visitor（visitor）"

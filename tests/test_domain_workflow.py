@@ -1,4 +1,5 @@
 """heritage.workflow called directly: every move each role may and may not make, and the one write rule (refusals)."""
+
 from __future__ import annotations
 
 import itertools
@@ -15,8 +16,14 @@ ROLES = ("curator", "reviewer", "admin", "researcher")
 # The census workflow as the README tells it: (from, to) -> who may make the move.
 EDIT, REVIEW = {"curator", "reviewer", "admin"}, {"reviewer", "admin"}
 ALLOWED = {
-    ("线索", "调查中"): EDIT, ("退回", "调查中"): EDIT, ("调查中", "待审核"): EDIT, ("退回", "待审核"): EDIT,
-    ("待审核", "已发布"): REVIEW, ("待审核", "退回"): REVIEW, ("线索", "退回"): REVIEW, ("已发布", "调查中"): REVIEW,
+    ("线索", "调查中"): EDIT,
+    ("退回", "调查中"): EDIT,
+    ("调查中", "待审核"): EDIT,
+    ("退回", "待审核"): EDIT,
+    ("待审核", "已发布"): REVIEW,
+    ("待审核", "退回"): REVIEW,
+    ("线索", "退回"): REVIEW,
+    ("已发布", "调查中"): REVIEW,
 }
 
 
@@ -50,8 +57,9 @@ def test_every_move_is_made_or_refused_by_role(db):
             made = True
         except WorkflowError as refusal:
             made = False
-            assert str(refusal) in ("您的角色不能修改记录", f"不能从“{start}”直接改为“{to}”") or \
-                str(refusal).startswith("只有审核人可以"), str(refusal)
+            assert str(refusal) in ("您的角色不能修改记录", f"不能从“{start}”直接改为“{to}”") or str(
+                refusal
+            ).startswith("只有审核人可以"), str(refusal)
         if made != (role in ALLOWED.get((start, to), ())):
             wrong.append((start, to, role, made))
         assert store.get(db, store.RECORD, record_id)["status"] == (to if made else start)
@@ -89,8 +97,13 @@ def test_a_move_on_a_stale_page_or_a_missing_record_is_refused(db):
 
 def test_the_operator_may_write_anything(db):
     _record(db, "R1", "线索", access="internal")
-    wide = {"id": "R1", "status": "已发布", "access": "public", "reviewer": "某人",
-            "field_access": {"informant": "public"}}
+    wide = {
+        "id": "R1",
+        "status": "已发布",
+        "access": "public",
+        "reviewer": "某人",
+        "field_access": {"informant": "public"},
+    }
     assert refusals(db, OPERATOR, store.RECORD, wide) == []
     assert refusals(db, OPERATOR, store.RECORD, wide | {"id": "NEW"}) == []
 
@@ -106,16 +119,19 @@ def test_a_new_record_starts_before_review(db, role: str):
         assert refusals(db, role, store.RECORD, {"id": "NEW", "status": status}) == [], status
     for status in ("已发布", "退回"):
         assert refusals(db, role, store.RECORD, {"id": "NEW", "status": status}) == [
-            ("status", "新记录的状态应为 线索、调查中、待审核 之一：发布须经审核")]
+            ("status", "新记录的状态应为 线索、调查中、待审核 之一：发布须经审核")
+        ]
 
 
 def test_a_status_changes_only_by_a_move_the_role_may_make(db):
     _record(db, "R1", "待审核")
     assert refusals(db, "curator", store.RECORD, {"id": "R1", "status": "已发布"}) == [
-        ("status", "只有审核人可以审核通过并发布")]
+        ("status", "只有审核人可以审核通过并发布")
+    ]
     assert refusals(db, "reviewer", store.RECORD, {"id": "R1", "status": "已发布"}) == []
     assert refusals(db, "admin", store.RECORD, {"id": "R1", "status": "线索"}) == [
-        ("status", "不能从“待审核”直接改为“线索”")]
+        ("status", "不能从“待审核”直接改为“线索”")
+    ]
     assert refusals(db, "reviewer", store.RECORD, {"id": "R1", "status": "退回"}) == [("status", "退回时必须写明原因")]
     assert refusals(db, "reviewer", store.RECORD, {"id": "R1", "status": "退回", "status_reason": "缺照片"}) == []
     # a blank status keeps the stored one: no move, nothing to refuse
@@ -127,9 +143,11 @@ def test_the_reviewer_is_recorded_by_publishing_never_written(db, role: str):
     _record(db, "R1", "已发布", reviewer="乙")
     assert refusals(db, role, store.RECORD, {"id": "R1", "reviewer": "乙"}) == []
     assert refusals(db, role, store.RECORD, {"id": "R1", "reviewer": "丙"}) == [
-        ("reviewer", "审核人在发布时自动记录，不能填写")]
+        ("reviewer", "审核人在发布时自动记录，不能填写")
+    ]
     assert refusals(db, role, store.RECORD, {"id": "NEW", "reviewer": "丙"}) == [
-        ("reviewer", "审核人在发布时自动记录，不能填写")]
+        ("reviewer", "审核人在发布时自动记录，不能填写")
+    ]
 
 
 def test_a_curator_never_opens_a_record_wider(db):
@@ -138,31 +156,37 @@ def test_a_curator_never_opens_a_record_wider(db):
     assert refusals(db, "curator", store.RECORD, same | {"access": "internal"}) == []  # narrowing is fine
     assert refusals(db, "curator", store.RECORD, same | {"access": None}) == []  # blank keeps the stored level
     assert refusals(db, "curator", store.RECORD, same | {"access": "public"}) == [
-        ("access", "普查员不能放宽访问级别（“研究人员”改为“公开”），请交审核人修改")]
-    assert refusals(db, "curator", store.RECORD, same | {"field_access": {"informant": "researcher",
-                                                                          "content": "internal"}}) == [
-        ("field_access", "普查员不能放宽“讲述人”的可见范围（“内部”改为“研究人员”），请交审核人修改")]
+        ("access", "普查员不能放宽访问级别（“研究人员”改为“公开”），请交审核人修改")
+    ]
+    assert refusals(
+        db, "curator", store.RECORD, same | {"field_access": {"informant": "researcher", "content": "internal"}}
+    ) == [("field_access", "普查员不能放宽“讲述人”的可见范围（“内部”改为“研究人员”），请交审核人修改")]
     # dropping a field's level returns it to its default: 基本内容 becomes public again
-    assert [name for name, _ in refusals(db, "curator", store.RECORD, same | {"field_access": {"title": "internal"}})
-            ] == ["field_access"]
+    assert [
+        name for name, _ in refusals(db, "curator", store.RECORD, same | {"field_access": {"title": "internal"}})
+    ] == ["field_access"]
     for role in ("reviewer", "admin"):
-        assert refusals(db, role, store.RECORD, same | {"access": "public", "field_access": {"informant": "public"}}
-                        ) == []
+        assert (
+            refusals(db, role, store.RECORD, same | {"access": "public", "field_access": {"informant": "public"}}) == []
+        )
 
 
 def test_a_new_record_may_have_any_levels_but_a_new_inheritor_not_wider_than_the_defaults(db):
     assert refusals(db, "curator", store.RECORD, {"id": "NEW", "field_access": {"informant": "public"}}) == []
     assert refusals(db, "curator", store.INHERITOR, {"id": "P1", "name": "甲", "access": "public"}) == []
-    assert refusals(db, "curator", store.INHERITOR, {"id": "P1", "name": "甲", "field_access": {"phone": "public"}}) \
-        == [("field_access", "普查员不能放宽“电话”的可见范围（“内部”改为“公开”），请交审核人修改")]
-    assert refusals(db, "reviewer", store.INHERITOR, {"id": "P1", "name": "甲", "field_access": {"phone": "public"}}) \
-        == []
+    assert refusals(
+        db, "curator", store.INHERITOR, {"id": "P1", "name": "甲", "field_access": {"phone": "public"}}
+    ) == [("field_access", "普查员不能放宽“电话”的可见范围（“内部”改为“公开”），请交审核人修改")]
+    assert (
+        refusals(db, "reviewer", store.INHERITOR, {"id": "P1", "name": "甲", "field_access": {"phone": "public"}}) == []
+    )
 
 
 def test_an_existing_inheritor_is_not_opened_wider_by_a_curator(db):
     _put(db, {"id": "P1", "name": "甲", "access": "internal"}, store.INHERITOR)
     assert refusals(db, "curator", store.INHERITOR, {"id": "P1", "access": "researcher"}) == [
-        ("access", "普查员不能放宽访问级别（“内部”改为“研究人员”），请交审核人修改")]
+        ("access", "普查员不能放宽访问级别（“内部”改为“研究人员”），请交审核人修改")
+    ]
 
 
 def test_an_import_goes_through_the_rule(db, tmp_path: Path):

@@ -1,4 +1,5 @@
 """export -> import -> export is byte-identical; formula cells are neutralised."""
+
 import io
 
 import openpyxl
@@ -48,12 +49,19 @@ def test_corpus_round_trip_xlsx_cells(db, tmp_path):
     def cells(data):
         sheet = openpyxl.load_workbook(io.BytesIO(data), read_only=True).worksheets[0]
         return [tuple(row) for row in sheet.iter_rows(values_only=True)]
+
     assert cells(first) == cells(second) and len(cells(first)) == SHIPPED + 1
 
 
 def test_formula_cells_are_neutralised_and_restored(db, tmp_path):
-    record = {"id": "F1", "title": "=HYPERLINK(\"http://x\")", "category": "民俗",
-              "content": "@SUM(A1)", "aliases": ["+1", "-2"], "status": "已发布"}
+    record = {
+        "id": "F1",
+        "title": '=HYPERLINK("http://x")',
+        "category": "民俗",
+        "content": "@SUM(A1)",
+        "aliases": ["+1", "-2"],
+        "status": "已发布",
+    }
     with write(db):
         store.put(db, RECORD, record, "x")
     text = _export(db, RECORD, "csv").decode("utf-8-sig")

@@ -2,6 +2,7 @@
 --port N` (its own .venv, the relative default data folder), then every page a visitor reaches from the
 navigation and footer, a record of each category, an exhibit, a search, the calendar and the sign-in page,
 in headless Chromium at phone width. Screenshots go to test-artifacts/first-hour/."""
+
 from __future__ import annotations
 
 import os
@@ -19,9 +20,11 @@ from tests.live import free_port, wait_until_up
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(os.environ.get("HERITAGE_ARTIFACTS", ROOT / "test-artifacts")) / "first-hour"
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(CHROMIUM is None, reason="未安装 Debian 的 chromium（scripts/test 以 root 运行时会安装）"),
-              pytest.mark.skipif(not (ROOT / ".git").exists() or not shutil.which("git"), reason="不在 git 检出中")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(CHROMIUM is None, reason="未安装 Debian 的 chromium（scripts/test 以 root 运行时会安装）"),
+    pytest.mark.skipif(not (ROOT / ".git").exists() or not shutil.which("git"), reason="不在 git 检出中"),
+]
 WIDTH = 375
 # Elements reaching past the right edge, unless a scrolling or clipping box holds them.
 OVERFLOWING = """width => [...document.querySelectorAll('body *')].filter(el => {
@@ -48,12 +51,19 @@ def site(tmp_path_factory):
     log = clone.parent / "run.log"
     started = time.monotonic()
     with open(log, "wb") as out:
-        process = subprocess.Popen(["bash", "scripts/run", "--port", str(port)], cwd=clone, env=env,
-                                   stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(
+            ["bash", "scripts/run", "--port", str(port)],
+            cwd=clone,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     address = wait_until_up(process, f"http://127.0.0.1:{port}", log, tries=3000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "timing.txt").write_text(f"git clone → bash scripts/run 网站可访问：{time.monotonic() - started:.0f} 秒\n",
-                                          "utf-8")
+    (ARTIFACTS / "timing.txt").write_text(
+        f"git clone → bash scripts/run 网站可访问：{time.monotonic() - started:.0f} 秒\n", "utf-8"
+    )
     yield address, clone
     process.terminate()
     process.wait(timeout=30)
@@ -61,8 +71,10 @@ def site(tmp_path_factory):
 
 def _records_of_each_category(clone: Path) -> list[str]:
     with sqlite3.connect(f"file:{clone / 'instance' / 'heritage.db'}?mode=ro", uri=True) as db:
-        rows = db.execute("SELECT category, min(id) FROM records WHERE status = '已发布' AND access = 'public'"
-                          " GROUP BY category ORDER BY category").fetchall()
+        rows = db.execute(
+            "SELECT category, min(id) FROM records WHERE status = '已发布' AND access = 'public'"
+            " GROUP BY category ORDER BY category"
+        ).fetchall()
     db.close()
     assert len(rows) == 10
     return [f"/records/{record_id}" for _, record_id in rows]
@@ -87,9 +99,15 @@ def test_first_hour_on_a_phone(site):
         page.wait_for_load_state("networkidle")  # leaving earlier would abort the first drawings of covers
         linked = page.eval_on_selector_all("nav.site a, footer.site a", "links => links.map(a => a.href)")
         exhibit = page.eval_on_selector("ul.exhibits a", "a => a.href")
-        paths = ["/", *(urllib.parse.urlsplit(u).path for u in linked if u.startswith(address)),
-                 urllib.parse.urlsplit(exhibit).path, *_records_of_each_category(clone), "/search?q=蜡染",
-                 "/calendar", "/login"]
+        paths = [
+            "/",
+            *(urllib.parse.urlsplit(u).path for u in linked if u.startswith(address)),
+            urllib.parse.urlsplit(exhibit).path,
+            *_records_of_each_category(clone),
+            "/search?q=蜡染",
+            "/calendar",
+            "/login",
+        ]
         seen: set[str] = set()
         for number, path in enumerate(dict.fromkeys(paths)):
             answer = page.request.get(address + path)

@@ -1,4 +1,5 @@
 """Every kind of bad input gets a report by row and column and changes nothing."""
+
 import json
 import os
 import signal
@@ -69,20 +70,23 @@ def test_skip_invalid_keeps_only_valid_rows(db, tmp_path):
 
 
 def test_unclosed_quote_is_detected_not_swallowed(db, tmp_path):
-    rows = "A1,\"苗族古歌,民间文学,苗族,贵州省台江县,,创世史诗\n" + "".join(
-        f"B{i},记录{i},民俗,苗族,贵州省台江县,,正文\n" for i in range(50))
+    rows = 'A1,"苗族古歌,民间文学,苗族,贵州省台江县,,创世史诗\n' + "".join(
+        f"B{i},记录{i},民俗,苗族,贵州省台江县,,正文\n" for i in range(50)
+    )
     report = run(db, write_csv(tmp_path / "a.csv", HEADER + rows))
     assert_nothing_written(db, report, "第 2 行", "引号没有闭合")
 
 
 def test_quote_closed_far_below_is_detected(db, tmp_path):
-    rows = "A1,\"苗族古歌,民间文学,苗族,贵州省台江县,,创世史诗\nB1,记录,民俗,苗族,贵州省台江县,,正文\"\n"
+    rows = 'A1,"苗族古歌,民间文学,苗族,贵州省台江县,,创世史诗\nB1,记录,民俗,苗族,贵州省台江县,,正文"\n'
     report = run(db, write_csv(tmp_path / "a.csv", HEADER + rows), skip_invalid=True)
     assert count(db, RECORD) == 0 and report.problems
 
 
-@pytest.mark.parametrize("row, header", [("A3,,民俗,,,,正文\n", "项目名称"), ("A3,记录,,,,,正文\n", "类别"),
-                                         ("A3,  ,民俗,,,,正文\n", "项目名称")])
+@pytest.mark.parametrize(
+    "row, header",
+    [("A3,,民俗,,,,正文\n", "项目名称"), ("A3,记录,,,,,正文\n", "类别"), ("A3,  ,民俗,,,,正文\n", "项目名称")],
+)
 def test_an_empty_required_cell_is_named_by_row_and_column(db, tmp_path, row, header):
     path = write_csv(tmp_path / "a.csv", HEADER + GOOD + row)
     assert_nothing_written(db, run(db, path), f"第 4 行「{header}」列", f"必填：请填写{header}")
@@ -121,14 +125,17 @@ def test_duplicate_ids(db, tmp_path):
     assert_nothing_written(db, run(db, path), "第 4 行「编号」列：与第 2 行重复")
 
 
-@pytest.mark.parametrize("row, where, message", [
-    ("A1,苗族古歌,烹饪,苗族,贵州省台江县,,", "「类别」列", "未知的类别“烹饪”"),
-    ("A1,苗族古歌,民间文学,火星族,贵州省台江县,,", "「民族」列", "未知的民族“火星族”"),
-    ("A1,苗族古歌,民间文学,苗族,亚特兰蒂斯,,", "「分布区域」列", "无法识别的地区“亚特兰蒂斯”"),
-    ("A1,苗族古歌,民间文学,苗族,贵州省台江县,农历十三月,", "「时间」列", "无法识别的日期"),
-    ("A1,苗族古歌,民间文学,苗族,贵州省台江县,2月30日,", "「时间」列", "超出范围"),
-    ("A 1,苗族古歌,民间文学,苗族,贵州省台江县,,", "「编号」列", "只能由字母"),
-])
+@pytest.mark.parametrize(
+    "row, where, message",
+    [
+        ("A1,苗族古歌,烹饪,苗族,贵州省台江县,,", "「类别」列", "未知的类别“烹饪”"),
+        ("A1,苗族古歌,民间文学,火星族,贵州省台江县,,", "「民族」列", "未知的民族“火星族”"),
+        ("A1,苗族古歌,民间文学,苗族,亚特兰蒂斯,,", "「分布区域」列", "无法识别的地区“亚特兰蒂斯”"),
+        ("A1,苗族古歌,民间文学,苗族,贵州省台江县,农历十三月,", "「时间」列", "无法识别的日期"),
+        ("A1,苗族古歌,民间文学,苗族,贵州省台江县,2月30日,", "「时间」列", "超出范围"),
+        ("A 1,苗族古歌,民间文学,苗族,贵州省台江县,,", "「编号」列", "只能由字母"),
+    ],
+)
 def test_bad_values_name_row_column_and_reason(db, tmp_path, row, where, message):
     report = run(db, write_csv(tmp_path / "a.csv", HEADER + row + "\n"))
     assert_nothing_written(db, report, f"第 2 行{where}", message)
@@ -166,9 +173,20 @@ def test_broken_xlsx(db, tmp_path):
 
 def test_jsonl_with_lists_and_bad_lines(db, tmp_path):
     path = tmp_path / "a.jsonl"
-    path.write_text(json.dumps({"编号": "J1", "项目名称": "花儿", "类别": "传统音乐",
-                                "民族": ["回族", "东乡族"], "分布区域代码": ["622925"]}, ensure_ascii=False)
-                    + "\n{not json\n", "utf-8")
+    path.write_text(
+        json.dumps(
+            {
+                "编号": "J1",
+                "项目名称": "花儿",
+                "类别": "传统音乐",
+                "民族": ["回族", "东乡族"],
+                "分布区域代码": ["622925"],
+            },
+            ensure_ascii=False,
+        )
+        + "\n{not json\n",
+        "utf-8",
+    )
     assert_nothing_written(db, run(db, path), "第 2 行：不是有效的 JSON")
     path.write_text(path.read_text("utf-8").splitlines()[0] + "\n", "utf-8")
     assert run(db, path).committed
@@ -205,8 +223,12 @@ def test_sigkill_halfway_leaves_the_store_as_before(db, home, tmp_path):
     rows = "".join(f"K{i},记录{i},民俗,苗族,贵州省台江县,,{'正文' * 200}\n" for i in range(20_000))
     path = write_csv(tmp_path / "big.csv", HEADER + rows)
     for _ in range(2):
-        child = subprocess.Popen([sys.executable, "-c", BIG_IMPORT, str(home), str(path)],
-                                 stdout=subprocess.PIPE, text=True, env=os.environ | {"PYTHONUNBUFFERED": "1"})
+        child = subprocess.Popen(
+            [sys.executable, "-c", BIG_IMPORT, str(home), str(path)],
+            stdout=subprocess.PIPE,
+            text=True,
+            env=os.environ | {"PYTHONUNBUFFERED": "1"},
+        )
         assert child.stdout.readline().strip() == "halfway"
         child.send_signal(signal.SIGKILL)
         child.wait(30)

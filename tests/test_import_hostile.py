@@ -1,6 +1,7 @@
 """Hostile files, generated here, fed to the real `heritage import` (in a process with 1 GB of address space)
 and to the real web server: each is refused with a specific Chinese message, never a traceback or a 500,
 the store stays as it was, and the server's memory does not grow with the file."""
+
 from __future__ import annotations
 
 import io
@@ -40,6 +41,7 @@ def good_rows(count: int = 2, start: int = 1) -> str:
 
 # ---- the hostile corpus: each builder writes one file into a folder and returns its path ----
 
+
 def one_long_line(folder: Path, megabytes: int = 30) -> Path:
     """Megabytes of short cells on one line: enough for the old reader to need gigabytes."""
     path = folder / "long.csv"
@@ -77,8 +79,11 @@ def invalid_gb(folder: Path) -> Path:
 def multiline_cells(folder: Path) -> Path:
     """Row 3 as a spreadsheet shows it starts on line 5 of the file."""
     path = folder / "multiline.csv"
-    path.write_text(HEADER + 'H1,苗族古歌,民间文学,苗族,贵州省台江县,"第一段\n第二段\n第三段"\n'
-                    "H2,侗族大歌,传统音乐,火星族,贵州省黎平县,合唱\n", "utf-8")
+    path.write_text(
+        HEADER + 'H1,苗族古歌,民间文学,苗族,贵州省台江县,"第一段\n第二段\n第三段"\n'
+        "H2,侗族大歌,传统音乐,火星族,贵州省黎平县,合唱\n",
+        "utf-8",
+    )
     return path
 
 
@@ -125,11 +130,13 @@ def _xlsx_with(folder: Path, name: str, sheet_xml: str | None = None, shared_xml
     return path
 
 
-SHEET = ('<?xml version="1.0"?>{doctype}<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-         '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>编号</t></is></c><c r="B1" t="inlineStr"><is><t>项目名称</t></is></c>'
-         '<c r="C1" t="inlineStr"><is><t>类别</t></is></c></row>'
-         '<row r="2"><c r="A2" t="inlineStr"><is><t>H1</t></is></c>{cell}<c r="C2" t="inlineStr"><is><t>民间文学</t></is></c></row>'
-         '</sheetData></worksheet>')
+SHEET = (
+    '<?xml version="1.0"?>{doctype}<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>编号</t></is></c><c r="B1" t="inlineStr"><is><t>项目名称</t></is></c>'
+    '<c r="C1" t="inlineStr"><is><t>类别</t></is></c></row>'
+    '<row r="2"><c r="A2" t="inlineStr"><is><t>H1</t></is></c>{cell}<c r="C2" t="inlineStr"><is><t>民间文学</t></is></c></row>'
+    "</sheetData></worksheet>"
+)
 
 
 def _sheet(cell: str = '<c r="B2" t="inlineStr"><is><t>苗族古歌</t></is></c>', doctype: str = "") -> str:
@@ -142,13 +149,22 @@ def xlsx_dtd(folder: Path) -> Path:
 
 def xlsx_billion_laughs(folder: Path) -> Path:
     entities = '<!ENTITY a0 "ha">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
-    return _xlsx_with(folder, "laughs.xlsx", _sheet('<c r="B2" t="inlineStr"><is><t>&a9;</t></is></c>',
-                                                    f"<!DOCTYPE worksheet [{entities}]>"))
+    return _xlsx_with(
+        folder,
+        "laughs.xlsx",
+        _sheet('<c r="B2" t="inlineStr"><is><t>&a9;</t></is></c>', f"<!DOCTYPE worksheet [{entities}]>"),
+    )
 
 
 def xlsx_external_entity(folder: Path) -> Path:
-    return _xlsx_with(folder, "xxe.xlsx", _sheet('<c r="B2" t="inlineStr"><is><t>&x;</t></is></c>',
-                                                 '<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>'))
+    return _xlsx_with(
+        folder,
+        "xxe.xlsx",
+        _sheet(
+            '<c r="B2" t="inlineStr"><is><t>&x;</t></is></c>',
+            '<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file:///etc/passwd">]>',
+        ),
+    )
 
 
 def xlsx_malformed(folder: Path) -> Path:
@@ -156,9 +172,13 @@ def xlsx_malformed(folder: Path) -> Path:
 
 
 def xlsx_bad_shared_index(folder: Path) -> Path:
-    return _xlsx_with(folder, "shared.xlsx", _sheet('<c r="B2" t="s"><v>99999</v></c>'),
-                      '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1">'
-                      "<si><t>苗族古歌</t></si></sst>")
+    return _xlsx_with(
+        folder,
+        "shared.xlsx",
+        _sheet('<c r="B2" t="s"><v>99999</v></c>'),
+        '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1">'
+        "<si><t>苗族古歌</t></si></sst>",
+    )
 
 
 def xlsx_control_reference(folder: Path) -> Path:
@@ -237,15 +257,21 @@ HOSTILE = {
 
 def heritage_import(home: Path, path: Path, *options: str) -> subprocess.CompletedProcess:
     """The real command, with 1 GB of address space and a time limit."""
-    return subprocess.run([str(HERITAGE), "--home", str(home), "import", str(path), *options], capture_output=True,
-                          text=True, timeout=180, preexec_fn=_limit_memory)
+    return subprocess.run(
+        [str(HERITAGE), "--home", str(home), "import", str(path), *options],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        preexec_fn=_limit_memory,
+    )
 
 
 def store_state(home: Path) -> tuple:
     db = open_store(home)
     try:
-        return tuple(db.execute(f"SELECT count(*), max(rowid) FROM {t}").fetchone()
-                     for t in ("records", "revisions", "outbox"))
+        return tuple(
+            db.execute(f"SELECT count(*), max(rowid) FROM {t}").fetchone() for t in ("records", "revisions", "outbox")
+        )
     finally:
         db.conn.close()
 
@@ -299,19 +325,29 @@ def test_rows_past_the_limit_are_refused(db, tmp_path, monkeypatch):
 def test_external_entities_are_never_resolved(db, tmp_path):
     secret = tmp_path / "secret.txt"
     secret.write_text("秘密内容", "utf-8")
-    sheet = _sheet('<c r="B2" t="inlineStr"><is><t>&x;</t></is></c>',
-                   f'<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file://{secret}">]>')
+    sheet = _sheet(
+        '<c r="B2" t="inlineStr"><is><t>&x;</t></is></c>',
+        f'<!DOCTYPE worksheet [<!ENTITY x SYSTEM "file://{secret}">]>',
+    )
     report = import_file(db, _xlsx_with(tmp_path, "xxe.xlsx", sheet), dry_run=True)
     assert "秘密内容" not in report.render() and "DTD" in report.render()
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.one_of(
-    st.binary(max_size=400),
-    st.lists(st.lists(st.sampled_from(["苗族", "民俗", '"', ",", "\n", "\r", "\x00", "\t", "项目名称", "类别", "x"]),
-                      max_size=12).map("".join), max_size=6).map(lambda lines: "\n".join(lines).encode()),
-    st.text(max_size=200).map(lambda text: ("项目名称,类别\n" + text).encode("utf-8", "surrogatepass")),
-), st.sampled_from([".csv", ".jsonl", ".xlsx"]))
+@given(
+    st.one_of(
+        st.binary(max_size=400),
+        st.lists(
+            st.lists(
+                st.sampled_from(["苗族", "民俗", '"', ",", "\n", "\r", "\x00", "\t", "项目名称", "类别", "x"]),
+                max_size=12,
+            ).map("".join),
+            max_size=6,
+        ).map(lambda lines: "\n".join(lines).encode()),
+        st.text(max_size=200).map(lambda text: ("项目名称,类别\n" + text).encode("utf-8", "surrogatepass")),
+    ),
+    st.sampled_from([".csv", ".jsonl", ".xlsx"]),
+)
 def test_any_bytes_give_a_report_never_an_exception(db, tmp_path, data, suffix):
     path = tmp_path / f"{uuid.uuid4().hex}{suffix}"
     path.write_bytes(data)
@@ -322,6 +358,7 @@ def test_any_bytes_give_a_report_never_an_exception(db, tmp_path, data, suffix):
 
 # ---- the browser path: a real `heritage serve` ----
 
+
 def _rss_kib(pid: int) -> int:
     status = Path(f"/proc/{pid}/status").read_text()
     return int(re.search(r"VmRSS:\s+(\d+)", status)[1])
@@ -330,16 +367,25 @@ def _rss_kib(pid: int) -> int:
 def _upload(curator: Curator, path: Path) -> tuple[int, str]:
     boundary = uuid.uuid4().hex
     data = path.read_bytes()
-    body = b"".join([
-        f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{curator.csrf}\r\n'.encode(),
-        f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nrecord\r\n'.encode(),
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n".encode(), data, f"\r\n--{boundary}--\r\n".encode()])
+    body = b"".join(
+        [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{curator.csrf}\r\n'.encode(),
+            f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nrecord\r\n'.encode(),
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{path.name}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n".encode(),
+            data,
+            f"\r\n--{boundary}--\r\n".encode(),
+        ]
+    )
     import http.client
 
     connection = http.client.HTTPConnection(curator.host, timeout=180)
-    connection.request("POST", "/curate/import/", body=body,
-                       headers={"Cookie": curator.cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+    connection.request(
+        "POST",
+        "/curate/import/",
+        body=body,
+        headers={"Cookie": curator.cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"},
+    )
     response = connection.getresponse()
     text = response.read().decode("utf-8", "replace")
     connection.close()

@@ -1,5 +1,6 @@
 """The browser import page: what it says after each kind of import, its column reference and its templates,
 all generated from the field table like the README's tables."""
+
 from __future__ import annotations
 
 import io
@@ -17,9 +18,11 @@ README = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
 
 
 def upload(session: Session, data: bytes, name: str = "普查表.csv", **form) -> str:
-    return session.client.post("/curate/import/", data={"csrf_token": session.csrf, "kind": "record",
-                                                         "file": (io.BytesIO(data), name), **form},
-                               content_type="multipart/form-data").get_data(as_text=True)
+    return session.client.post(
+        "/curate/import/",
+        data={"csrf_token": session.csrf, "kind": "record", "file": (io.BytesIO(data), name), **form},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
 
 
 def test_readme_tables_are_generated_from_the_field_table():
@@ -55,7 +58,7 @@ def test_templates_have_every_header_and_an_example_that_imports(app, corpus_ind
 
 def test_after_a_skip_invalid_import_the_page_says_what_was_imported(app):
     curator = Session(app, "zhang")
-    data = ("项目名称,类别,民族,基本内容\n跳过测试甲,民俗,苗族,\"两行\n内容\"\n跳过测试乙,民俗,火星族,无\n").encode()
+    data = ('项目名称,类别,民族,基本内容\n跳过测试甲,民俗,苗族,"两行\n内容"\n跳过测试乙,民俗,火星族,无\n').encode()
     page = upload(curator, data, skip_invalid="1")
     assert "第 3 行" not in page and "<td>3（文件第 4 行）</td><td>民族</td>" in page
     assert "确认后只导入有效的行" in page and "改正前不会导入任何一行" not in page

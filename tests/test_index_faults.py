@@ -1,4 +1,5 @@
 """The index survives kill -9, a held lock, and a deleted or corrupt folder; the store stays the truth."""
+
 import random
 import signal
 import subprocess
@@ -25,15 +26,20 @@ def big_home(tmp_path):
     home = tmp_path / "instance"
     db = open_store(home)
     import_file(db, corpus.RECORDS_FILE)
-    rows = "".join(f"K{i},记录{i}蜡染,传统技艺,苗族,贵州省台江县,{'苗族蜡染历史悠久。' * 40},已发布\n" for i in range(3000))
+    rows = "".join(
+        f"K{i},记录{i}蜡染,传统技艺,苗族,贵州省台江县,{'苗族蜡染历史悠久。' * 40},已发布\n" for i in range(3000)
+    )
     assert import_file(db, write_csv(tmp_path / "big.csv", HEADER + rows)).committed
     index.rebuild(home, db, procs=1)
     return home, db
 
 
 def _heritage(home, *args):
-    return subprocess.Popen([sys.executable, "-m", "heritage.cli", "--home", str(home), *args],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "heritage.cli", "--home", str(home), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _kill_after(process, seconds):
@@ -55,8 +61,12 @@ def test_kill_during_rebuild_keeps_the_old_index(big_home):
         _kill_after(_heritage(home, "index", "--rebuild", "--procs", "2"), rng.uniform(0.5, 2.5))
         assert index.current_generation(home) == before
         assert search(home, db, "蜡染")["total"] > 3000
-    assert subprocess.run([sys.executable, "-m", "heritage.cli", "--home", str(home), "index", "--rebuild"],
-                          capture_output=True).returncode == 0
+    assert (
+        subprocess.run(
+            [sys.executable, "-m", "heritage.cli", "--home", str(home), "index", "--rebuild"], capture_output=True
+        ).returncode
+        == 0
+    )
     assert index.current_generation(home) != before and _in_sync(home, db)
     assert len(list((home / "index").glob("gen-*"))) <= 2  # half-built generations are cleared
 
@@ -92,12 +102,17 @@ writer.cancel()
 
 def test_a_held_whoosh_lock_delays_but_never_loses_an_update(big_home):
     home, db = big_home
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_WRITER, str(index.current_generation(home)), "3"],
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_WRITER, str(index.current_generation(home)), "3"], stdout=subprocess.PIPE, text=True
+    )
     assert holder.stdout.readline().strip() == "holding"
     with write(db):
-        store.put(db, store.RECORD, {"id": "L1", "title": "锁中保存的侗族大歌", "category": "传统音乐",
-                                     "status": "已发布"}, "curator")
+        store.put(
+            db,
+            store.RECORD,
+            {"id": "L1", "title": "锁中保存的侗族大歌", "category": "传统音乐", "status": "已发布"},
+            "curator",
+        )
     with pytest.raises(whoosh_index.LockError):
         index.sync(home, db, wait=0.5)  # gives up, and leaves the outbox as it was
     assert index.status(home, db)["pending"] == 1
@@ -121,6 +136,7 @@ def test_readers_never_create_an_index(tmp_path):
 def test_pages_of_the_store_outlive_a_deleted_index(big_home):
     home, db = big_home
     import shutil
+
     shutil.rmtree(home / "index")
     assert search(home, db, "蜡染")["error"].startswith("检索暂不可用")
     assert store.get(db, store.RECORD, "C134")["title"] == "苗族蜡染技艺"
@@ -139,14 +155,22 @@ def test_searches_while_the_writer_commits_never_fail(big_home):
         number = 0
         while not stop.is_set():
             with write(writer_db):
-                store.put(writer_db, store.RECORD, {"id": f"Z{number % 20}", "title": f"并发写入{number}",
-                                                    "category": "民俗", "status": "已发布"}, "load")
+                store.put(
+                    writer_db,
+                    store.RECORD,
+                    {"id": f"Z{number % 20}", "title": f"并发写入{number}", "category": "民俗", "status": "已发布"},
+                    "load",
+                )
             index.sync(home, writer_db)
             number += 1
 
     with write(writer_db):
-        store.put(writer_db, store.RECORD, {"id": "Z0", "title": "并发写入起点", "category": "民俗",
-                                            "status": "已发布"}, "load")
+        store.put(
+            writer_db,
+            store.RECORD,
+            {"id": "Z0", "title": "并发写入起点", "category": "民俗", "status": "已发布"},
+            "load",
+        )
     index.sync(home, writer_db)
     committer = threading.Thread(target=keep_committing)
     committer.start()

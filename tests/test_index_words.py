@@ -1,4 +1,5 @@
 """New dictionary words reach the index through the outbox sync, and `heritage check` stays green."""
+
 import json
 
 import pytest
@@ -20,8 +21,12 @@ def indexed(home, db):
     """The shipped corpus plus O1, whose body holds a word no title has yet, indexed."""
     assert corpus.load(db, home).committed
     with write(db):
-        store.put(db, store.RECORD, {"id": "O1", "title": "闽南庙宇装饰", "category": "传统美术",
-                                     "content": OLD_BODY, "status": "已发布"}, "test")
+        store.put(
+            db,
+            store.RECORD,
+            {"id": "O1", "title": "闽南庙宇装饰", "category": "传统美术", "content": OLD_BODY, "status": "已发布"},
+            "test",
+        )
     index.rebuild(home, db, procs=1)
     return home, db
 
@@ -44,8 +49,18 @@ def test_a_new_title_word_is_indexed_everywhere_without_a_rebuild(indexed):
     assert search(home, db, "剪瓷雕")["total"] == 1  # found the old way: the phrase 剪 瓷雕
     assert not indexed_in_body(home, "O1", "剪瓷雕")
     with write(db):
-        store.put(db, store.RECORD, {"id": "N2", "title": "剪瓷雕", "category": "传统美术",
-                                     "content": "以碎瓷片剪嵌成形的建筑装饰。", "status": "已发布"}, "curator")
+        store.put(
+            db,
+            store.RECORD,
+            {
+                "id": "N2",
+                "title": "剪瓷雕",
+                "category": "传统美术",
+                "content": "以碎瓷片剪嵌成形的建筑装饰。",
+                "status": "已发布",
+            },
+            "curator",
+        )
     result = heritage(home, "index")
     assert result.exit_code == 0, result.output
     assert "剪瓷雕" in index.open_generation(home).segmenter.known
@@ -68,8 +83,12 @@ def test_the_server_worker_grows_the_dictionary_too(indexed):
     worker.start()
     try:
         with write(db):
-            store.put(db, store.RECORD, {"id": "N3", "title": "螺钿漆器", "category": "传统技艺",
-                                         "status": "已发布"}, "curator")
+            store.put(
+                db,
+                store.RECORD,
+                {"id": "N3", "title": "螺钿漆器", "category": "传统技艺", "status": "已发布"},
+                "curator",
+            )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and index.status(home, db)["pending"]:
             time.sleep(0.1)
@@ -83,8 +102,9 @@ def test_the_server_worker_grows_the_dictionary_too(indexed):
 def test_check_is_green_while_the_outbox_explains_the_lag(indexed):
     home, db = indexed
     with write(db):
-        store.put(db, store.RECORD, {"id": "N4", "title": "打铁花", "category": "传统技艺",
-                                     "status": "已发布"}, "curator")
+        store.put(
+            db, store.RECORD, {"id": "N4", "title": "打铁花", "category": "传统技艺", "status": "已发布"}, "curator"
+        )
     state = index.status(home, db)
     assert state["missing"] == ["N4"] and "打铁花" in state["new_words"]
     assert check_index(home, db) == []  # a save the worker has not reached yet is no problem
@@ -93,8 +113,9 @@ def test_check_is_green_while_the_outbox_explains_the_lag(indexed):
 def test_check_reports_an_outbox_nobody_drains(indexed):
     home, db = indexed
     with write(db):
-        store.put(db, store.RECORD, {"id": "N5", "title": "泥叫叫", "category": "传统美术",
-                                     "status": "已发布"}, "curator")
+        store.put(
+            db, store.RECORD, {"id": "N5", "title": "泥叫叫", "category": "传统美术", "status": "已发布"}, "curator"
+        )
         db.execute("UPDATE outbox SET created_at = '2020-01-01T00:00:00+00:00' WHERE done_at IS NULL")
     problems = check_index(home, db)
     assert len(problems) == 1 and "已超过 10 分钟" in problems[0] and "最早的在 2020-01-01" in problems[0]
@@ -103,8 +124,9 @@ def test_check_reports_an_outbox_nobody_drains(indexed):
 def test_check_reports_what_the_outbox_cannot_explain(indexed):
     home, db = indexed
     with write(db):
-        store.put(db, store.RECORD, {"id": "N6", "title": "夯土筑墙", "category": "传统技艺",
-                                     "status": "已发布"}, "curator")
+        store.put(
+            db, store.RECORD, {"id": "N6", "title": "夯土筑墙", "category": "传统技艺", "status": "已发布"}, "curator"
+        )
         db.execute("UPDATE outbox SET done_at = created_at WHERE done_at IS NULL")  # a lost outbox row
     problems = check_index(home, db)
     assert any("缺少 1 条记录（如 N6）" in p for p in problems)
@@ -131,8 +153,12 @@ def test_heritage_index_leaves_the_work_to_a_running_worker(indexed):
         while time.monotonic() < deadline and not index.worker_running(home):
             time.sleep(0.05)
         with write(db):
-            store.put(db, store.RECORD, {"id": "N7", "title": "竹编灯笼", "category": "传统技艺",
-                                         "status": "已发布"}, "curator")
+            store.put(
+                db,
+                store.RECORD,
+                {"id": "N7", "title": "竹编灯笼", "category": "传统技艺", "status": "已发布"},
+                "curator",
+            )
         result = heritage(home, "index")
         assert result.exit_code == 0 and "同步正在运行" in result.output and "无需再运行" in result.output
         deadline = time.monotonic() + 20
@@ -161,8 +187,12 @@ def test_heritage_index_beside_a_served_folder(indexed, tmp_path):
         while time.monotonic() < deadline and not index.worker_running(home):  # its worker starts beside it
             time.sleep(0.1)
         with write(db):
-            store.put(db, store.RECORD, {"id": "N8", "title": "鼓楼侗寨营造", "category": "传统技艺",
-                                         "status": "已发布"}, "curator")
+            store.put(
+                db,
+                store.RECORD,
+                {"id": "N8", "title": "鼓楼侗寨营造", "category": "传统技艺", "status": "已发布"},
+                "curator",
+            )
         result = heritage(home, "index")
         assert result.exit_code == 0 and "网站（heritage serve）" in result.output, result.output
         url = address + "/api/search?q=" + urllib.parse.quote("鼓楼侗寨营造")

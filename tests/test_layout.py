@@ -1,6 +1,7 @@
 """Layout a person sees, in Debian's Chromium against the real server: one column for header, main and
 footer; nothing wider than a phone (the curators' queue too); Tibetan, Uyghur, Mongolian and Yi names
 drawn with fonts that have their letters. Screenshots go to test-artifacts/browser/."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,15 +9,26 @@ import pytest
 from tests.live import start_server
 from tests.test_browser import CHROMIUM, Watched, browser  # noqa: F401  (browser is a fixture)
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="未安装 Debian 的 chromium（scripts/test 以 root 运行时会安装）")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="未安装 Debian 的 chromium（scripts/test 以 root 运行时会安装）"
+)
 PASSWORD = "layout-pass-1"
 # Real names: 藏戏 (ཨ་ལྕེ་ལྷ་མོ), 维吾尔 (ئۇيغۇر), 蒙古 (ᠮᠣᠩᠭᠣᠯ), 彝 (ꆈꌠ, Nuosu).
-NATIVE = [("ཨ་ལྕེ་ལྷ་མོ", "藏文", "a lce lha mo", "bo", "Noto Serif Tibetan"),
-          ("ئۇيغۇر", "维吾尔文", "Uyghur", "ug", "Noto Naskh Arabic"),
-          ("ᠮᠣᠩᠭᠣᠯ", "蒙古文", "Mongγol", "mn-Mong", "Noto Sans Mongolian"),
-          ("ꆈꌠ", "彝文", "Nuosu", "ii", "Noto Sans Yi")]
-PAGES = (("home", "/"), ("calendar", "/calendar"), ("record", "/records/C134"), ("native", "/records/N1"),
-         ("queue", "/curate/queue/已发布"), ("api", "/api/"), ("sitemap", "/sitemap"))
+NATIVE = [
+    ("ཨ་ལྕེ་ལྷ་མོ", "藏文", "a lce lha mo", "bo", "Noto Serif Tibetan"),
+    ("ئۇيغۇر", "维吾尔文", "Uyghur", "ug", "Noto Naskh Arabic"),
+    ("ᠮᠣᠩᠭᠣᠯ", "蒙古文", "Mongγol", "mn-Mong", "Noto Sans Mongolian"),
+    ("ꆈꌠ", "彝文", "Nuosu", "ii", "Noto Sans Yi"),
+]
+PAGES = (
+    ("home", "/"),
+    ("calendar", "/calendar"),
+    ("record", "/records/C134"),
+    ("native", "/records/N1"),
+    ("queue", "/curate/queue/已发布"),
+    ("api", "/api/"),
+    ("sitemap", "/sitemap"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -28,9 +40,18 @@ def server(corpus_index):
     home, db = corpus_index
     users.add_user(db, "layout", PASSWORD, "curator", "版式测试员")
     with write(db):
-        store.put(db, store.RECORD, {"id": "N1", "title": "民族文字名称", "category": "民间文学", "status": "已发布",
-                                     "native_names": [{"name": n, "script": s, "transliteration": t}
-                                                      for n, s, t, _, _ in NATIVE]}, "test")
+        store.put(
+            db,
+            store.RECORD,
+            {
+                "id": "N1",
+                "title": "民族文字名称",
+                "category": "民间文学",
+                "status": "已发布",
+                "native_names": [{"name": n, "script": s, "transliteration": t} for n, s, t, _, _ in NATIVE],
+            },
+            "test",
+        )
     process, address = start_server(home, home.parent / "serve-layout.log")
     yield address
     process.terminate()
@@ -67,10 +88,18 @@ def test_pages_fit_the_screen_and_share_one_column(server, browser, width):  # n
         widest = watched.page.evaluate(WIDEST)
         assert widest <= width, f"{path}：最宽的元素到 {widest}px，屏幕 {width}px"
         brand, left, right, footer_left, footer_right = watched.page.evaluate(EDGES)
-        assert abs(brand - left) <= 1 and abs(footer_left - left) <= 1 and abs(footer_right - right) <= 1, \
-            (path, brand, left, right, footer_left, footer_right)
-        line = watched.page.evaluate("[...document.querySelectorAll('footer.site .signed-in, footer.site button')]"
-                                     ".map(e => e.getBoundingClientRect().top)")
+        assert abs(brand - left) <= 1 and abs(footer_left - left) <= 1 and abs(footer_right - right) <= 1, (
+            path,
+            brand,
+            left,
+            right,
+            footer_left,
+            footer_right,
+        )
+        line = watched.page.evaluate(
+            "[...document.querySelectorAll('footer.site .signed-in, footer.site button')]"
+            ".map(e => e.getBoundingClientRect().top)"
+        )
         assert len(line) == 2 and (width < 400 or abs(line[0] - line[1]) <= 2), (path, line)  # 退出 beside the name
         watched.shot(f"layout-{width}-{name}")
     assert watched.problems == []

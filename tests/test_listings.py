@@ -1,6 +1,7 @@
 """The domain's query functions, called directly on a real store: the visibility rule in SQL agrees
 with heritage.visibility.view on every status × access × reader, and each listing returns what the
 site and the workspace show."""
+
 from __future__ import annotations
 
 import io
@@ -11,7 +12,7 @@ from PIL import Image
 
 from heritage import articles, exhibits, history, listings, media, store, users, vocab
 from heritage.db import write
-from heritage.fields import ACCESS_LABELS, INHERITOR_FIELDS, RECORD_FIELDS
+from heritage.fields import ACCESS_LABELS, RECORD_FIELDS
 from heritage.visibility import OPENS, PUBLIC, RESEARCHER, published, published_condition, sql_condition, view
 
 ACCESS_LEVELS = tuple(ACCESS_LABELS)
@@ -28,12 +29,31 @@ def every_kind(db):
     named so that name order is not id order."""
     with write(db):
         for status, access in COMBINATIONS:
-            store.put(db, store.RECORD, {"id": _id(status, access), "title": f"{status}{access}", "status": status,
-                                         "access": access, "category": "民俗", "dates": ["农历正月十五"]}, "test")
+            store.put(
+                db,
+                store.RECORD,
+                {
+                    "id": _id(status, access),
+                    "title": f"{status}{access}",
+                    "status": status,
+                    "access": access,
+                    "category": "民俗",
+                    "dates": ["农历正月十五"],
+                },
+                "test",
+            )
         for access in ACCESS_LEVELS:
-            store.put(db, store.INHERITOR, {"id": f"P{access}", "name": f"传承人{2 - ACCESS_LEVELS.index(access)}",
-                                            "access": access,
-                                            "items": [_id(s, a) for s, a in COMBINATIONS]}, "test")
+            store.put(
+                db,
+                store.INHERITOR,
+                {
+                    "id": f"P{access}",
+                    "name": f"传承人{2 - ACCESS_LEVELS.index(access)}",
+                    "access": access,
+                    "items": [_id(s, a) for s, a in COMBINATIONS],
+                },
+                "test",
+            )
     return db
 
 
@@ -52,10 +72,12 @@ def test_the_sql_condition_picks_exactly_what_view_shows(every_kind, reader, kin
 @pytest.mark.parametrize("reader", sorted(OPENS))
 def test_each_combination_agrees_with_view_under_an_alias(every_kind, status, access, reader):
     where, params = sql_condition(reader, RECORD_FIELDS, alias="r")
-    found = every_kind.execute(f"SELECT 1 FROM records r WHERE r.id = ? AND {where}",
-                               [_id(status, access), *params]).fetchone()
-    assert (found is not None) == (view(store.get(every_kind, store.RECORD, _id(status, access)),
-                                        RECORD_FIELDS, reader) is not None)
+    found = every_kind.execute(
+        f"SELECT 1 FROM records r WHERE r.id = ? AND {where}", [_id(status, access), *params]
+    ).fetchone()
+    assert (found is not None) == (
+        view(store.get(every_kind, store.RECORD, _id(status, access)), RECORD_FIELDS, reader) is not None
+    )
 
 
 def test_published_is_the_same_rule_in_python_and_sql(db):
@@ -79,7 +101,10 @@ def test_queues_count_and_page_by_status_and_query(every_kind):
     assert listings.queue_count(every_kind, "待审核") == len(ACCESS_LEVELS)
     assert listings.queue_count(every_kind, "待审核", "researcher") == 1
     assert listings.queue_ids(every_kind, "待审核", _id("待审核", "public"), 10, 0) == [_id("待审核", "public")]
-    assert len(listings.queue_ids(every_kind, "待审核", "", 2, 0) + listings.queue_ids(every_kind, "待审核", "", 2, 2)) == 3
+    assert (
+        len(listings.queue_ids(every_kind, "待审核", "", 2, 0) + listings.queue_ids(every_kind, "待审核", "", 2, 2))
+        == 3
+    )
     assert listings.queue_count(every_kind, "已发布", "没有这个") == 0
 
 
@@ -96,8 +121,10 @@ def test_festivals_are_the_dated_records_a_reader_may_see(every_kind):
 
 def test_inheritors_as_a_reader_may_see_them(every_kind):
     assert [p["id"] for p in listings.inheritors(every_kind)] == ["Ppublic"]
-    assert [p["id"] for p in listings.inheritors(every_kind, RESEARCHER, _id("线索", "internal"))] == \
-        ["Presearcher", "Ppublic"]  # in name order
+    assert [p["id"] for p in listings.inheritors(every_kind, RESEARCHER, _id("线索", "internal"))] == [
+        "Presearcher",
+        "Ppublic",
+    ]  # in name order
     assert listings.inheritors(every_kind, PUBLIC, "没有这条") == []
     names = listings.inheritor_names(every_kind, _id("线索", "internal"))
     assert sorted(p["id"] for p in names) == [f"P{a}" for a in sorted(ACCESS_LEVELS)]
@@ -117,8 +144,12 @@ def test_a_users_recent_records(every_kind):
     assert history.recent_records(every_kind, "nobody") == []
     with write(every_kind):
         for n, record_id in enumerate([_id("线索", "public"), _id("退回", "public"), _id("线索", "public")]):
-            store.put(every_kind, store.RECORD, store.get(every_kind, store.RECORD, record_id) | {"title": f"第{n}次"},
-                      "zhang")
+            store.put(
+                every_kind,
+                store.RECORD,
+                store.get(every_kind, store.RECORD, record_id) | {"title": f"第{n}次"},
+                "zhang",
+            )
     recent = history.recent_records(every_kind, "zhang", limit=5)
     assert [r["id"] for r in recent] == [_id("线索", "public"), _id("退回", "public")]
     assert recent[0]["title"] == "第2次" and history.recent_records(every_kind, "zhang", limit=1) == recent[:1]
@@ -127,8 +158,17 @@ def test_a_users_recent_records(every_kind):
 def test_exhibits_containing_a_record_are_the_published_ones(every_kind):
     with write(every_kind):
         for n, status in enumerate(exhibits.STATUSES):
-            exhibits.put(every_kind, {"id": f"e{n}", "title": f"展览{n}", "status": status, "position": n,
-                                      "items": [{"record_id": _id("已发布", "public")}]}, "test")
+            exhibits.put(
+                every_kind,
+                {
+                    "id": f"e{n}",
+                    "title": f"展览{n}",
+                    "status": status,
+                    "position": n,
+                    "items": [{"record_id": _id("已发布", "public")}],
+                },
+                "test",
+            )
     assert exhibits.containing(every_kind, _id("已发布", "public")) == [{"id": "e1", "title": "展览1"}]
     assert exhibits.containing(every_kind, _id("线索", "public")) == []
 
@@ -136,8 +176,11 @@ def test_exhibits_containing_a_record_are_the_published_ones(every_kind):
 def test_articles_listing_keeps_drafts_out(db):
     with write(db):
         for n, status in enumerate(articles.STATUSES):
-            articles.put(db, {"id": f"a{n}", "title": "标题", "body": "正文", "published_on": f"2026-01-0{n + 1}",
-                              "status": status}, "test")
+            articles.put(
+                db,
+                {"id": f"a{n}", "title": "标题", "body": "正文", "published_on": f"2026-01-0{n + 1}", "status": status},
+                "test",
+            )
     assert [a["id"] for a in articles.listing(db)] == ["a1"]
     assert [a["id"] for a in articles.listing(db, published_only=False)] == ["a1", "a0"]
 
@@ -147,8 +190,10 @@ def test_accounts(db):
     users.add_user(db, "wang", "a-long-password", "reviewer", "王审核")
     users.add_user(db, "li", "a-long-password", "curator")
     assert users.any_account(db)
-    assert [(a["username"], a["role"], a["display_name"], a["disabled"]) for a in users.accounts(db)] == \
-        [("li", "curator", "li", 0), ("wang", "reviewer", "王审核", 0)]
+    assert [(a["username"], a["role"], a["display_name"], a["disabled"]) for a in users.accounts(db)] == [
+        ("li", "curator", "li", 0),
+        ("wang", "reviewer", "王审核", 0),
+    ]
 
 
 def test_image_files_and_first_images(every_kind, home):
@@ -159,8 +204,9 @@ def test_image_files_and_first_images(every_kind, home):
 
     record_id = _id("已发布", "public")
     with write(every_kind):
-        first, second = (media.add(every_kind, record_id, media.ingest(home, png(), name), {})
-                         for name in ("a.png", "b.png"))
+        first, second = (
+            media.add(every_kind, record_id, media.ingest(home, png(), name), {}) for name in ("a.png", "b.png")
+        )
     files = media.image_files(every_kind, first)
     assert files is not None and files[0] == record_id and media.folder(home, files[1]).exists()
     assert media.image_files(every_kind, "M0") is None

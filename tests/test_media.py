@@ -1,4 +1,5 @@
 """Every hostile upload is refused or cleaned with a clear message; kept images carry no metadata."""
+
 from __future__ import annotations
 
 import io
@@ -27,10 +28,14 @@ def picture(fmt: str = "JPEG", size=(320, 200), exif: Image.Exif | None = None, 
 
 def bomb_png(side: int = 20000) -> bytes:
     """About a hundred bytes claiming side×side pixels."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     header = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    )
 
 
 def files(home: Path) -> list[Path]:
@@ -42,7 +47,10 @@ HOSTILE = {
     "large-claim.png": (bomb_png(7000), "7000×7000"),
     "truncated.jpg": (picture()[:400], "不完整或已损坏"),
     "tiff.png": (picture("TIFF"), "不是 JPEG、PNG 或 WEBP"),
-    "eps.png": (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nnewpath 0 0 moveto showpage\n", "不是 JPEG、PNG 或 WEBP"),
+    "eps.png": (
+        b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\nnewpath 0 0 moveto showpage\n",
+        "不是 JPEG、PNG 或 WEBP",
+    ),
     "svg.png": (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "不是 JPEG、PNG 或 WEBP"),
     "polyglot.jpg": (picture("GIF") + b"<html><script>alert(1)</script></html>", "不是 JPEG、PNG 或 WEBP"),
     "empty.jpg": (b"", "文件是空的"),
@@ -93,8 +101,10 @@ def test_png_text_chunks_are_dropped_and_transparency_kept(home):
         assert image.mode == "RGBA" and not image.text
 
 
-@pytest.mark.parametrize("name, kept", [("../../etc/passwd", "passwd"), ("a\x00b.jpg", "ab.jpg"),
-                                        ("C:\\照片\\苗绣.jpg", "苗绣.jpg"), ("", "未命名")])
+@pytest.mark.parametrize(
+    "name, kept",
+    [("../../etc/passwd", "passwd"), ("a\x00b.jpg", "ab.jpg"), ("C:\\照片\\苗绣.jpg", "苗绣.jpg"), ("", "未命名")],
+)
 def test_the_client_file_name_is_only_metadata(home, name, kept):
     stored = media.ingest(home, picture(), name)
     assert stored["original_name"] == kept
@@ -103,8 +113,8 @@ def test_the_client_file_name_is_only_metadata(home, name, kept):
 
 
 def test_upload_through_the_workspace_and_rebuild(corpus_index, tmp_path):
-    from tests.test_curate import PASSWORDS, Session, token
     from heritage import users
+    from tests.test_curate import PASSWORDS, Session, token
     from web import create_app
 
     home, db = corpus_index
@@ -114,9 +124,16 @@ def test_upload_through_the_workspace_and_rebuild(corpus_index, tmp_path):
     curator.post("/login", username="uploader", password=PASSWORDS["zhang"])
     curator.csrf = token(curator.text("/login"))  # a new session, a new token
     upload = lambda data, name: curator.client.post(  # noqa: E731
-        "/curate/records/C134/images", data={"csrf_token": curator.csrf, "image": (io.BytesIO(data), name),
-                                             "caption": "蜡染局部", "author": "测试", "rights": "CC BY 4.0"},
-        content_type="multipart/form-data")
+        "/curate/records/C134/images",
+        data={
+            "csrf_token": curator.csrf,
+            "image": (io.BytesIO(data), name),
+            "caption": "蜡染局部",
+            "author": "测试",
+            "rights": "CC BY 4.0",
+        },
+        content_type="multipart/form-data",
+    )
     refused = upload(bomb_png(), "bomb.png")
     assert refused.status_code == 302 and "图片未保存" in curator.text("/curate/records/C134")
     assert db.execute("SELECT count(*) FROM media WHERE record_id = 'C134' AND kind = 'image'").fetchone()[0] == 0

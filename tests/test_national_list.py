@@ -1,4 +1,5 @@
 """The national list and its inheritors import completely, with regions, groups and links."""
+
 import json
 
 from heritage import corpus, store
@@ -16,7 +17,8 @@ def test_national_list_and_inheritors(db):
     stats = census_stats(db)
     no_province = db.execute(
         "SELECT count(*) FROM records r WHERE NOT EXISTS (SELECT 1 FROM record_values v"
-        " WHERE v.record_id = r.id AND v.field = 'region_codes')").fetchone()[0]
+        " WHERE v.record_id = r.id AND v.field = 'region_codes')"
+    ).fetchone()[0]
     assert no_province == 0
     assert stats["county_coverage"] >= 0.80  # see README: 1,202 items name no county at all
     assert sum(1 for _ in db.query("SELECT DISTINCT record_id FROM record_values WHERE field = 'ethnic_groups'")) >= 600
@@ -37,9 +39,20 @@ def _shipped(db):
 
 
 def _list_item(number, title, category, place, code, item="", sub_item=""):
-    return {"id": number, "num": item, "title": title, "type": category, "cate": "新增项目", "project_num": sub_item,
-            "rx_time": "2006</br>(第一批)", "province": place, "area": code, "unit": place, "protect_unit": "",
-            "content": f"申报地区或单位：{place}<br/>　　{title}的简介。"}
+    return {
+        "id": number,
+        "num": item,
+        "title": title,
+        "type": category,
+        "cate": "新增项目",
+        "project_num": sub_item,
+        "rx_time": "2006</br>(第一批)",
+        "province": place,
+        "area": code,
+        "unit": place,
+        "protect_unit": "",
+        "content": f"申报地区或单位：{place}<br/>　　{title}的简介。",
+    }
 
 
 def test_the_list_links_the_items_the_store_already_holds(db, tmp_path):

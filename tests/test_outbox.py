@@ -1,4 +1,5 @@
 """The outbox's own functions, on a real store: what a save leaves, what a sync takes and marks done."""
+
 import pytest
 
 from heritage import outbox, store
@@ -8,8 +9,9 @@ from heritage.visibility import PUBLISHED
 
 def _save(db, record_id, title="苗族古歌"):
     with write(db):
-        return store.put(db, store.RECORD, {"id": record_id, "title": title, "category": "民间文学",
-                                            "status": PUBLISHED}, "张三")
+        return store.put(
+            db, store.RECORD, {"id": record_id, "title": title, "category": "民间文学", "status": PUBLISHED}, "张三"
+        )
 
 
 def test_an_empty_outbox(db):

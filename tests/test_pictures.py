@@ -1,4 +1,5 @@
 """Every published record and exhibit has a picture: a photograph when there is one, else its own drawn cover."""
+
 from __future__ import annotations
 
 import io
@@ -36,13 +37,22 @@ def site(tmp_path_factory):
     db = open_store(folder)
     with write(db):
         for record_id, title in (("W1", "苗族银饰锻制技艺"), ("W3", "侗族木构建筑营造技艺")):
-            store.put(db, store.RECORD, {"id": record_id, "title": title, "category": "传统技艺",
-                                         "status": "已发布"}, "zhang")
+            store.put(
+                db, store.RECORD, {"id": record_id, "title": title, "category": "传统技艺", "status": "已发布"}, "zhang"
+            )
     csv = write_csv(folder.parent / "new.csv", "编号,项目名称,类别,状态\nW2,侗族大歌,传统音乐,已发布\n")
     assert import_file(db, csv).committed
     with write(db):
-        exhibits.put(db, {"id": "ex", "title": "侗乡苗寨", "intro": "两个民族的技艺与歌。",
-                          "items": [{"record_id": "W1"}, {"record_id": "W2"}]}, "zhang")
+        exhibits.put(
+            db,
+            {
+                "id": "ex",
+                "title": "侗乡苗寨",
+                "intro": "两个民族的技艺与歌。",
+                "items": [{"record_id": "W1"}, {"record_id": "W2"}],
+            },
+            "zhang",
+        )
     users.add_user(db, "zhang", PASSWORDS["zhang"], "curator")
     index.rebuild(folder, db, procs=1)
     yield folder, db, create_app({"TESTING": True, "HERITAGE_HOME": str(folder)})
@@ -69,8 +79,9 @@ def test_records_without_a_cover_get_one_drawn_on_request_and_redrawn_after_a_ch
         _png(client, f"/covers/{record_id}.png")
     first = _png(client, "/covers/W3.png")
     with write(db):
-        store.put(db, store.RECORD, {"id": "W3", "title": "侗族鼓楼", "category": "传统技艺", "status": "已发布"},
-                  "zhang")
+        store.put(
+            db, store.RECORD, {"id": "W3", "title": "侗族鼓楼", "category": "传统技艺", "status": "已发布"}, "zhang"
+        )
     assert _png(client, "/covers/W3.png") != first
 
 
@@ -90,7 +101,13 @@ def test_an_exhibit_has_its_own_cover_then_a_photograph_then_the_curators_choice
     response.close()
 
     curator = Session(app, "zhang")
-    form = {"title": "侗乡苗寨", "intro": "两个民族的技艺与歌。", "status": "已发布", "position": "0", "items": "W1\nW2"}
+    form = {
+        "title": "侗乡苗寨",
+        "intro": "两个民族的技艺与歌。",
+        "status": "已发布",
+        "position": "0",
+        "items": "W1\nW2",
+    }
     refused = curator.post("/curate/exhibits/ex", cover_record="W1", **form)
     assert refused.status_code == 422 and "记录 W1 不存在或还没有上传图片" in refused.get_data(as_text=True)
     chosen = _photo(home, db, "W3")

@@ -1,5 +1,7 @@
 """Search over the shipped corpus as a visitor and a researcher use it."""
-from hypothesis import HealthCheck, given, settings, strategies as st
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from heritage import store
 from heritage.db import write
@@ -68,8 +70,10 @@ def test_region_names_match_every_place_under_them(corpus_index):
     assert {"C006", "C053", "C137"} <= found  # 台江县, 台江县, 雷山县: all under 黔东南州
     filtered = search(home, db, "苗族", filters={"region": "522600"}, limit=50)
     assert filtered["total"] and all(
-        any(r["code"].startswith("5226") for r in hit["regions"]) for hit in filtered["results"])
+        any(r["code"].startswith("5226") for r in hit["regions"]) for hit in filtered["results"]
+    )
     from heritage.regions import divisions
+
     counties = {r.code for r in divisions().children("522600")}
     assert filtered["facets"]["region"] and {c["value"] for c in filtered["facets"]["region"]} <= counties
 
@@ -116,6 +120,7 @@ def test_facets_filters_sort_and_pages(corpus_index):
     assert set(ids(answer)).isdisjoint(ids(second)) and second["page"] == 2
     by_title = search(home, db, "苗族", sort="title", limit=20)
     from indexer.analysis import pinyin_of
+
     keys = [pinyin_of(t) for t in titles(by_title, 20)]
     assert keys == sorted(keys)
     assert search(home, db, "苗族", sort="random")["error"]
@@ -134,8 +139,13 @@ def test_only_published_public_records_are_found(corpus_index):
         {"id": "H1", "title": "秘藏蜡染甲", "category": "传统技艺", "status": "待审核", "access": "public"},
         {"id": "H2", "title": "秘藏蜡染乙", "category": "传统技艺", "status": "已发布", "access": "internal"},
         {"id": "H3", "title": "秘藏蜡染丙", "category": "传统技艺", "status": "已发布", "access": "researcher"},
-        {"id": "H4", "title": "<script>alert(1)</script>秘藏", "category": "民俗", "status": "已发布",
-         "content": "<img src=x onerror=alert(1)> 秘藏 \" onmouseover=\"x"},
+        {
+            "id": "H4",
+            "title": "<script>alert(1)</script>秘藏",
+            "category": "民俗",
+            "status": "已发布",
+            "content": '<img src=x onerror=alert(1)> 秘藏 " onmouseover="x',
+        },
     ]
     with write(db):
         for record in hidden:
@@ -150,8 +160,22 @@ def test_only_published_public_records_are_found(corpus_index):
     assert "<img" not in hit["snippet"] and "&lt;img" in hit["snippet"]
 
 
-HOSTILE = ["(((", '"unclosed', "AND OR NOT", "*", "\x00", "🎉🎉", "字" * 5000, " ".join(["词"] * 200),
-           "类别:", "NOT", "-", '""', "（", "地区:火星"]
+HOSTILE = [
+    "(((",
+    '"unclosed',
+    "AND OR NOT",
+    "*",
+    "\x00",
+    "🎉🎉",
+    "字" * 5000,
+    " ".join(["词"] * 200),
+    "类别:",
+    "NOT",
+    "-",
+    '""',
+    "（",
+    "地区:火星",
+]
 
 
 def test_hostile_queries_give_results_or_messages(corpus_index):
@@ -181,8 +205,12 @@ def test_the_background_worker_makes_saves_searchable(corpus_index):
     worker.start()
     try:
         with write(db):
-            store.put(db, store.RECORD, {"id": "W1", "title": "后台同步的铜鼓舞", "category": "传统舞蹈",
-                                         "status": "已发布"}, "curator")
+            store.put(
+                db,
+                store.RECORD,
+                {"id": "W1", "title": "后台同步的铜鼓舞", "category": "传统舞蹈", "status": "已发布"},
+                "curator",
+            )
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and not search(home, db, "后台同步")["total"]:
             time.sleep(0.1)
@@ -211,8 +239,12 @@ def test_check_stays_green_through_a_save_with_a_new_title(corpus_index):
     index.sync(home, db)
     assert check_index(home, db) == []
     with write(db):
-        store.put(db, store.RECORD, {"id": "N1", "title": "新起的项目名称甲乙", "category": "民俗",
-                                     "status": "已发布"}, "curator")
+        store.put(
+            db,
+            store.RECORD,
+            {"id": "N1", "title": "新起的项目名称甲乙", "category": "民俗", "status": "已发布"},
+            "curator",
+        )
     assert check_index(home, db) == []  # the outbox explains the missing record and its words
     index.sync(home, db)
     assert check_index(home, db) == [] and ids(search(home, db, "新起的项目名称甲乙")) == ["N1"]

@@ -1,4 +1,5 @@
 """The search interface: SearchRequest checks, error codes and their statuses, the one table of filters."""
+
 import dataclasses
 
 import pytest
@@ -12,8 +13,7 @@ from web.openapi import openapi
 
 
 def test_a_request_is_checked_and_settled_when_made():
-    request = SearchRequest("蜡染", filters={"category": "传统技艺", "ethnic": "", "level": None},
-                            page=0, limit=500)
+    request = SearchRequest("蜡染", filters={"category": "传统技艺", "ethnic": "", "level": None}, page=0, limit=500)
     assert dict(request.filters) == {"category": "传统技艺"} and (request.page, request.limit) == (1, 50)
     assert request.audience == "public" and SearchRequest("x", mode="research").audience == "researcher"
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -43,8 +43,13 @@ def test_errors_carry_their_code(corpus_index, tmp_path):
 
 
 def test_the_api_and_the_pages_answer_each_code_with_its_status(client, tmp_path):
-    for path in ("/api/search?q=(((&mode=research", "/api/facets?category=火星", "/search?q=(((&mode=research",
-                 "/search?ethnic=火星人", "/search/export?q=(((&mode=research"):
+    for path in (
+        "/api/search?q=(((&mode=research",
+        "/api/facets?category=火星",
+        "/search?q=(((&mode=research",
+        "/search?ethnic=火星人",
+        "/search/export?q=(((&mode=research",
+    ):
         assert client.get(path).status_code == 400, path
     error = client.get("/api/search?region=火星").get_json()["error"]
     assert error == {"code": 400, "message": "筛选条件有误：地区“火星”无法识别"}
@@ -58,7 +63,9 @@ def test_the_api_and_the_pages_answer_each_code_with_its_status(client, tmp_path
 
 def _documented_filters(path: str) -> dict[str, dict]:
     parameters = openapi()["paths"][path]["get"]["parameters"]
-    return {p["name"]: p["schema"] for p in parameters if p["name"] not in ("q", "mode", "correct", "page", "limit", "sort")}
+    return {
+        p["name"]: p["schema"] for p in parameters if p["name"] not in ("q", "mode", "correct", "page", "limit", "sort")
+    }
 
 
 @pytest.mark.parametrize("path", ["/api/search", "/api/records", "/api/facets"])
@@ -77,4 +84,7 @@ def test_every_documented_filter_value_is_accepted_by_a_search(corpus_index):
         for value in schema.get("enum", [examples.get(name)]):
             assert run(home, db, SearchRequest("", filters={name: value}, limit=1)).error is None, (name, value)
     assert filters.resolve({"region": "黔东南", "batch": "2", "listing": "扩展"}) == {
-        "region": "522600", "batch": "2", "listing": "扩展项目"}
+        "region": "522600",
+        "batch": "2",
+        "listing": "扩展项目",
+    }

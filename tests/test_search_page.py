@@ -1,4 +1,5 @@
 """Editing a query on the results page: field syntax everywhere, research mode kept, corrections told."""
+
 import re
 import urllib.parse
 from html.parser import HTMLParser
@@ -50,8 +51,10 @@ def test_field_syntax_works_in_the_public_box(client):
     _, found = count(typed)
     chosen = client.get("/search?" + urllib.parse.urlencode({"category": "传统技艺", "ethnic": "苗族"}))
     assert found > 0 and found == count(chosen)[1]
-    assert count(client.get("/search?q=" + urllib.parse.quote("类别：传统技艺")))[1] == count(
-        client.get("/search?category=" + urllib.parse.quote("传统技艺")))[1]
+    assert (
+        count(client.get("/search?q=" + urllib.parse.quote("类别：传统技艺")))[1]
+        == count(client.get("/search?category=" + urllib.parse.quote("传统技艺")))[1]
+    )
     api = client.get("/api/search?q=" + urllib.parse.quote("民族:苗族 蜡染")).get_json()
     assert api["total"] > 0 and all("苗族" in hit["ethnic_groups"] for hit in api["results"])
 

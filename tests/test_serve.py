@@ -1,4 +1,5 @@
 """`heritage serve` as a newcomer starts it: a relative data folder, a taken port, an error in dev mode."""
+
 from __future__ import annotations
 
 import io
@@ -61,8 +62,12 @@ def test_a_taken_port_is_reported_in_chinese_before_starting(tmp_path):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", port))
         taken.listen()
-        result = subprocess.run(heritage_command("--home", str(home), "serve", "--dev", "--port", str(port)),
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            heritage_command("--home", str(home), "serve", "--dev", "--port", str(port)),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert result.returncode == 1
     assert f"端口 {port} 已被占用" in result.stderr and "bash scripts/run --port" in result.stderr
     assert "heritage serve --port" in result.stderr

@@ -1,4 +1,5 @@
 """SIGKILL of the real server while curators save: every save it acknowledged is in the store."""
+
 from __future__ import annotations
 
 import http.client
@@ -62,8 +63,11 @@ def test_kill_9_during_saves_loses_no_acknowledged_save(corpus_index):
             for n in range(100_000):
                 title = f"断电测试{round_number}-{n}"
                 try:
-                    response = curator.request("POST", "/curate/records/new",
-                                               {"title": title, "category": "民俗", "content": "保存后立即断电", "action": "save"})
+                    response = curator.request(
+                        "POST",
+                        "/curate/records/new",
+                        {"title": title, "category": "民俗", "content": "保存后立即断电", "action": "save"},
+                    )
                 except (OSError, http.client.HTTPException):  # the kill may land between headers and body
                     return
                 if response.status == 302:

@@ -1,12 +1,14 @@
 """Sessions end when they should (sign-out, a password change, an admin's reset), and sign-in
 only ever sends the browser to a page of this site, whatever ``next`` says."""
+
 from __future__ import annotations
 
 from urllib.parse import quote, urljoin, urlsplit
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from heritage import users
 from heritage.cli import main
@@ -65,8 +67,9 @@ def test_sign_out_ends_every_earlier_session(app):
 def test_a_password_change_on_the_command_line_ends_sessions(app, home):
     kept = saved_cookie(signed_in(app, "sun"))
     assert opens_workspace(app, kept)
-    result = CliRunner().invoke(main, ["--home", str(home), "user", "passwd", "sun", "--password", PASSWORDS["sun"]],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["--home", str(home), "user", "passwd", "sun", "--password", PASSWORDS["sun"]], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     assert not opens_workspace(app, kept)
 
@@ -88,26 +91,70 @@ def browser_location(location: str) -> str:
     return urljoin(ORIGIN + "/login", cleaned.replace("\\", "/"))
 
 
-@pytest.mark.parametrize("target", ["/\t/evil.example", "/\n/evil.example", "\\\\evil.example", "/\\evil.example",
-                                    " //evil.example", "\x01//evil.example", "https://evil.example/",
-                                    "//evil.example", "/\r\n/evil.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "\\\\evil.example",
+        "/\\evil.example",
+        " //evil.example",
+        "\x01//evil.example",
+        "https://evil.example/",
+        "//evil.example",
+        "/\r\n/evil.example",
+        "javascript:alert(1)",
+    ],
+)
 def test_sign_in_never_redirects_off_site(app, target):
     session = Session(app)
-    response = session.client.post(f"/login?next={quote(target)}",
-                                   data={"csrf_token": session.csrf, "username": "sun", "password": PASSWORDS["sun"]})
+    response = session.client.post(
+        f"/login?next={quote(target)}",
+        data={"csrf_token": session.csrf, "username": "sun", "password": PASSWORDS["sun"]},
+    )
     assert response.status_code == 302
     assert urlsplit(browser_location(response.headers["Location"])).netloc == "localhost", response.headers["Location"]
 
 
 def test_sign_in_keeps_a_path_of_this_site(app):
     session = Session(app)
-    response = session.client.post("/login?next=" + quote("/curate/queue/待审核?q=苗"),
-                                   data={"csrf_token": session.csrf, "username": "sun", "password": PASSWORDS["sun"]})
+    response = session.client.post(
+        "/login?next=" + quote("/curate/queue/待审核?q=苗"),
+        data={"csrf_token": session.csrf, "username": "sun", "password": PASSWORDS["sun"]},
+    )
     assert response.headers["Location"] == "/curate/queue/%E5%BE%85%E5%AE%A1%E6%A0%B8?q=%E8%8B%97"
 
 
-HOSTILE = st.lists(st.sampled_from(["/", "\\", "\t", "\n", "\r", " ", "\x00", "\x0b", "\x1f", ":", ".", "@", "?",
-                                   "#", "%", "e", "v", "il", "http", "https:", "苗", "\x7f", "\u3000"]), max_size=12).map("".join)
+HOSTILE = st.lists(
+    st.sampled_from(
+        [
+            "/",
+            "\\",
+            "\t",
+            "\n",
+            "\r",
+            " ",
+            "\x00",
+            "\x0b",
+            "\x1f",
+            ":",
+            ".",
+            "@",
+            "?",
+            "#",
+            "%",
+            "e",
+            "v",
+            "il",
+            "http",
+            "https:",
+            "苗",
+            "\x7f",
+            "\u3000",
+        ]
+    ),
+    max_size=12,
+).map("".join)
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -121,14 +168,16 @@ def test_any_next_stays_on_this_site(app, target):
         assert urlsplit(browser_location(path)).netloc == "localhost", repr(target)
     session = Session(app)
     encoded = quote(target.encode("utf-8", "surrogatepass"), safe="")
-    response = session.client.post(f"/login?next={encoded}",
-                                   data={"csrf_token": session.csrf, "username": "sun", "password": PASSWORDS["sun"]})
+    response = session.client.post(
+        f"/login?next={encoded}", data={"csrf_token": session.csrf, "username": "sun", "password": PASSWORDS["sun"]}
+    )
     assert response.status_code == 302, repr(target)
     assert urlsplit(browser_location(response.headers["Location"])).netloc == "localhost", repr(target)
 
 
-ACTIONS = st.lists(st.tuples(st.sampled_from(["sign_in", "sign_out", "passwd", "reset"]), st.integers(0, 3)),
-                   min_size=1, max_size=5)
+ACTIONS = st.lists(
+    st.tuples(st.sampled_from(["sign_in", "sign_out", "passwd", "reset"]), st.integers(0, 3)), min_size=1, max_size=5
+)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -154,8 +203,11 @@ def test_a_saved_cookie_opens_the_workspace_exactly_while_its_session_lives(app,
                 session.post("/logout")
                 live.clear()
         elif action == "passwd":
-            CliRunner().invoke(main, ["--home", str(home), "user", "passwd", "sun", "--password", PASSWORDS["sun"]],
-                               catch_exceptions=False)
+            CliRunner().invoke(
+                main,
+                ["--home", str(home), "user", "passwd", "sun", "--password", PASSWORDS["sun"]],
+                catch_exceptions=False,
+            )
             live.clear()
         elif action == "reset":
             admin.post("/curate/users/sun", action="password", password=PASSWORDS["sun"])

@@ -1,5 +1,6 @@
 """The public site's pages beyond search: home, exhibits, browsing, regions, inheritors, the calendar,
 articles, the advanced form and export — through Flask's test client, hidden things never shown."""
+
 import csv
 import io
 import json
@@ -45,16 +46,17 @@ def test_exhibits_in_their_order_with_notes(client):
 
 def test_an_exhibit_refuses_unknown_records_and_keeps_revisions(corpus_index):
     _, db = corpus_index
-    with pytest.raises(exhibits.ExhibitError, match="记录 NOPE 不存在"):
-        with write(db):
-            exhibits.put(db, {"id": "bad", "title": "坏展览", "items": [{"record_id": "NOPE"}]}, "test")
+    with pytest.raises(exhibits.ExhibitError, match="记录 NOPE 不存在"), write(db):
+        exhibits.put(db, {"id": "bad", "title": "坏展览", "items": [{"record_id": "NOPE"}]}, "test")
     assert exhibits.get(db, "bad") is None
     with write(db):
         assert exhibits.put(db, {"id": "re", "title": "甲", "items": [{"record_id": "C001"}]}, "test") == "新增"
         assert exhibits.put(db, {"id": "re", "title": "甲", "items": [{"record_id": "C001"}]}, "test") == "未变"
         assert exhibits.put(db, {"id": "re", "title": "乙", "items": [{"record_id": "C002"}]}, "test") == "更新"
-    diffs = [json.loads(r[0]) for r in db.execute(
-        "SELECT diff FROM revisions WHERE entity = 'exhibit' AND entity_id = 're' ORDER BY version")]
+    diffs = [
+        json.loads(r[0])
+        for r in db.execute("SELECT diff FROM revisions WHERE entity = 'exhibit' AND entity_id = 're' ORDER BY version")
+    ]
     assert diffs[1]["title"] == ["甲", "乙"] and exhibits.get(db, "re")["items"][0]["record_id"] == "C002"
 
 
@@ -112,8 +114,10 @@ def test_calendar_year_and_month_pages_from_the_rules(client):
     month = page(client, "/calendar/2027/7")
     cell = re.search(r'<span class="date">27</span>(.*?)</td>', month, re.S)[1]
     assert "彝族火把节" in cell
-    assert any(e["@type"] == "Event" and e["startDate"] == "2027-07-27" and e["name"] == "彝族火把节"
-               for e in json_ld(month)[0])
+    assert any(
+        e["@type"] == "Event" and e["startDate"] == "2027-07-27" and e["name"] == "彝族火把节"
+        for e in json_ld(month)[0]
+    )
     water = page(client, "/calendar/2026/4")  # 泼水节, three days from 4月13日
     for day in (13, 14, 15):
         assert "泼水节" in re.search(rf'<span class="date">{day}</span>(.*?)</td>', water, re.S)[1]
@@ -134,18 +138,29 @@ def test_articles_are_listed_shown_and_found_by_search(client):
 
 def test_article_validation(corpus_index):
     _, db = corpus_index
-    for bad, reason in (({"id": "a", "title": "", "body": "x", "published_on": "2026-01-01"}, "缺少标题"),
-                        ({"id": "a", "title": "t", "body": "x", "published_on": "昨天"}, "文章“a”"),
-                        ({"id": "a b", "title": "t", "body": "x", "published_on": "2026-01-01"}, "编号")):
-        with pytest.raises(articles.ArticleError, match=reason):
-            with write(db):
-                articles.put(db, bad, "test")
+    for bad, reason in (
+        ({"id": "a", "title": "", "body": "x", "published_on": "2026-01-01"}, "缺少标题"),
+        ({"id": "a", "title": "t", "body": "x", "published_on": "昨天"}, "文章“a”"),
+        ({"id": "a b", "title": "t", "body": "x", "published_on": "2026-01-01"}, "编号"),
+    ):
+        with pytest.raises(articles.ArticleError, match=reason), write(db):
+            articles.put(db, bad, "test")
 
 
 def test_advanced_form_builds_a_research_query(client):
-    form = {"all": "苗族 刺绣", "phrase": '"破线绣"', "any": "蜡染 扎染", "none": "汉族", "title": "",
-            "category": "传统美术", "ethnic": "", "region": "黔东南", "level": "国家级",
-            "year_from": "2006", "year_to": "2011"}
+    form = {
+        "all": "苗族 刺绣",
+        "phrase": '"破线绣"',
+        "any": "蜡染 扎染",
+        "none": "汉族",
+        "title": "",
+        "category": "传统美术",
+        "ethnic": "",
+        "region": "黔东南",
+        "level": "国家级",
+        "year_from": "2006",
+        "year_to": "2011",
+    }
     query = build_query(form)
     assert query == '苗族 刺绣 "破线绣" (蜡染 OR 扎染) -汉族 类别:传统美术 地区:黔东南 级别:国家级 年份:2006-2011'
     assert build_query({"all": "AND ( ) 或 -", "title": "织 锦"}) == '名称:"织 锦"'

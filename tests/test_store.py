@@ -2,7 +2,8 @@ import multiprocessing
 import sqlite3
 import string
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from heritage import store
 from heritage.db import connect, write
@@ -10,8 +11,15 @@ from heritage.maintenance import backup, check
 from heritage.store import RECORD, open_store
 
 HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF)
-CHINESE_TEXT = st.text(alphabet=st.one_of(HAN, st.sampled_from("，。、；：“”（）《》 \n" + string.ascii_letters + "𠮷㐀ཀ་ئۇ")),
-                       min_size=1, max_size=200).map(str.strip).filter(bool)
+CHINESE_TEXT = (
+    st.text(
+        alphabet=st.one_of(HAN, st.sampled_from("，。、；：“”（）《》 \n" + string.ascii_letters + "𠮷㐀ཀ་ئۇ")),
+        min_size=1,
+        max_size=200,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
 
 
 def _record(**fields):
@@ -107,8 +115,11 @@ def test_deferred_transactions_would_fail(tmp_path):
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(title=CHINESE_TEXT.filter(lambda t: len(t) <= 500 and "\n" not in t), content=CHINESE_TEXT,
-       aliases=st.lists(CHINESE_TEXT.filter(lambda t: not any(c in t for c in "；;\n、，,")), max_size=4, unique=True))
+@given(
+    title=CHINESE_TEXT.filter(lambda t: len(t) <= 500 and "\n" not in t),
+    content=CHINESE_TEXT,
+    aliases=st.lists(CHINESE_TEXT.filter(lambda t: not any(c in t for c in "；;\n、，,")), max_size=4, unique=True),
+)
 def test_chinese_text_round_trips_through_the_store(db, title, content, aliases):
     record = _record(title=title, content=content, aliases=aliases)
     with write(db):

@@ -1,6 +1,7 @@
 """What a person notices on the pages: the calendar's lunar days and its way to the next festival,
 dated home lists, festivals and crafts, readable revision history, the human site map and API guide,
 the footer when signed in, labels for every input — through Flask's test client."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -46,17 +47,27 @@ def two_festivals(tmp_path):
     db = open_store(home)
     with write(db):
         for number, rule in (("F1", "农历六月二十四"), ("F2", "10月1日")):
-            store.put(db, store.RECORD, {"id": number, "title": f"节日{number}", "category": "民俗", "dates": [rule],
-                                         "status": "已发布"}, "test")
+            store.put(
+                db,
+                store.RECORD,
+                {"id": number, "title": f"节日{number}", "category": "民俗", "dates": [rule], "status": "已发布"},
+                "test",
+            )
     db.conn.close()
     return create_app({"HERITAGE_HOME": str(home), "TESTING": True}).test_client()
 
 
 def test_a_month_without_festivals_leads_to_the_next_one(two_festivals):
     client = two_festivals
-    empty = next((year, month) for year in (2026, 2027) for month in range(1, 13)
-                 if not client.get(f"/api/festivals?from={year}-{month:02d}-01&to="
-                                   f"{dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)}").json)
+    empty = next(
+        (year, month)
+        for year in (2026, 2027)
+        for month in range(1, 13)
+        if not client.get(
+            f"/api/festivals?from={year}-{month:02d}-01&to="
+            f"{dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)}"
+        ).json
+    )
     year, month = empty
     start = dt.date(year + month // 12, month % 12 + 1, 1)
     coming = client.get(f"/api/festivals?from={start}&to={start + dt.timedelta(days=366)}").json
@@ -84,12 +95,31 @@ def test_home_dates_have_year_and_weekday_and_show_festivals_and_crafts(client):
 
 def test_revision_history_shows_values_as_people_read_them(app):  # noqa: F811
     curator = Session(app, "zhang")
-    record_id = new_record(curator, ethnic_groups="水族", region_codes="522630", access="public",
-                           informant_consent="否")
-    curator.post(f"/curate/records/{record_id}", action="save", version=1, title="测试项目", category="传统技艺",
-                 ethnic_groups="水族\n苗族", region_codes="522630", access="researcher", informant_consent="是")
+    record_id = new_record(
+        curator, ethnic_groups="水族", region_codes="522630", access="public", informant_consent="否"
+    )
+    curator.post(
+        f"/curate/records/{record_id}",
+        action="save",
+        version=1,
+        title="测试项目",
+        category="传统技艺",
+        ethnic_groups="水族\n苗族",
+        region_codes="522630",
+        access="researcher",
+        informant_consent="是",
+    )
     page = curator.text(f"/curate/records/{record_id}/history")
-    for raw in ("['水族']", "'苗族'", ">public<", ">researcher<", "True", "False", "ethnic_groups", "informant_consent"):
+    for raw in (
+        "['水族']",
+        "'苗族'",
+        ">public<",
+        ">researcher<",
+        "True",
+        "False",
+        "ethnic_groups",
+        "informant_consent",
+    ):
         assert raw not in page, raw
     newest = re.search(r'<table class="diff">(.*?)</table>', page, re.S)[1]
     rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th>(.*?)</tr>', newest, re.S))
@@ -102,8 +132,15 @@ def test_revision_history_shows_values_as_people_read_them(app):  # noqa: F811
 
 def test_site_map_page_lists_sections_exhibits_categories_and_provinces(client):
     page = text_of(client, "/sitemap")
-    for link in ('href="/exhibits"', 'href="/calendar"', 'href="/browse"', 'href="/api/"', 'href="/sitemap.xml"',
-                 'href="/regions/520000"', 'href="/search?category=%E4%BC%A0%E7%BB%9F%E6%8A%80%E8%89%BA"'):
+    for link in (
+        'href="/exhibits"',
+        'href="/calendar"',
+        'href="/browse"',
+        'href="/api/"',
+        'href="/sitemap.xml"',
+        'href="/regions/520000"',
+        'href="/search?category=%E4%BC%A0%E7%BB%9F%E6%8A%80%E8%89%BA"',
+    ):
         assert link in page, link
     assert "苗族的节日" in page and "未发布的展览" not in page and "未发布的文章" not in page
     assert client.get("/sitemap.xml").mimetype == "application/xml"
@@ -160,12 +197,25 @@ def test_native_names_carry_their_language(client, corpus_index):
 
     db = corpus_index[1]
     with write(db):
-        store.put(db, store.RECORD, {"id": "N1", "title": "民族文字测试", "category": "民间文学", "status": "已发布",
-                                     "native_names": [
-                                         {"name": "ཞྭ་ལྷ་ཁ", "script": "藏文", "transliteration": "zhwa lha kha"},
-                                         {"name": "ئۇيغۇر", "script": "维吾尔文", "transliteration": "Uyghur"},
-                                         {"name": "ꆈꌠ", "script": "", "transliteration": "Nuosu"}]}, "test")
+        store.put(
+            db,
+            store.RECORD,
+            {
+                "id": "N1",
+                "title": "民族文字测试",
+                "category": "民间文学",
+                "status": "已发布",
+                "native_names": [
+                    {"name": "ཞྭ་ལྷ་ཁ", "script": "藏文", "transliteration": "zhwa lha kha"},
+                    {"name": "ئۇيغۇر", "script": "维吾尔文", "transliteration": "Uyghur"},
+                    {"name": "ꆈꌠ", "script": "", "transliteration": "Nuosu"},
+                ],
+            },
+            "test",
+        )
     page = text_of(client, "/records/N1")
     assert '<span class="native-name" lang="bo" dir="auto">ཞྭ་ལྷ་ཁ</span>' in page
     assert '<span class="native-name" lang="ug" dir="auto">ئۇيغۇر</span>' in page
-    assert '<span class="native-name" dir="auto">ꆈꌠ</span>' in page  # no script given: the page's font stack covers it
+    assert (
+        '<span class="native-name" dir="auto">ꆈꌠ</span>' in page
+    )  # no script given: the page's font stack covers it

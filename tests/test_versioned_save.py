@@ -1,4 +1,5 @@
 """The one versioned save, for each of the four kinds that use it: records, inheritors, exhibits, articles."""
+
 import json
 
 import pytest
@@ -9,23 +10,46 @@ from heritage.visibility import PUBLISHED
 
 # kind: (entity name in revisions, save, a first version, a field to change, its new value)
 KINDS = {
-    "record": ("record", lambda db, e, user: store.put(db, store.RECORD, e, user),
-               {"id": "T1", "title": "苗族古歌", "category": "民间文学", "status": PUBLISHED}, "title", "苗族飞歌"),
-    "inheritor": ("inheritor", lambda db, e, user: store.put(db, store.INHERITOR, e, user),
-                  {"id": "P1", "name": "测试传承人", "sex": "女", "ethnic_group": "苗族"}, "name", "测试传承人乙"),
+    "record": (
+        "record",
+        lambda db, e, user: store.put(db, store.RECORD, e, user),
+        {"id": "T1", "title": "苗族古歌", "category": "民间文学", "status": PUBLISHED},
+        "title",
+        "苗族飞歌",
+    ),
+    "inheritor": (
+        "inheritor",
+        lambda db, e, user: store.put(db, store.INHERITOR, e, user),
+        {"id": "P1", "name": "测试传承人", "sex": "女", "ethnic_group": "苗族"},
+        "name",
+        "测试传承人乙",
+    ),
     "exhibit": ("exhibit", exhibits.put, {"id": "e1", "title": "苗族的歌", "intro": "介绍"}, "intro", "新的介绍"),
-    "article": ("article", articles.put, {"id": "a1", "title": "保护条例", "published_on": "2024-05-01",
-                                          "body": "正文"}, "body", "新的正文"),
+    "article": (
+        "article",
+        articles.put,
+        {"id": "a1", "title": "保护条例", "published_on": "2024-05-01", "body": "正文"},
+        "body",
+        "新的正文",
+    ),
 }
 
 
-GET = {"record": lambda db, i: store.get(db, store.RECORD, i), "inheritor": lambda db, i: store.get(db, store.INHERITOR, i),
-       "exhibit": exhibits.get, "article": articles.get}
+GET = {
+    "record": lambda db, i: store.get(db, store.RECORD, i),
+    "inheritor": lambda db, i: store.get(db, store.INHERITOR, i),
+    "exhibit": exhibits.get,
+    "article": articles.get,
+}
 
 
 def _revisions(db, entity, entity_id):
-    return list(db.query("SELECT version, user, diff FROM revisions WHERE entity = ? AND entity_id = ?"
-                         " ORDER BY version", [entity, entity_id]))
+    return list(
+        db.query(
+            "SELECT version, user, diff FROM revisions WHERE entity = ? AND entity_id = ? ORDER BY version",
+            [entity, entity_id],
+        )
+    )
 
 
 @pytest.mark.parametrize("kind", KINDS)

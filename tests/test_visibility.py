@@ -2,6 +2,7 @@
 every kind of entity that is hidden (record-level 内部 or 研究人员, field-level 内部, not published,
 changed since the last index sync), the store is indexed, and every GET route of the site and the API
 is asked for it — by anonymous readers, and by a researcher for what researchers may see."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +11,8 @@ import re
 from urllib.parse import quote
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from heritage import exhibits, store, users
 from heritage.db import write
@@ -25,10 +27,25 @@ from web import create_app
 YEAR = dt.date.today().year
 SETTABLE = ("id", "access", "field_access", "status", "items")
 # Values for the fields that cannot hold a word: a rare group and place, so that a filter on them is telling.
-FIXED = {"category": "传统技艺", "level": "县级", "batch": 5, "year": 2011, "listing_type": "新增项目",
-         "ethnic_groups": ["珞巴族"], "region_codes": ["540424"], "value_tags": ["历史价值"], "vitality": "良好",
-         "dates": ["农历六月二十四"], "survey_date": "2020-05-01", "informant_consent": True,
-         "sex": "女", "ethnic_group": "珞巴族", "birth_date": "1950", "death_year": 2020, "native_name": None}
+FIXED = {
+    "category": "传统技艺",
+    "level": "县级",
+    "batch": 5,
+    "year": 2011,
+    "listing_type": "新增项目",
+    "ethnic_groups": ["珞巴族"],
+    "region_codes": ["540424"],
+    "value_tags": ["历史价值"],
+    "vitality": "良好",
+    "dates": ["农历六月二十四"],
+    "survey_date": "2020-05-01",
+    "informant_consent": True,
+    "sex": "女",
+    "ethnic_group": "珞巴族",
+    "birth_date": "1950",
+    "death_year": 2020,
+    "native_name": None,
+}
 
 
 def planted(fields, word: str) -> dict:
@@ -54,17 +71,30 @@ def every_field_internal(fields) -> dict:
 
 # word -> (entity id, kind, entity): hidden from the public
 HIDDEN = {
-    "zqfieldhid": ("RFA", store.RECORD, {"access": "public", "status": "已发布",
-                                         "field_access": every_field_internal(RECORD_FIELDS)}),
+    "zqfieldhid": (
+        "RFA",
+        store.RECORD,
+        {"access": "public", "status": "已发布", "field_access": every_field_internal(RECORD_FIELDS)},
+    ),
     "zqresonly": ("RRES", store.RECORD, {"access": "researcher", "status": "已发布"}),
     "zqinternal": ("RINT", store.RECORD, {"access": "internal", "status": "已发布"}),
     "zqpending": ("RDRAFT", store.RECORD, {"access": "public", "status": "待审核"}),
-    "zqresfield": ("RFRES", store.RECORD, {"access": "public", "status": "已发布",
-                                           "field_access": {f.name: "researcher" for f in RECORD_FIELDS
-                                                            if f.name not in ("id", "access", "field_access",
-                                                                              "status")}}),
-    "zqpfieldhid": ("PFA", store.INHERITOR, {"access": "public", "items": ["RPUB"],
-                                             "field_access": every_field_internal(INHERITOR_FIELDS)}),
+    "zqresfield": (
+        "RFRES",
+        store.RECORD,
+        {
+            "access": "public",
+            "status": "已发布",
+            "field_access": {
+                f.name: "researcher" for f in RECORD_FIELDS if f.name not in ("id", "access", "field_access", "status")
+            },
+        },
+    ),
+    "zqpfieldhid": (
+        "PFA",
+        store.INHERITOR,
+        {"access": "public", "items": ["RPUB"], "field_access": every_field_internal(INHERITOR_FIELDS)},
+    ),
     "zqpinternal": ("PINT", store.INHERITOR, {"access": "internal", "items": ["RPUB"]}),
     "zqpresonly": ("PRES", store.INHERITOR, {"access": "researcher", "items": ["RPUB"]}),
 }
@@ -76,8 +106,9 @@ DEFAULT_INTERNAL = "zqdefaulthid"  # in RPUB's and PPUB's fields that are intern
 
 
 def default_internal_too(fields, visible: dict) -> dict:
-    return visible | {f.name: f"{DEFAULT_INTERNAL} {f.name}" for f in fields if f.access != "public"
-                      and f.kind == "text"}
+    return visible | {
+        f.name: f"{DEFAULT_INTERNAL} {f.name}" for f in fields if f.access != "public" and f.kind == "text"
+    }
 
 
 @pytest.fixture(scope="module")
@@ -85,26 +116,55 @@ def site(tmp_path_factory):
     home = tmp_path_factory.mktemp("visibility") / "instance"
     db = open_store(home)
     with write(db):
-        store.put(db, store.RECORD, default_internal_too(RECORD_FIELDS, planted(RECORD_FIELDS, VISIBLE)
-                                                         | {"id": "RPUB", "status": "已发布", "ethnic_groups": ["苗族"],
-                                                            "region_codes": ["522630"]}), "test")
+        store.put(
+            db,
+            store.RECORD,
+            default_internal_too(
+                RECORD_FIELDS,
+                planted(RECORD_FIELDS, VISIBLE)
+                | {"id": "RPUB", "status": "已发布", "ethnic_groups": ["苗族"], "region_codes": ["522630"]},
+            ),
+            "test",
+        )
         for word, (entity_id, kind, chosen) in HIDDEN.items():
             store.put(db, kind, planted(kind.fields, word) | chosen | {"id": entity_id}, "test")
-        store.put(db, store.INHERITOR, default_internal_too(INHERITOR_FIELDS, planted(INHERITOR_FIELDS, VISIBLE)
-                                                            | {"id": "PPUB", "items": ["RPUB"], "access": "public"}),
-                  "test")
-        store.put(db, store.RECORD, {"id": "RSOUND", "title": "蝾螈舞", "category": "传统舞蹈", "status": "已发布",
-                                     "access": "internal"}, "test")
+        store.put(
+            db,
+            store.INHERITOR,
+            default_internal_too(
+                INHERITOR_FIELDS,
+                planted(INHERITOR_FIELDS, VISIBLE) | {"id": "PPUB", "items": ["RPUB"], "access": "public"},
+            ),
+            "test",
+        )
+        store.put(
+            db,
+            store.RECORD,
+            {"id": "RSOUND", "title": "蝾螈舞", "category": "传统舞蹈", "status": "已发布", "access": "internal"},
+            "test",
+        )
         for word, entity_id in STALE.items():
             store.put(db, store.RECORD, planted(RECORD_FIELDS, word) | {"id": entity_id, "status": "已发布"}, "test")
-        exhibits.put(db, {"id": "EX", "title": "展览", "status": "已发布",
-                          "items": [{"record_id": r} for r in ("RPUB", "RFA", "RRES", "RINT", "RDRAFT")]}, "test")
+        exhibits.put(
+            db,
+            {
+                "id": "EX",
+                "title": "展览",
+                "status": "已发布",
+                "items": [{"record_id": r} for r in ("RPUB", "RFA", "RRES", "RINT", "RDRAFT")],
+            },
+            "test",
+        )
     users.add_user(db, "reader1", "research-pass-1", "researcher")
     index.rebuild(home, db, procs=1)
     with write(db):  # changed after the index was built: the index still holds the old text
         store.put(db, store.RECORD, store.get(db, store.RECORD, "RUNPUB") | {"status": "调查中"}, "test")
-        store.put(db, store.RECORD, store.get(db, store.RECORD, "RLATE") | {"field_access": every_field_internal(
-            RECORD_FIELDS)}, "test")
+        store.put(
+            db,
+            store.RECORD,
+            store.get(db, store.RECORD, "RLATE") | {"field_access": every_field_internal(RECORD_FIELDS)},
+            "test",
+        )
     app = create_app({"TESTING": True, "HERITAGE_HOME": str(home)})
     yield app
     db.conn.close()
@@ -112,13 +172,34 @@ def site(tmp_path_factory):
 
 RECORD_IDS = ["RPUB", "RFA", "RRES", "RINT", "RDRAFT", "RFRES", "RUNPUB", "RLATE"]
 INHERITOR_IDS = ["PPUB", "PFA", "PINT", "PRES"]
-ARGUMENTS = {"record_id": RECORD_IDS, "inheritor_id": INHERITOR_IDS, "entity_id": RECORD_IDS,
-             "year": [str(YEAR)], "month": [str(m) for m in range(1, 13)], "kind": ["records", "inheritors"],
-             "number": ["1"], "code": ["540000", "540424"], "exhibit_id": ["EX"], "article_id": ["none"],
-             "media_id": ["none"], "size": ["thumb"], "status": ["已发布"], "kinds": ["records"], "version": ["1"],
-             "draft_id": ["1"], "username": ["reader1"], "fmt": ["csv", "xlsx"]}
-SEARCHING = ("public.search_page", "api.api_search", "api.api_facets", "public.export", "api.api_records",
-             "browse.inheritors")
+ARGUMENTS = {
+    "record_id": RECORD_IDS,
+    "inheritor_id": INHERITOR_IDS,
+    "entity_id": RECORD_IDS,
+    "year": [str(YEAR)],
+    "month": [str(m) for m in range(1, 13)],
+    "kind": ["records", "inheritors"],
+    "number": ["1"],
+    "code": ["540000", "540424"],
+    "exhibit_id": ["EX"],
+    "article_id": ["none"],
+    "media_id": ["none"],
+    "size": ["thumb"],
+    "status": ["已发布"],
+    "kinds": ["records"],
+    "version": ["1"],
+    "draft_id": ["1"],
+    "username": ["reader1"],
+    "fmt": ["csv", "xlsx"],
+}
+SEARCHING = (
+    "public.search_page",
+    "api.api_search",
+    "api.api_facets",
+    "public.export",
+    "api.api_records",
+    "browse.inheritors",
+)
 
 
 def every_get_url(app) -> list[str]:
@@ -129,8 +210,11 @@ def every_get_url(app) -> list[str]:
             continue
         paths = [rule.rule]
         for name in rule.arguments:
-            paths = [re.sub(rf"<(?:[^:>]+:)?{name}>|<any\([^)]*\):{name}>", quote(value), p)
-                     for p in paths for value in ARGUMENTS[name]]
+            paths = [
+                re.sub(rf"<(?:[^:>]+:)?{name}>|<any\([^)]*\):{name}>", quote(value), p)
+                for p in paths
+                for value in ARGUMENTS[name]
+            ]
         for path in paths:
             urls.append(path)
             if rule.endpoint in SEARCHING:
@@ -168,16 +252,21 @@ def test_no_hidden_word_reaches_an_anonymous_reader_by_any_route(site):
     urls = every_get_url(site)
     assert len(urls) > 200
     pages = fetch_all(site.test_client(), urls)
-    leaks = [(url, w) for url, text in pages.items() for w in [*HIDDEN, *STALE, DEFAULT_INTERNAL]
-             if w in text and w not in url]  # (a search page repeats its own query)
+    leaks = [
+        (url, w)
+        for url, text in pages.items()
+        for w in [*HIDDEN, *STALE, DEFAULT_INTERNAL]
+        if w in text and w not in url
+    ]  # (a search page repeats its own query)
     assert not leaks, leaks[:10]
     holder = {w: entity_id for w, (entity_id, _, _) in HIDDEN.items()} | STALE
     queried = [url for url in pages if url.split("?")[0] in ("/search", "/api/search", "/api/facets", "/search/export")]
     leaks = [url for url in queried for w, i in holder.items() if w in url and re.search(rf"\b{i}\b", pages[url])]
     assert not leaks, leaks[:10]
     never_shown = ("RRES", "RINT", "RDRAFT", "RUNPUB", "PINT", "PRES")
-    leaks = [(url, i) for url, text in pages.items() for i in never_shown if re.search(rf"\b{i}\b", text)
-             and i not in url]  # (a sign-in link repeats the address asked for)
+    leaks = [
+        (url, i) for url, text in pages.items() for i in never_shown if re.search(rf"\b{i}\b", text) and i not in url
+    ]  # (a sign-in link repeats the address asked for)
     assert not leaks, leaks[:10]
     # the control: the same routes do show planted words where the public may see them
     assert VISIBLE in pages["/search?q=" + VISIBLE] and VISIBLE in pages["/records/RPUB"]
@@ -220,13 +309,22 @@ SEARCHED = [f for f in WORDY if f.name in {"title", "aliases", "native_names", *
 
 
 @settings(max_examples=200, deadline=None)
-@given(access=st.sampled_from(LEVELS), status=st.sampled_from(["已发布", "待审核", "调查中"]),
-       overrides=st.dictionaries(st.sampled_from([f.name for f in INHERITOR_FIELDS + RECORD_FIELDS]),
-                                 st.sampled_from(LEVELS)),
-       reader=st.sampled_from(["public", "researcher"]), fields=st.sampled_from([RECORD_FIELDS, INHERITOR_FIELDS]))
+@given(
+    access=st.sampled_from(LEVELS),
+    status=st.sampled_from(["已发布", "待审核", "调查中"]),
+    overrides=st.dictionaries(
+        st.sampled_from([f.name for f in INHERITOR_FIELDS + RECORD_FIELDS]), st.sampled_from(LEVELS)
+    ),
+    reader=st.sampled_from(["public", "researcher"]),
+    fields=st.sampled_from([RECORD_FIELDS, INHERITOR_FIELDS]),
+)
 def test_the_view_holds_only_what_the_reader_may_see(access, status, overrides, reader, fields):
-    entity = {f.name: f"值{f.name}" for f in fields} | {"access": access, "status": status, "version": 1,
-                                                       "field_access": overrides}
+    entity = {f.name: f"值{f.name}" for f in fields} | {
+        "access": access,
+        "status": status,
+        "version": 1,
+        "field_access": overrides,
+    }
     seen = view(entity, fields, reader)
     opens = ("public",) if reader == "public" else ("public", "researcher")
     if access not in opens or (fields is RECORD_FIELDS and status != "已发布"):
@@ -243,19 +341,35 @@ def test_the_view_holds_only_what_the_reader_may_see(access, status, overrides, 
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(hidden=st.sampled_from(WORDY), shown=st.sampled_from(SEARCHED), level=st.sampled_from(["internal", "researcher"]),
-       number=st.integers(0, 10**6), synced=st.booleans())
+@given(
+    hidden=st.sampled_from(WORDY),
+    shown=st.sampled_from(SEARCHED),
+    level=st.sampled_from(["internal", "researcher"]),
+    number=st.integers(0, 10**6),
+    synced=st.booleans(),
+)
 def test_a_word_in_any_hidden_field_never_matches_for_the_public(site, hidden, shown, level, number, synced):
     """Property: a record with one word in a field hidden from the public and another word in a public
     field is found by the second word only (once indexed), and never by the first, synced or not."""
     if hidden == shown:
         return
     secret, open_word = f"zqsecret{number}x", f"zqopen{number}x"
-    record = {"id": "RPROP", "title": "属性测试", "category": "传统技艺", "status": "已发布", "access": "public",
-              "field_access": {hidden.name: level}}
+    record = {
+        "id": "RPROP",
+        "title": "属性测试",
+        "category": "传统技艺",
+        "status": "已发布",
+        "access": "public",
+        "field_access": {hidden.name: level},
+    }
     for field, word in ((hidden, secret), (shown, open_word)):
-        record[field.name] = ([{"name": word, "script": "", "transliteration": word}] if field.kind == "native"
-                              else [word] if field.kind in LIST_KINDS else word)
+        record[field.name] = (
+            [{"name": word, "script": "", "transliteration": word}]
+            if field.kind == "native"
+            else [word]
+            if field.kind in LIST_KINDS
+            else word
+        )
     db = open_store(site.config["HERITAGE_HOME"])
     with write(db):
         store.put(db, store.RECORD, record, "hypothesis")

@@ -1,4 +1,5 @@
 """The public site through Flask's test client: pages, API, hostile input, security headers."""
+
 import pytest
 
 from heritage import store
@@ -35,8 +36,9 @@ def test_search_page_with_facets_and_pages(client):
     assert page.status_code == 200 and "苗族<mark>蜡染</mark>技艺" in text and "类别" in text
     filtered = client.get("/search?q=节&category=民俗&page=2").get_data(as_text=True)
     assert "第 2 /" in filtered
-    assert "您是不是要找" in client.get("/search?q=腊染").get_data(as_text=True) or \
-        "已改查“蜡染”" in client.get("/search?q=腊染").get_data(as_text=True)
+    assert "您是不是要找" in client.get("/search?q=腊染").get_data(as_text=True) or "已改查“蜡染”" in client.get(
+        "/search?q=腊染"
+    ).get_data(as_text=True)
 
 
 def test_record_page_shows_public_fields_only(client):
@@ -54,10 +56,18 @@ def test_hostile_input_is_escaped_and_never_a_500(client):
     assert "<img src=x" not in text
     results = client.get("/search?q=侗族大歌").get_data(as_text=True)
     assert "<script>alert" not in results
-    for path in ("/search?q=%00", "/search?q=" + "字" * 5000, "/search?q=(((&mode=research",
-                 "/search?q=a&page=abc", "/search?q=a&limit=9999", "/search?q=a&sort=evil",
-                 "/records/../../etc/passwd", "/covers/nope.png", "/api/search?q=(((&mode=research",
-                 "/search?q=<script>alert(1)</script>"):
+    for path in (
+        "/search?q=%00",
+        "/search?q=" + "字" * 5000,
+        "/search?q=(((&mode=research",
+        "/search?q=a&page=abc",
+        "/search?q=a&limit=9999",
+        "/search?q=a&sort=evil",
+        "/records/../../etc/passwd",
+        "/covers/nope.png",
+        "/api/search?q=(((&mode=research",
+        "/search?q=<script>alert(1)</script>",
+    ):
         response = client.get(path)
         assert response.status_code < 500, path
         assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
@@ -76,11 +86,21 @@ def test_api_search_and_errors_as_json(client):
 
 def test_festivals_between_two_dates(client):
     found = client.get("/api/festivals?from=2026-01-01&to=2026-12-31").get_json()
-    assert {"date": "2026-08-06", "id": "C001", "title": "彝族火把节", "days": 3, "rule": "农历六月二十四至二十六"} in found
+    assert {
+        "date": "2026-08-06",
+        "id": "C001",
+        "title": "彝族火把节",
+        "days": 3,
+        "rule": "农历六月二十四至二十六",
+    } in found
     assert any(f["id"] == "C010" and f["date"] == "2026-04-05" for f in found)  # 清明
     assert [f["date"] for f in found] == sorted(f["date"] for f in found)
-    for bad in ("from=2026-13-01&to=2026-12-31", "from=2026-01-01", "from=2026-12-31&to=2026-01-01",
-                "from=2000-01-01&to=2026-01-01"):
+    for bad in (
+        "from=2026-13-01&to=2026-12-31",
+        "from=2026-01-01",
+        "from=2026-12-31&to=2026-01-01",
+        "from=2000-01-01&to=2026-01-01",
+    ):
         response = client.get("/api/festivals?" + bad)
         assert response.status_code == 400 and response.get_json()["error"]["code"] == 400
 
@@ -104,12 +124,26 @@ def test_record_page_gives_the_next_dates(client):
 def test_research_syntax_on_the_site_never_shows_researcher_records(corpus_index, client):
     home, db = corpus_index
     with write(db):
-        store.put(db, store.RECORD, {"id": "X4", "title": "研究人员可见的侗族大歌", "category": "传统音乐",
-                                     "status": "已发布", "access": "researcher"}, "test")
+        store.put(
+            db,
+            store.RECORD,
+            {
+                "id": "X4",
+                "title": "研究人员可见的侗族大歌",
+                "category": "传统音乐",
+                "status": "已发布",
+                "access": "researcher",
+            },
+            "test",
+        )
     index.sync(home, db)
-    for path in ("/search?q=研究人员可见&mode=research", "/api/search?q=研究人员可见&mode=research",
-                 "/search?q=标题:研究人员可见&mode=research"):
+    for path in (
+        "/search?q=研究人员可见&mode=research",
+        "/api/search?q=研究人员可见&mode=research",
+        "/search?q=标题:研究人员可见&mode=research",
+    ):
         assert "研究人员可见的侗族大歌" not in client.get(path).get_data(as_text=True), path
     assert client.get("/records/X4").status_code == 404
     from indexer.search import search
+
     assert search(home, db, "研究人员可见", mode="research")["total"] == 1  # the CLI's research mode

@@ -1,5 +1,6 @@
 """The wheel alone is the program: built without warnings and installed in a fresh virtual environment
 outside the checkout, it sets up a data folder, indexes it and serves the site."""
+
 from __future__ import annotations
 
 import os
@@ -17,10 +18,26 @@ from tests.shipped import SHIPPED as SHIPPED_RECORDS
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[1]
-NOT_SOURCE = shutil.ignore_patterns(".git", ".venv", "build", "dist", "instance", "test-artifacts", "*.egg-info",
-                                    "__pycache__", ".pytest_cache", ".hypothesis")
-SHIPPED = ("heritage_corpus/records.csv", "heritage_corpus/exhibits.toml", "web/templates/base.html",
-           "web/templates/sitemap.xml", "web/templates/curate/edit.html", "web/static/site.css")
+NOT_SOURCE = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "build",
+    "dist",
+    "instance",
+    "test-artifacts",
+    "*.egg-info",
+    "__pycache__",
+    ".pytest_cache",
+    ".hypothesis",
+)
+SHIPPED = (
+    "heritage_corpus/records.csv",
+    "heritage_corpus/exhibits.toml",
+    "web/templates/base.html",
+    "web/templates/sitemap.xml",
+    "web/templates/curate/edit.html",
+    "web/static/site.css",
+)
 
 
 def _run(*command, **options) -> subprocess.CompletedProcess:
@@ -44,8 +61,9 @@ def test_the_wheel_alone_inits_indexes_and_serves(tmp_path):
     work = tmp_path / "work"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "HERITAGE_HOME", "VIRTUAL_ENV")}
-    where = _run(venv / "bin" / "python", "-c", "import heritage, web; print(heritage.__file__, web.__file__)",
-                 cwd=work, env=env).stdout
+    where = _run(
+        venv / "bin" / "python", "-c", "import heritage, web; print(heritage.__file__, web.__file__)", cwd=work, env=env
+    ).stdout
     assert str(ROOT) not in where and where.count(str(venv)) == 2
     heritage = venv / "bin" / "heritage"
     assert f"新增 {SHIPPED_RECORDS} 条" in _run(heritage, "init", cwd=work, env=env).stdout
@@ -54,12 +72,17 @@ def test_the_wheel_alone_inits_indexes_and_serves(tmp_path):
     port = free_port()
     log = tmp_path / "serve.log"
     with open(log, "wb") as out:
-        server = subprocess.Popen([heritage, "serve", "--dev", "--port", str(port)], cwd=work, env=env,
-                                  stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [heritage, "serve", "--dev", "--port", str(port)], cwd=work, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     try:
         address = wait_until_up(server, f"http://127.0.0.1:{port}", log)
-        for path, text in (("/", "专题展览"), ("/records/C134", "苗族蜡染技艺"), ("/sitemap.xml", "<sitemapindex"),
-                           ("/login", "登录")):
+        for path, text in (
+            ("/", "专题展览"),
+            ("/records/C134", "苗族蜡染技艺"),
+            ("/sitemap.xml", "<sitemapindex"),
+            ("/login", "登录"),
+        ):
             with urllib.request.urlopen(address + path, timeout=10) as response:
                 assert response.status == 200 and text in response.read().decode("utf-8"), path
         with urllib.request.urlopen(address + "/covers/C134.png", timeout=10) as response:

@@ -1,4 +1,5 @@
 """Whoosh's union matchers could skip for ever when float rounding sits on the boundary (indexer.whoosh_patch)."""
+
 from __future__ import annotations
 
 import threading

@@ -1,5 +1,6 @@
 """One rule for every write (heritage.workflow.refusals): the form, the browser import, the command-line
 import and a restore let a role do exactly what the workflow lets it do, and nothing more."""
+
 from __future__ import annotations
 
 import io
@@ -7,7 +8,8 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from heritage import history, store, users, vocab, workflow
 from heritage.cli import main
@@ -26,8 +28,19 @@ def site(tmp_path):
     db = open_store(home)
     with write(db):
         for record_id, (status, access) in SEED.items():
-            store.put(db, store.RECORD, {"id": record_id, "title": f"项目{record_id}", "category": "民俗",
-                                         "status": status, "access": access, "informant": "讲述人"}, "seed")
+            store.put(
+                db,
+                store.RECORD,
+                {
+                    "id": record_id,
+                    "title": f"项目{record_id}",
+                    "category": "民俗",
+                    "status": status,
+                    "access": access,
+                    "informant": "讲述人",
+                },
+                "seed",
+            )
     users.add_user(db, "qian", PASSWORDS["qian"], "curator")
     users.add_user(db, "wu", PASSWORDS["wu"], "reviewer")
     yield create_app({"TESTING": True, "HERITAGE_HOME": str(home)}), db, home
@@ -42,16 +55,21 @@ def signed_in(app, name: str) -> Session:
 
 
 def snapshot(db) -> list:
-    return [db.execute("SELECT * FROM records ORDER BY id").fetchall(), db.execute("SELECT count(*) FROM revisions").fetchone()]
+    return [
+        db.execute("SELECT * FROM records ORDER BY id").fetchall(),
+        db.execute("SELECT count(*) FROM revisions").fetchone(),
+    ]
 
 
 def browser_import(session: Session, home, sheet: str) -> tuple[str, str | None]:
     """Upload a sheet (the dry run), then confirm it even if the page offers no button: both pages.
     A refused sheet is not kept, so there is nothing to confirm: then the second page is None."""
     before = {p.name for p in (home / "uploads").glob("*")} if (home / "uploads").exists() else set()
-    dry = session.client.post("/curate/import/", data={"csrf_token": session.csrf, "kind": "record",
-                                                       "file": (io.BytesIO(sheet.encode("utf-8")), "表.csv")},
-                              content_type="multipart/form-data").get_data(as_text=True)
+    dry = session.client.post(
+        "/curate/import/",
+        data={"csrf_token": session.csrf, "kind": "record", "file": (io.BytesIO(sheet.encode("utf-8")), "表.csv")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
     token = next((p.name for p in (home / "uploads").glob("*") if p.name not in before), None)
     if token is None:
         return dry, None
@@ -82,13 +100,18 @@ def test_a_curator_cannot_skip_review_through_the_browser_import(site, sheet, co
 def test_a_reviewer_publishes_by_import_only_where_the_form_would(site):
     app, db, home = site
     reviewer = signed_in(app, "wu")
-    for sheet, reason in [("项目名称,类别,状态\n新的项目,民俗,已发布\n", "新记录的状态应为"),
-                          ("编号,项目名称,类别,状态\nRWORK,项目RWORK,民俗,已发布\n", "不能从“调查中”直接改为“已发布”")]:
+    for sheet, reason in [
+        ("项目名称,类别,状态\n新的项目,民俗,已发布\n", "新记录的状态应为"),
+        ("编号,项目名称,类别,状态\nRWORK,项目RWORK,民俗,已发布\n", "不能从“调查中”直接改为“已发布”"),
+    ]:
         before = snapshot(db)
         dry, done = browser_import(reviewer, home, sheet)
         assert reason in dry and reason in (done or reason) and snapshot(db) == before
-    dry, done = browser_import(reviewer, home, "编号,项目名称,类别,状态,访问级别\nRPEND,项目RPEND,民俗,已发布,公开\n"
-                                               "RINTL,项目RINTL,民俗,已发布,公开\n")
+    dry, done = browser_import(
+        reviewer,
+        home,
+        "编号,项目名称,类别,状态,访问级别\nRPEND,项目RPEND,民俗,已发布,公开\nRINTL,项目RINTL,民俗,已发布,公开\n",
+    )
     assert "已导入" in done, done[-2000:]
     assert store.get(db, store.RECORD, "RPEND")["status"] == "已发布"
     assert store.get(db, store.RECORD, "RINTL")["access"] == "public"
@@ -99,8 +122,14 @@ def test_the_edit_form_and_a_restore_follow_the_same_rule(site):
     curator = signed_in(app, "qian")
     page = curator.text("/curate/records/RINTL")
     version = re.search(r'name="version" value="(\d+)"', page)[1]
-    form = {"action": "save", "version": version, "title": "项目RINTL", "category": "民俗", "informant": "讲述人",
-            "access": "public"}
+    form = {
+        "action": "save",
+        "version": version,
+        "title": "项目RINTL",
+        "category": "民俗",
+        "informant": "讲述人",
+        "access": "public",
+    }
     before = snapshot(db)
     response = curator.post("/curate/records/RINTL", **form)
     assert response.status_code == 422 and "普查员不能放宽访问级别" in response.get_data(as_text=True)
@@ -122,21 +151,32 @@ def test_the_command_line_imports_as_an_operator(site, tmp_path):
     _, db, home = site
     sheet = tmp_path / "表.csv"
     sheet.write_text("编号,项目名称,类别,状态,访问级别\nRWORK,项目RWORK,民俗,已发布,公开\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["--home", str(home), "import", str(sheet), "--user", "省级管理员"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["--home", str(home), "import", str(sheet), "--user", "省级管理员"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     assert store.get(db, store.RECORD, "RWORK")["status"] == "已发布"
-    assert db.execute("SELECT user FROM revisions WHERE entity_id = 'RWORK' ORDER BY version DESC").fetchone()[0] == "省级管理员"
+    assert (
+        db.execute("SELECT user FROM revisions WHERE entity_id = 'RWORK' ORDER BY version DESC").fetchone()[0]
+        == "省级管理员"
+    )
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(start=st.sampled_from(vocab.STATUSES), to=st.sampled_from(vocab.STATUSES),
-       role=st.sampled_from(["curator", "reviewer", "admin", "researcher"]))
+@given(
+    start=st.sampled_from(vocab.STATUSES),
+    to=st.sampled_from(vocab.STATUSES),
+    role=st.sampled_from(["curator", "reviewer", "admin", "researcher"]),
+)
 def test_a_status_written_directly_is_allowed_exactly_when_the_move_is(db, start, to, role):
     """Property: writing 状态 (form, import, restore) is refused exactly when the workflow move is."""
     with write(db):
-        store.put(db, store.RECORD, {"id": "RMOVE", "title": "状态", "category": "民俗", "status": start,
-                                     "status_reason": "原因"}, "seed")
+        store.put(
+            db,
+            store.RECORD,
+            {"id": "RMOVE", "title": "状态", "category": "民俗", "status": start, "status_reason": "原因"},
+            "seed",
+        )
     record = store.get(db, store.RECORD, "RMOVE")
     refused = workflow.refusals(db, role, store.RECORD, record | {"status": to, "status_reason": "原因"})
     try:
@@ -158,14 +198,24 @@ LEVELS = ("internal", "researcher", "public")
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(kind=st.sampled_from([store.RECORD, store.INHERITOR]), before=st.sampled_from(LEVELS),
-       after=st.sampled_from(LEVELS), field_before=st.sampled_from(LEVELS), field_after=st.sampled_from(LEVELS),
-       role=st.sampled_from(["curator", "reviewer", "admin"]))
+@given(
+    kind=st.sampled_from([store.RECORD, store.INHERITOR]),
+    before=st.sampled_from(LEVELS),
+    after=st.sampled_from(LEVELS),
+    field_before=st.sampled_from(LEVELS),
+    field_after=st.sampled_from(LEVELS),
+    role=st.sampled_from(["curator", "reviewer", "admin"]),
+)
 def test_only_reviewers_open_anything_wider(db, kind, before, after, field_before, field_after, role):
     """Property: a write that widens an entity's or a field's access is refused exactly for curators."""
     name = "title" if kind is store.RECORD else "name"
-    base = {"id": "ACCESS", name: "访问", "category": "民俗", "access": before, "field_access": {"content" if kind
-            is store.RECORD else "biography": field_before}}
+    base = {
+        "id": "ACCESS",
+        name: "访问",
+        "category": "民俗",
+        "access": before,
+        "field_access": {"content" if kind is store.RECORD else "biography": field_before},
+    }
     with write(db):
         store.put(db, kind, base, "seed")
     field = next(iter(base["field_access"]))
@@ -173,5 +223,6 @@ def test_only_reviewers_open_anything_wider(db, kind, before, after, field_befor
     refused = {name for name, _ in workflow.refusals(db, role, kind, change)}
     order = {level: n for n, level in enumerate(LEVELS)}
     widened = ({"access"} if order[after] > order[before] else set()) | (
-        {"field_access"} if order[field_after] > order[field_before] else set())
+        {"field_access"} if order[field_after] > order[field_before] else set()
+    )
     assert refused == (widened if role == "curator" else set())

@@ -1,4 +1,5 @@
 """The public site: a Flask app factory, one blueprint per area, served by a real WSGI server."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,13 +16,22 @@ from heritage import vocab
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                               "object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'",
+    "object-src 'none'; base-uri 'self'; frame-ancestors 'self'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "SAMEORIGIN",
     "Referrer-Policy": "same-origin",
 }
-ERRORS = {400: "请求有误", 401: "请先登录", 403: "没有权限", 404: "页面不存在", 405: "不支持这种请求方式",
-          413: "请求内容过大", 422: "填写有误", 429: "请求过于频繁", 500: "服务器出了点问题"}
+ERRORS = {
+    400: "请求有误",
+    401: "请先登录",
+    403: "没有权限",
+    404: "页面不存在",
+    405: "不支持这种请求方式",
+    413: "请求内容过大",
+    422: "填写有误",
+    429: "请求过于频繁",
+    500: "服务器出了点问题",
+}
 
 
 class ConfigError(RuntimeError):
@@ -37,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     folder = Path((config or {}).get("HERITAGE_HOME") or os.environ.get("HERITAGE_HOME", "instance")).resolve()
     app = Flask(__name__, instance_path=str(folder), instance_relative_config=True)
     from web.numbers import WholeConverter
+
     app.url_map.converters["int"] = WholeConverter  # before any route: <int:…> is ASCII and fits SQLite
     app.config.update(
         HERITAGE_HOME=str(folder),
@@ -65,12 +76,30 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from web.curate import exhibits, imports, media, records, users
 
     db.init_app(app)
-    for area in (public, browse, showcase, festivals, api, apidocs, sitemap, clues, auth, records, media, imports,
-                 exhibits, users):
+    for area in (
+        public,
+        browse,
+        showcase,
+        festivals,
+        api,
+        apidocs,
+        sitemap,
+        clues,
+        auth,
+        records,
+        media,
+        imports,
+        exhibits,
+        users,
+    ):
         app.register_blueprint(area.bp)
     app.before_request(sessions.protect)
-    app.jinja_env.globals.update(csrf_token=sessions.csrf_token, current_user=sessions.current_user,
-                                 index_lag=records.index_lag, record_picture=pictures.record_picture)
+    app.jinja_env.globals.update(
+        csrf_token=sessions.csrf_token,
+        current_user=sessions.current_user,
+        index_lag=records.index_lag,
+        record_picture=pictures.record_picture,
+    )
     app.jinja_env.filters["native_lang"] = vocab.native_lang
 
     @app.after_request

@@ -1,4 +1,5 @@
 """The advanced search form: what a researcher fills in, written as a research-mode query."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,9 +7,17 @@ import re
 
 # (form field, label) in the order the form shows them
 ADVANCED_FIELDS = (
-    ("all", "包含全部词语"), ("phrase", "包含完整短语"), ("any", "包含任一词语"), ("none", "不包含词语"),
-    ("title", "项目名称中有"), ("category", "类别"), ("ethnic", "民族"), ("region", "地区"),
-    ("level", "级别"), ("year_from", "公布年份自"), ("year_to", "公布年份至"),
+    ("all", "包含全部词语"),
+    ("phrase", "包含完整短语"),
+    ("any", "包含任一词语"),
+    ("none", "不包含词语"),
+    ("title", "项目名称中有"),
+    ("category", "类别"),
+    ("ethnic", "民族"),
+    ("region", "地区"),
+    ("level", "级别"),
+    ("year_from", "公布年份自"),
+    ("year_to", "公布年份至"),
 )
 _FIELD_NAMES = {"title": "名称", "category": "类别", "ethnic": "民族", "region": "地区", "level": "级别"}
 FIRST_YEAR = 1900
@@ -17,8 +26,11 @@ _QUOTES = re.compile(r"[\"“”]")
 
 def _words(text: str) -> list[str]:
     """The words of a box, without characters that mean something in a query."""
-    return [w for w in re.split(r"[\s()（）:：\"“”]+", text) if w and w.lower() not in ("and", "or", "not")
-            and w not in ("与", "或", "非") and w.strip("-")]
+    return [
+        w
+        for w in re.split(r"[\s()（）:：\"“”]+", text)
+        if w and w.lower() not in ("and", "or", "not") and w not in ("与", "或", "非") and w.strip("-")
+    ]
 
 
 def _phrase(text: str) -> str:

@@ -1,18 +1,18 @@
 """The JSON API: records, search, facets, exhibits, articles and inheritors, with the same rules as the
 pages (published, public records and fields only) and errors as JSON."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from flask import Blueprint, abort, jsonify, request
 
-from indexer.search import PLAIN_MODE, SearchResult
-
 from heritage import articles
+from indexer.search import PLAIN_MODE, SearchResult
 from web.db import get_db
+from web.displayed import public_article, public_exhibit, public_exhibits
 from web.openapi import openapi
 from web.searching import run_search
-from web.displayed import public_article, public_exhibit, public_exhibits
 from web.visible import audience, public_inheritor, published
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -55,13 +55,23 @@ def api_facets():
     """Counts by category, ethnic group, province, level, batch and listing (and the places below a
     chosen region) for a query and filters; no query counts every public record."""
     result, _ = run_search(limit=1)
-    return _search_error(result) or jsonify({"query": result.query, "total": result.total, "facets": dict(result.facets)})
+    return _search_error(result) or jsonify(
+        {"query": result.query, "total": result.total, "facets": dict(result.facets)}
+    )
 
 
 def _exhibit_json(exhibit: dict[str, Any]) -> dict[str, Any]:
-    return {key: exhibit[key] for key in ("id", "title", "intro", "updated_at")} | {"items": [
-        {"id": i["record"]["id"], "title": i["record"].get("title"), "category": i["record"].get("category"),
-         "note": i["note"]} for i in exhibit["items"]]}
+    return {key: exhibit[key] for key in ("id", "title", "intro", "updated_at")} | {
+        "items": [
+            {
+                "id": i["record"]["id"],
+                "title": i["record"].get("title"),
+                "category": i["record"].get("category"),
+                "note": i["note"],
+            }
+            for i in exhibit["items"]
+        ]
+    }
 
 
 @bp.route("/exhibits")
@@ -79,8 +89,12 @@ def api_exhibit(exhibit_id: str):
 @bp.route("/articles")
 def api_articles():
     """Published articles (policy and news), newest first, without their bodies."""
-    return jsonify([{k: a[k] for k in ("id", "title", "kind", "published_on", "source", "summary")}
-                    for a in articles.listing(get_db())])
+    return jsonify(
+        [
+            {k: a[k] for k in ("id", "title", "kind", "published_on", "source", "summary")}
+            for a in articles.listing(get_db())
+        ]
+    )
 
 
 @bp.route("/articles/<article_id>")

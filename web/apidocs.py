@@ -1,5 +1,6 @@
 """The open data API explained for people (/api/), read from the OpenAPI document so it never drifts:
 each endpoint, its parameters with their limits, and an example address that works on this site."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,8 +78,15 @@ def guide():
     for path, item in spec["paths"].items():
         operation = item["get"]
         address = example(path, operation["parameters"])
-        endpoints.append({"path": path, "summary": operation["summary"], "example": address,
-                          "example_text": unquote(address or ""),
-                          "parameters": [p | {"limits": limits(p["schema"]), "place": PLACES[p["in"]]}
-                                         for p in operation["parameters"]]})
+        endpoints.append(
+            {
+                "path": path,
+                "summary": operation["summary"],
+                "example": address,
+                "example_text": unquote(address or ""),
+                "parameters": [
+                    p | {"limits": limits(p["schema"]), "place": PLACES[p["in"]]} for p in operation["parameters"]
+                ],
+            }
+        )
     return render_template("api.html", info=spec["info"], endpoints=endpoints)

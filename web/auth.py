@@ -1,4 +1,5 @@
 """Signing in and out (the session itself, roles and CSRF are web.sessions)."""
+
 from __future__ import annotations
 
 import re
@@ -38,13 +39,19 @@ def login():
     """Sign in. The message is the same for an unknown user, a wrong password, a locked or disabled account."""
     error = None
     if request.method == "POST":
-        account = users.authenticate(get_store(), request.form.get("username", "")[:64],
-                                     request.form.get("password", "")[:256])
+        account = users.authenticate(
+            get_store(), request.form.get("username", "")[:64], request.form.get("password", "")[:256]
+        )
         if account:
             target = _safe_next(request.args.get("next"), account["role"])
             session.clear()
-            session.update(user=account["username"], session_version=account["session_version"],
-                           since=time.time(), seen=time.time(), csrf=secrets.token_urlsafe(32))
+            session.update(
+                user=account["username"],
+                session_version=account["session_version"],
+                since=time.time(),
+                seen=time.time(),
+                csrf=secrets.token_urlsafe(32),
+            )
             session.permanent = True
             return redirect(target)
         error = f"用户名或密码不正确。连续输错 {users.MAX_FAILURES} 次后账户将锁定 {users.LOCK_MINUTES} 分钟。"

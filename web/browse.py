@@ -1,5 +1,6 @@
 """Browsing: by category, ethnic group, region (province → prefecture → county), level and batch;
 region pages and inheritor pages."""
+
 from __future__ import annotations
 
 import math
@@ -10,8 +11,8 @@ from heritage import listings, vocab
 from heritage.regions import divisions
 from indexer.search import PLAIN_MODE
 from web.db import get_db
-from web.searching import overview, run_search
 from web.numbers import int_arg, whole
+from web.searching import overview, run_search
 from web.visible import audience, public_inheritor
 
 bp = Blueprint("browse", __name__)
@@ -24,8 +25,12 @@ def browse():
     counts = overview()
     facets = counts["facets"]
     by_category = {c["value"]: c["count"] for c in facets.get("category", [])}
-    return render_template("browse.html", total=counts["total"], facets=facets,
-                           categories=[(c, by_category.get(c.name, 0)) for c in vocab.CATEGORIES])
+    return render_template(
+        "browse.html",
+        total=counts["total"],
+        facets=facets,
+        categories=[(c, by_category.get(c.name, 0)) for c in vocab.CATEGORIES],
+    )
 
 
 @bp.route("/regions/<code>")
@@ -36,30 +41,46 @@ def region_page(code: str):
     region = divisions().get(code)
     if region is None:
         abort(404)
-    result, _ = run_search(query="", filters={"region": region.code}, sort="title", page=1, limit=20,
-                           mode=PLAIN_MODE)
+    result, _ = run_search(query="", filters={"region": region.code}, sort="title", page=1, limit=20, mode=PLAIN_MODE)
     answer = result.as_json()
-    return render_template("region.html", region=region, chain=divisions().ancestors(region.code)[:-1],
-                           answer=answer, places=answer["facets"].get("region", []))
+    return render_template(
+        "region.html",
+        region=region,
+        chain=divisions().ancestors(region.code)[:-1],
+        answer=answer,
+        places=answer["facets"].get("region", []),
+    )
 
 
 @bp.route("/inheritors")
 def inheritors():
     """Public inheritors, by name, optionally of one ethnic group or category."""
     ethnic, category = request.args.get("ethnic", "")[:20], request.args.get("category", "")[:20]
-    people = [p for p in listings.inheritors(get_db(), audience())
-              if (not ethnic or p.get("ethnic_group") == ethnic) and (not category or p.get("category") == category)]
+    people = [
+        p
+        for p in listings.inheritors(get_db(), audience())
+        if (not ethnic or p.get("ethnic_group") == ethnic) and (not category or p.get("category") == category)
+    ]
     total = len(people)
     pages = max(1, math.ceil(total / INHERITORS_PER_PAGE))
     page = int_arg("page", 1, 1, pages)
-    people = people[(page - 1) * INHERITORS_PER_PAGE:page * INHERITORS_PER_PAGE]
+    people = people[(page - 1) * INHERITORS_PER_PAGE : page * INHERITORS_PER_PAGE]
 
     def link(page: int) -> str:
         return url_for("browse.inheritors", ethnic=ethnic or None, category=category or None, page=page)
 
-    return render_template("inheritors.html", people=people, total=total, page=page, pages=pages, link=link,
-                           ethnic=ethnic, category=category, categories=vocab.CATEGORIES,
-                           groups=[g.name for g in vocab.ETHNIC_GROUPS])
+    return render_template(
+        "inheritors.html",
+        people=people,
+        total=total,
+        page=page,
+        pages=pages,
+        link=link,
+        ethnic=ethnic,
+        category=category,
+        categories=vocab.CATEGORIES,
+        groups=[g.name for g in vocab.ETHNIC_GROUPS],
+    )
 
 
 @bp.route("/inheritors/<inheritor_id>")

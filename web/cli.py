@@ -1,5 +1,6 @@
 """``heritage serve``: the site on a real WSGI server (waitress), with the index worker running beside it
 (a process of its own, so that indexing never holds the GIL against the request threads)."""
+
 from __future__ import annotations
 
 import errno
@@ -42,20 +43,26 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: b
         server = waitress.create_server(app, host=host, port=port, threads=threads, ident="heritage")
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
-            _stop(ctx, f"端口 {port} 已被占用（也许网站已在运行）。请换一个端口：bash scripts/run --port {port + 1}"
-                       f"，或 heritage serve --port {port + 1}。")
+            _stop(
+                ctx,
+                f"端口 {port} 已被占用（也许网站已在运行）。请换一个端口：bash scripts/run --port {port + 1}"
+                f"，或 heritage serve --port {port + 1}。",
+            )
         _stop(ctx, f"无法在 {host}:{port} 上启动网站：{error.strerror or error}")
     logging.basicConfig()  # waitress reports through logging
     worker = multiprocessing.get_context("spawn").Process(
-        target=run_worker_process, args=(str(home),), name="heritage-index-sync", daemon=True)
+        target=run_worker_process, args=(str(home),), name="heritage-index-sync", daemon=True
+    )
     worker.start()
     click.echo(f"网站已启动：http://{host}:{port}/ （数据：{home}）")
     db = open_store(home)
     has_users = any_account(db)
     db.conn.close()
     if not has_users:
-        click.echo(f"提示：还没有普查人员账户。用 heritage --home {home} user add 用户名 --role curator 建立后，"
-                   f"在 http://{host}:{port}/login 登录工作台。")
+        click.echo(
+            f"提示：还没有普查人员账户。用 heritage --home {home} user add 用户名 --role curator 建立后，"
+            f"在 http://{host}:{port}/login 登录工作台。"
+        )
     try:
         server.run()
     finally:

@@ -1,4 +1,5 @@
 """互动交流: the public form where anyone reports a festival, craft or inheritor they know."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
@@ -27,5 +28,6 @@ def clue_form():
         else:
             return render_template("clue_thanks.html")
     status = 429 if error and not field else 422 if error else 200
-    return render_template("clues.html", form=form, error=error, field=field, categories=vocab.CATEGORIES,
-                           honeypot=HONEYPOT), status
+    return render_template(
+        "clues.html", form=form, error=error, field=field, categories=vocab.CATEGORIES, honeypot=HONEYPOT
+    ), status

@@ -1,4 +1,5 @@
 """Store connections per request: read-only for pages, writable only where a form saves."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """Exhibits, articles and featured records as the public sees them (the pages and the API share these)."""
+
 from __future__ import annotations
 
 from typing import Any

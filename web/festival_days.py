@@ -1,5 +1,6 @@
 """Festival days between two dates, computed from the published festivals' rules and kept per data
 version: the calendar pages, the API, the feed and the home page read them here."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,10 +19,18 @@ def festival_occurrences(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
 @lru_cache(maxsize=64)
 def _occurrences(folder: str, stamp: int | None, start: dt.date, end: dt.date) -> tuple:
     """Computed once per store, data version (the last revision) and range, from what the public may see."""
-    found = [{"date": o.date.isoformat(), "id": record["id"], "title": record.get("title") or "", "days": o.days,
-              "rule": rule}
-             for record in listings.festivals(get_db()) for rule in record.get("dates", [])
-             for o in calendar.between([rule], start, end)]
+    found = [
+        {
+            "date": o.date.isoformat(),
+            "id": record["id"],
+            "title": record.get("title") or "",
+            "days": o.days,
+            "rule": rule,
+        }
+        for record in listings.festivals(get_db())
+        for rule in record.get("dates", [])
+        for o in calendar.between([rule], start, end)
+    ]
     return tuple(tuple(f.items()) for f in sorted(found, key=lambda f: (f["date"], f["id"])))
 
 

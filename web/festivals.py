@@ -1,5 +1,6 @@
 """Festival dates for the site: month and year pages, the API between two dates, and an
 iCalendar feed to subscribe to — all computed from each festival's rule for any year."""
+
 from __future__ import annotations
 
 import calendar as month_grid
@@ -62,14 +63,31 @@ def month_page(year: int, month: int):
     weeks = month_grid.Calendar().monthdatescalendar(year, month)
     previous, following = first - dt.timedelta(days=1), last + dt.timedelta(days=1)
     listing = [i for i in held if first <= dt.date.fromisoformat(i["date"]) <= last]
-    events = [linked_data.event(item["title"], dt.date.fromisoformat(item["date"]), item["days"],
-                                url_for("public.record_page", record_id=item["id"], _external=True))
-              for item in listing]
-    return render_template("calendar_month.html", year=year, month=month, weeks=weeks, on_day=on_day,
-                           weekdays=WEEKDAYS, previous=previous, following=following, today=dt.date.today(),
-                           ld=linked_data.json_ld(events), in_range=lambda d: FIRST_YEAR <= d.year <= LAST_YEAR,
-                           listing=listing, upcoming=[] if listing else next_festivals(following),
-                           lunar=calendar.lunar_label)
+    events = [
+        linked_data.event(
+            item["title"],
+            dt.date.fromisoformat(item["date"]),
+            item["days"],
+            url_for("public.record_page", record_id=item["id"], _external=True),
+        )
+        for item in listing
+    ]
+    return render_template(
+        "calendar_month.html",
+        year=year,
+        month=month,
+        weeks=weeks,
+        on_day=on_day,
+        weekdays=WEEKDAYS,
+        previous=previous,
+        following=following,
+        today=dt.date.today(),
+        ld=linked_data.json_ld(events),
+        in_range=lambda d: FIRST_YEAR <= d.year <= LAST_YEAR,
+        listing=listing,
+        upcoming=[] if listing else next_festivals(following),
+        lunar=calendar.lunar_label,
+    )
 
 
 def next_festivals(start: dt.date, count: int = 5) -> list[dict[str, Any]]:
@@ -94,7 +112,10 @@ def api_festivals():
     """Festivals between ?from=YYYY-MM-DD and ?to=YYYY-MM-DD (at most two years)."""
     start, end = _day("from"), _day("to")
     if end < start or (end - start).days > MAX_DAYS or not FIRST_YEAR <= start.year <= end.year <= LAST_YEAR:
-        abort(400, description=f"参数 from 与 to 应在 {FIRST_YEAR}–{LAST_YEAR} 年之间，to 不早于 from，相隔至多 {MAX_DAYS} 天")
+        abort(
+            400,
+            description=f"参数 from 与 to 应在 {FIRST_YEAR}–{LAST_YEAR} 年之间，to 不早于 from，相隔至多 {MAX_DAYS} 天",
+        )
     return jsonify(festival_occurrences(start, end))
 
 
@@ -120,17 +141,29 @@ def ics():
     chosen = int_arg("year", 0, FIRST_YEAR, LAST_YEAR)
     first = chosen or dt.date.today().year
     last = first if chosen else first + 1
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//zhihui-minzu-zhijia//festivals//ZH",
-             "CALSCALE:GREGORIAN", "X-WR-CALNAME:智慧民族之家·民族节日"]
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//zhihui-minzu-zhijia//festivals//ZH",
+        "CALSCALE:GREGORIAN",
+        "X-WR-CALNAME:智慧民族之家·民族节日",
+    ]
     for item in festival_occurrences(dt.date(first, 1, 1), dt.date(last, 12, 31)):
         day = dt.date.fromisoformat(item["date"])
-        lines += ["BEGIN:VEVENT", f"UID:{item['id']}-{day:%Y%m%d}@heritage", f"DTSTAMP:{stamp}",
-                  f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
-                  f"DTEND;VALUE=DATE:{day + dt.timedelta(days=item['days']):%Y%m%d}",
-                  f"SUMMARY:{_ics_text(item['title'])}", f"DESCRIPTION:{_ics_text(item['rule'])}",
-                  f"URL:{url_for('public.record_page', record_id=item['id'], _external=True)}", "END:VEVENT"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{item['id']}-{day:%Y%m%d}@heritage",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{day + dt.timedelta(days=item['days']):%Y%m%d}",
+            f"SUMMARY:{_ics_text(item['title'])}",
+            f"DESCRIPTION:{_ics_text(item['rule'])}",
+            f"URL:{url_for('public.record_page', record_id=item['id'], _external=True)}",
+            "END:VEVENT",
+        ]
     lines.append("END:VCALENDAR")
     body = "\r\n".join(folded for line in lines for folded in _fold(line)) + "\r\n"
-    return Response(body, mimetype="text/calendar",
-                    headers={"Content-Disposition": "attachment; filename=heritage-festivals.ics"})
+    return Response(
+        body, mimetype="text/calendar", headers={"Content-Disposition": "attachment; filename=heritage-festivals.ics"}
+    )

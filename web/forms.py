@@ -1,4 +1,5 @@
 """Entity forms: how each field is shown for editing and read back from a submitted form."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,25 +17,48 @@ HINTS = {
     "dates": "每行一条规则：农历六月二十四、三月三、清明、10月1日、农历六月二十四至二十六",
     "native": "每行一个：名称|文字|转写，如 ཞྭ་ལྷ་ཁ|藏文|zhwa lha kha",
     "ethnic": "每行一个民族，如 苗族",
-    "names": "每行一个", "list": "每行一项", "choices": "每行一个：" + "、".join(vocab.VALUE_TAGS),
-    "partial_date": "如 1935、1935-11 或 1935-11-02", "date": "如 2024-05-01",
+    "names": "每行一个",
+    "list": "每行一项",
+    "choices": "每行一个：" + "、".join(vocab.VALUE_TAGS),
+    "partial_date": "如 1935、1935-11 或 1935-11-02",
+    "date": "如 2024-05-01",
 }
 
 
 SECTIONS = {
-    "record": (("基本信息", ("title", "aliases", "native_names", "category", "subcategory", "ethnic_groups")),
-               ("分布与时间", ("region_codes", "region_text", "dates", "places", "nominating_unit", "protecting_unit")),
-               ("内容", ("content", "history", "features", "values_text", "value_tags", "artifacts", "lineage",
-                         "vitality", "vitality_note", "measures", "sources")),
-               ("名录", ("level", "batch", "year", "listing_type", "extends", "item_number", "sub_item_code", "ref")),
-               ("调查信息（默认仅内部可见）", ("surveyor", "survey_date", "survey_place", "informant",
-                                          "informant_consent", "form_filler")),
-               ("整条记录的访问级别", ("access",))),
-    "inheritor": (("基本信息", ("name", "native_name", "sex", "ethnic_group", "birth_date", "death_year", "category")),
-                  ("认定与地区", ("level", "batch", "year", "region_codes", "region_text", "ref")),
-                  ("传承", ("biography", "master", "generation", "works", "teaching")),
-                  ("联系方式（默认仅内部可见）", ("id_number", "phone", "address")),
-                  ("整个条目的访问级别", ("access",))),
+    "record": (
+        ("基本信息", ("title", "aliases", "native_names", "category", "subcategory", "ethnic_groups")),
+        ("分布与时间", ("region_codes", "region_text", "dates", "places", "nominating_unit", "protecting_unit")),
+        (
+            "内容",
+            (
+                "content",
+                "history",
+                "features",
+                "values_text",
+                "value_tags",
+                "artifacts",
+                "lineage",
+                "vitality",
+                "vitality_note",
+                "measures",
+                "sources",
+            ),
+        ),
+        ("名录", ("level", "batch", "year", "listing_type", "extends", "item_number", "sub_item_code", "ref")),
+        (
+            "调查信息（默认仅内部可见）",
+            ("surveyor", "survey_date", "survey_place", "informant", "informant_consent", "form_filler"),
+        ),
+        ("整条记录的访问级别", ("access",)),
+    ),
+    "inheritor": (
+        ("基本信息", ("name", "native_name", "sex", "ethnic_group", "birth_date", "death_year", "category")),
+        ("认定与地区", ("level", "batch", "year", "region_codes", "region_text", "ref")),
+        ("传承", ("biography", "master", "generation", "works", "teaching")),
+        ("联系方式（默认仅内部可见）", ("id_number", "phone", "address")),
+        ("整个条目的访问级别", ("access",)),
+    ),
 }
 
 
@@ -60,8 +84,12 @@ def options(field: Field) -> list[tuple[str, str]]:
     """(value, label) pairs of a select, the empty choice first."""
     if field.kind == "access":
         return list(ACCESS_LABELS.items())
-    choices = {"choice": field.choices, "category": [c.name for c in vocab.CATEGORIES], "bool": ("是", "否"),
-               "ethnic_one": [g.name for g in vocab.ETHNIC_GROUPS]}[field.kind]
+    choices = {
+        "choice": field.choices,
+        "category": [c.name for c in vocab.CATEGORIES],
+        "bool": ("是", "否"),
+        "ethnic_one": [g.name for g in vocab.ETHNIC_GROUPS],
+    }[field.kind]
     return [("", "（未填）")] + [(c, c) for c in choices]
 
 

@@ -1,5 +1,6 @@
 """The one reading of a whole number from a request (query, form or path): ASCII digits within
 bounds, else a 4xx whose Chinese message names the parameter and the numbers it accepts."""
+
 from __future__ import annotations
 
 import re

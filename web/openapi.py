@@ -1,4 +1,5 @@
 """The API described in OpenAPI 3.1, built from the same lists of parameters the code checks."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -7,8 +8,9 @@ from indexer.filters import FILTERS
 from indexer.search import MODES, PLAIN_MODE, RESEARCH_MODE, SORTS
 
 
-def _param(name: str, description: str, schema: dict[str, Any], where: str = "query",
-           required: bool = False) -> dict[str, Any]:
+def _param(
+    name: str, description: str, schema: dict[str, Any], where: str = "query", required: bool = False
+) -> dict[str, Any]:
     return {"name": name, "in": where, "required": required, "description": description, "schema": schema}
 
 
@@ -20,28 +22,60 @@ _PAGING = [
     _param("sort", "排序", {"type": "string", "enum": list(SORTS)}),
 ]
 _QUERY = [
-    _param("q", "检索词：简体、繁体、拼音或问句，可用字段（类别:传统技艺）；research 模式另可用 AND/OR/NOT 与括号", _TEXT),
+    _param(
+        "q", "检索词：简体、繁体、拼音或问句，可用字段（类别:传统技艺）；research 模式另可用 AND/OR/NOT 与括号", _TEXT
+    ),
     _param("mode", f"{PLAIN_MODE}（默认）或 {RESEARCH_MODE}（检索式）", {"type": "string", "enum": list(MODES)}),
     _param("correct", "0：不自动改查同音错字（仍给出 suggestion）", {"type": "string", "enum": ["0", "1"]}),
 ]
 _ID = [_param("id", "编号", _TEXT, where="path", required=True)]
-_ERROR = {"description": "错误（JSON：error.code、error.message）",
-          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-_RESULT = {"type": "object", "properties": {
-    "id": _TEXT, "ref": _TEXT, "title": _TEXT, "title_html": _TEXT, "category": _TEXT,
-    "ethnic_groups": {"type": "array", "items": _TEXT},
-    "regions": {"type": "array", "items": {"type": "object", "properties": {"code": _TEXT, "name": _TEXT}}},
-    "level": _TEXT, "year": {"type": "integer"}, "score": {"type": "number"}, "snippet": _TEXT}}
-_ANSWER = {"type": "object", "properties": {
-    "query": _TEXT, "total": {"type": "integer"}, "page": {"type": "integer"}, "pages": {"type": "integer"},
-    "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
-    "facets": {"type": "object"}, "suggestion": {"type": ["string", "null"]}, "corrected": {"type": "boolean"}}}
+_ERROR = {
+    "description": "错误（JSON：error.code、error.message）",
+    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+}
+_RESULT = {
+    "type": "object",
+    "properties": {
+        "id": _TEXT,
+        "ref": _TEXT,
+        "title": _TEXT,
+        "title_html": _TEXT,
+        "category": _TEXT,
+        "ethnic_groups": {"type": "array", "items": _TEXT},
+        "regions": {"type": "array", "items": {"type": "object", "properties": {"code": _TEXT, "name": _TEXT}}},
+        "level": _TEXT,
+        "year": {"type": "integer"},
+        "score": {"type": "number"},
+        "snippet": _TEXT,
+    },
+}
+_ANSWER = {
+    "type": "object",
+    "properties": {
+        "query": _TEXT,
+        "total": {"type": "integer"},
+        "page": {"type": "integer"},
+        "pages": {"type": "integer"},
+        "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}},
+        "facets": {"type": "object"},
+        "suggestion": {"type": ["string", "null"]},
+        "corrected": {"type": "boolean"},
+    },
+}
 
 
 def _get(summary: str, parameters: list[dict[str, Any]], schema: dict[str, Any]) -> dict[str, Any]:
-    return {"get": {"summary": summary, "parameters": parameters, "responses": {
-        "200": {"description": "成功", "content": {"application/json": {"schema": schema}}},
-        "400": _ERROR, "404": _ERROR}}}
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": parameters,
+            "responses": {
+                "200": {"description": "成功", "content": {"application/json": {"schema": schema}}},
+                "400": _ERROR,
+                "404": _ERROR,
+            },
+        }
+    }
 
 
 def openapi() -> dict[str, Any]:
@@ -49,27 +83,52 @@ def openapi() -> dict[str, Any]:
     answer, obj = {"$ref": "#/components/schemas/Answer"}, {"type": "object"}
     return {
         "openapi": "3.1.0",
-        "info": {"title": "智慧民族之家 API", "version": "1",
-                 "description": "民族文化遗产普查资源库的开放接口：只提供已发布、公开的记录与字段。"},
+        "info": {
+            "title": "智慧民族之家 API",
+            "version": "1",
+            "description": "民族文化遗产普查资源库的开放接口：只提供已发布、公开的记录与字段。",
+        },
         "paths": {
             "/api/search": _get("检索记录", _QUERY + _FILTERS + _PAGING, answer),
             "/api/records": _get("按筛选条件列出记录（默认按名称拼音）", _FILTERS + _PAGING, answer),
             "/api/records/{id}": _get("一条记录的公开字段", _ID, obj),
             "/api/facets": _get("分面计数", _QUERY + _FILTERS, obj),
-            "/api/festivals": _get("两个日期之间的节日（至多两年）", [
-                _param("from", "起始日期 YYYY-MM-DD", {"type": "string", "format": "date"}, required=True),
-                _param("to", "结束日期 YYYY-MM-DD", {"type": "string", "format": "date"}, required=True)],
-                {"type": "array", "items": {"type": "object", "properties": {
-                    "date": {"type": "string", "format": "date"}, "id": _TEXT, "title": _TEXT,
-                    "days": {"type": "integer"}, "rule": _TEXT}}}),
+            "/api/festivals": _get(
+                "两个日期之间的节日（至多两年）",
+                [
+                    _param("from", "起始日期 YYYY-MM-DD", {"type": "string", "format": "date"}, required=True),
+                    _param("to", "结束日期 YYYY-MM-DD", {"type": "string", "format": "date"}, required=True),
+                ],
+                {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "date": {"type": "string", "format": "date"},
+                            "id": _TEXT,
+                            "title": _TEXT,
+                            "days": {"type": "integer"},
+                            "rule": _TEXT,
+                        },
+                    },
+                },
+            ),
             "/api/exhibits": _get("专题展览", [], {"type": "array", "items": obj}),
             "/api/exhibits/{id}": _get("一个专题展览及其记录", _ID, obj),
             "/api/articles": _get("政策宣传文章", [], {"type": "array", "items": obj}),
             "/api/articles/{id}": _get("一篇文章", _ID, obj),
             "/api/inheritors/{id}": _get("一位传承人的公开字段", _ID, obj),
         },
-        "components": {"schemas": {
-            "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
-                "code": {"type": "integer"}, "message": _TEXT}}}},
-            "Result": _RESULT, "Answer": _ANSWER}},
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "properties": {
+                        "error": {"type": "object", "properties": {"code": {"type": "integer"}, "message": _TEXT}}
+                    },
+                },
+                "Result": _RESULT,
+                "Answer": _ANSWER,
+            }
+        },
     }

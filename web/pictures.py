@@ -1,5 +1,6 @@
 """The picture that stands for a record or an exhibit: a curator's photograph when there is one, else a
 cover drawn for it (never a card that names something else)."""
+
 from __future__ import annotations
 
 from flask import url_for

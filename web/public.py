@@ -1,4 +1,5 @@
 """Public pages: home, search (with the advanced form and export), record pages and covers."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -37,9 +38,15 @@ def index():
     db = get_db()
     today = dt.date.today()
     coming = first_festivals(today, today + dt.timedelta(days=90), 8)
-    return render_template("home.html", exhibits=public_exhibits()[:4], coming=coming,
-                           overview=overview(), featured=featured_records(), news=articles.listing(db)[:3],
-                           categories=vocab.CATEGORIES)
+    return render_template(
+        "home.html",
+        exhibits=public_exhibits()[:4],
+        coming=coming,
+        overview=overview(),
+        featured=featured_records(),
+        news=articles.listing(db)[:3],
+        categories=vocab.CATEGORIES,
+    )
 
 
 @bp.route("/search")
@@ -59,14 +66,24 @@ def search_page():
             del params["sort"]
         return url_for(endpoint, **{k: v for k, v in params.items() if v not in ("", None)})
 
-    found_articles = (search_articles(get_db(), args["query"])
-                      if args["mode"] != "research" and args["page"] == 1 and not answer["error"] else [])
+    found_articles = (
+        search_articles(get_db(), args["query"])
+        if args["mode"] != "research" and args["page"] == 1 and not answer["error"]
+        else []
+    )
     chosen = set(args["filters"]) | ({"province"} if "region" in args["filters"] else set())
     shown = [name for name in FACETS if answer["facets"].get(name) and name not in chosen]
-    return render_template("search.html", answer=answer, args=args, facet_labels=FACET_LABELS,
-                           facet_order=shown, link=link, sort_labels=SORT_LABELS,
-                           articles=found_articles, filter_label=_filter_label), (
-        result.error.status if result.error else 200)
+    return render_template(
+        "search.html",
+        answer=answer,
+        args=args,
+        facet_labels=FACET_LABELS,
+        facet_order=shown,
+        link=link,
+        sort_labels=SORT_LABELS,
+        articles=found_articles,
+        filter_label=_filter_label,
+    ), (result.error.status if result.error else 200)
 
 
 def _filter_label(name: str, value: str) -> str:
@@ -86,8 +103,13 @@ def advanced():
     if any(form.values()):
         query = build_query(form)
         return redirect(url_for("public.search_page", q=query, mode="research"))
-    return render_template("advanced.html", fields=ADVANCED_FIELDS, categories=vocab.CATEGORIES,
-                           groups=vocab.ETHNIC_GROUPS, levels=vocab.LEVELS)
+    return render_template(
+        "advanced.html",
+        fields=ADVANCED_FIELDS,
+        categories=vocab.CATEGORIES,
+        groups=vocab.ETHNIC_GROUPS,
+        levels=vocab.LEVELS,
+    )
 
 
 @bp.route("/search/export")
@@ -109,26 +131,66 @@ def export():
     stamp = dt.date.today().strftime("%Y%m%d")
     if fmt == "json":
         body = json.dumps(found, ensure_ascii=False, indent=1)
-        return Response(body, mimetype="application/json", headers={
-            "Content-Disposition": f"attachment; filename=heritage-search-{stamp}.json"})
+        return Response(
+            body,
+            mimetype="application/json",
+            headers={"Content-Disposition": f"attachment; filename=heritage-search-{stamp}.json"},
+        )
     out = io.BytesIO()
     write_entities(found, RECORD, out, "csv", fields=EXPORT_FIELDS)
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=heritage-search-{stamp}.csv"})
+    return Response(
+        out.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename=heritage-search-{stamp}.csv"},
+    )
 
 
 # The fields the record page lays out by name; any other field the reader may see is listed after them.
-LAID_OUT = {"id", "ref", "title", "aliases", "native_names", "category", "subcategory", "level", "batch", "year",
-            "listing_type", "extends", "item_number", "sub_item_code", "ethnic_groups", "region_codes", "region_text",
-            "nominating_unit", "protecting_unit", "history", "content", "features", "values_text", "value_tags",
-            "artifacts", "places", "lineage", "vitality", "vitality_note", "measures", "dates", "sources", "status",
-            "version"}
+LAID_OUT = {
+    "id",
+    "ref",
+    "title",
+    "aliases",
+    "native_names",
+    "category",
+    "subcategory",
+    "level",
+    "batch",
+    "year",
+    "listing_type",
+    "extends",
+    "item_number",
+    "sub_item_code",
+    "ethnic_groups",
+    "region_codes",
+    "region_text",
+    "nominating_unit",
+    "protecting_unit",
+    "history",
+    "content",
+    "features",
+    "values_text",
+    "value_tags",
+    "artifacts",
+    "places",
+    "lineage",
+    "vitality",
+    "vitality_note",
+    "measures",
+    "dates",
+    "sources",
+    "status",
+    "version",
+}
 
 
 def _other_fields(record: dict[str, Any]) -> list[tuple[str, str]]:
     """(Chinese name, text) of the visible fields the page does not lay out (one made public or for researchers)."""
-    return [(f.zh, format_value(f, record[f.name])) for f in RECORD_FIELDS
-            if f.name in record and f.name not in LAID_OUT and record[f.name] not in (None, "", [], {})]
+    return [
+        (f.zh, format_value(f, record[f.name]))
+        for f in RECORD_FIELDS
+        if f.name in record and f.name not in LAID_OUT and record[f.name] not in (None, "", [], {})
+    ]
 
 
 @bp.route("/records/<record_id>")
@@ -142,27 +204,54 @@ def record_page(record_id: str):
     today = dt.date.today()
     upcoming = calendar.between(record.get("dates", []), today, today + dt.timedelta(days=2 * 365))[:3]
     db = get_db()
-    return render_template("record.html", record=record, places=places, related=related,
-                           images=media.images(db, record_id), upcoming=upcoming,
-                           inheritors=listings.inheritors(db, reader, record_id),
-                           in_exhibits=exhibits.containing(db, record_id),
-                           ld=linked_data.json_ld(_record_ld(record, places, upcoming)), today=today,
-                           other_fields=_other_fields(record))
+    return render_template(
+        "record.html",
+        record=record,
+        places=places,
+        related=related,
+        images=media.images(db, record_id),
+        upcoming=upcoming,
+        inheritors=listings.inheritors(db, reader, record_id),
+        in_exhibits=exhibits.containing(db, record_id),
+        ld=linked_data.json_ld(_record_ld(record, places, upcoming)),
+        today=today,
+        other_fields=_other_fields(record),
+    )
 
 
 def _record_ld(record: dict[str, Any], places: list, upcoming: list) -> list[dict[str, Any]]:
     """schema.org: the record as a CreativeWork about its heritage, and each coming festival day as an Event."""
     url = url_for("public.record_page", record_id=record["id"], _external=True)
     place_names = ["".join(r.name for r in chain) for chain in places]
-    work = {"@context": "https://schema.org", "@type": "CreativeWork", "@id": url, "url": url,
-            "name": record.get("title"), "identifier": record["id"], "inLanguage": "zh-CN",
-            "genre": record.get("category"), "description": (record.get("content") or "")[:300],
-            "keywords": [*filter(None, [record.get("category")]), *record.get("ethnic_groups", []),
-                         *record.get("aliases", [])],
-            "spatialCoverage": [{"@type": "Place", "name": name} for name in place_names],
-            "isPartOf": {"@type": "Dataset", "name": "智慧民族之家 民族文化遗产普查资源库"}}
-    events = [linked_data.event(record.get("title"), o.date, o.days, url, next(iter(place_names), None),
-                                description="；".join(record.get("dates", []))) for o in upcoming]
+    work = {
+        "@context": "https://schema.org",
+        "@type": "CreativeWork",
+        "@id": url,
+        "url": url,
+        "name": record.get("title"),
+        "identifier": record["id"],
+        "inLanguage": "zh-CN",
+        "genre": record.get("category"),
+        "description": (record.get("content") or "")[:300],
+        "keywords": [
+            *filter(None, [record.get("category")]),
+            *record.get("ethnic_groups", []),
+            *record.get("aliases", []),
+        ],
+        "spatialCoverage": [{"@type": "Place", "name": name} for name in place_names],
+        "isPartOf": {"@type": "Dataset", "name": "智慧民族之家 民族文化遗产普查资源库"},
+    }
+    events = [
+        linked_data.event(
+            record.get("title"),
+            o.date,
+            o.days,
+            url,
+            next(iter(place_names), None),
+            description="；".join(record.get("dates", [])),
+        )
+        for o in upcoming
+    ]
     return [work, *events]
 
 

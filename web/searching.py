@@ -1,12 +1,13 @@
 """The search a request asks for: its parameters checked, run as this reader may see it."""
+
 from __future__ import annotations
 
 from typing import Any
 
 from flask import abort, request
 
-from indexer import facets, filters
 from heritage.visibility import PUBLIC
+from indexer import facets, filters
 from indexer.search import PLAIN_MODE, RESEARCH_MODE, SORTS, SearchRequest, SearchResult, run, search
 from web.db import get_db, home
 from web.numbers import int_arg
@@ -36,9 +37,17 @@ def run_search(**overrides: Any) -> tuple[SearchResult, dict[str, Any]]:
     """The search this request asks for, as this reader may see it (research syntax allowed to all),
     and the parameters it was asked with; ``result.error.status`` is the status of a failed search."""
     args = search_args() | overrides
-    asked = SearchRequest(args["query"], mode=args["mode"], filters=args["filters"], sort=args["sort"],
-                          page=args["page"], limit=args["limit"], audience=audience(),
-                          with_facets=args.get("with_facets", True), correct=args["correct"])
+    asked = SearchRequest(
+        args["query"],
+        mode=args["mode"],
+        filters=args["filters"],
+        sort=args["sort"],
+        page=args["page"],
+        limit=args["limit"],
+        audience=audience(),
+        with_facets=args.get("with_facets", True),
+        correct=args["correct"],
+    )
     return run(home(), get_db(), asked), args
 
 

@@ -3,6 +3,7 @@
 Sessions are Flask's signed cookies, short-lived: 30 minutes idle, 8 hours at most.  Every
 state-changing request must carry the session's CSRF token and must not come from another site
 (Origin and Sec-Fetch-Site are checked as well)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +11,8 @@ import functools
 import hmac
 import secrets
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, request, session, url_for
@@ -40,6 +42,7 @@ def current_user() -> dict[str, Any] | None:
 
 def requires(*roles: str) -> Callable:
     """Only these roles may use the view; others are sent to sign in (or refused with 403)."""
+
     def decorate(view: Callable) -> Callable:
         @functools.wraps(view)
         def checked(*args: Any, **kwargs: Any) -> Any:
@@ -49,8 +52,10 @@ def requires(*roles: str) -> Callable:
             if user["role"] not in roles:
                 abort(403)
             return view(*args, **kwargs)
+
         checked.roles = frozenset(roles)
         return checked
+
     return decorate
 
 
@@ -72,7 +77,10 @@ def protect() -> None:
     """Before every request: end stale sessions; refuse state changes without the token or from elsewhere."""
     stamp = time.time()
     if session.get("user"):
-        if stamp - session.get("seen", 0) > IDLE.total_seconds() or stamp - session.get("since", 0) > LONGEST.total_seconds():
+        if (
+            stamp - session.get("seen", 0) > IDLE.total_seconds()
+            or stamp - session.get("since", 0) > LONGEST.total_seconds()
+        ):
             session.clear()
             flash("登录已超时，请重新登录。")
         else:

@@ -1,4 +1,5 @@
 """Exhibits (专题展览) and articles (政策宣传) as the public sees them."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, send_file, url_for
@@ -22,11 +23,21 @@ def exhibit_page(exhibit_id: str):
     """One exhibit: its introduction and its records in order."""
     exhibit = public_exhibit(exhibit_id) or abort(404)
     url = url_for("showcase.exhibit_page", exhibit_id=exhibit_id, _external=True)
-    ld = {"@context": "https://schema.org", "@type": "ItemList", "name": exhibit["title"], "url": url,
-          "itemListElement": [
-              {"@type": "ListItem", "position": n + 1, "name": item["record"]["title"],
-               "url": url_for("public.record_page", record_id=item["record"]["id"], _external=True)}
-              for n, item in enumerate(exhibit["items"])]}
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "ItemList",
+        "name": exhibit["title"],
+        "url": url,
+        "itemListElement": [
+            {
+                "@type": "ListItem",
+                "position": n + 1,
+                "name": item["record"]["title"],
+                "url": url_for("public.record_page", record_id=item["record"]["id"], _external=True),
+            }
+            for n, item in enumerate(exhibit["items"])
+        ],
+    }
     return render_template("exhibit.html", exhibit=exhibit, ld=json_ld(ld))
 
 
@@ -34,8 +45,11 @@ def exhibit_page(exhibit_id: str):
 def exhibit_cover(exhibit_id: str):
     """A published exhibit's own drawn cover (used when none of its records has a photograph)."""
     exhibit = public_exhibit(exhibit_id) or abort(404)
-    path = covers.current(covers.exhibit_cover_file(home(), exhibit_id), exhibit["updated_at"],
-                          lambda: covers.render_exhibit_cover(exhibit))
+    path = covers.current(
+        covers.exhibit_cover_file(home(), exhibit_id),
+        exhibit["updated_at"],
+        lambda: covers.render_exhibit_cover(exhibit),
+    )
     return send_file(path, mimetype="image/png", max_age=3600)
 
 
@@ -49,8 +63,13 @@ def article_list():
 def article_page(article_id: str):
     """One article."""
     article = public_article(article_id)
-    ld = {"@context": "https://schema.org", "@type": "Article", "headline": article["title"],
-          "datePublished": article["published_on"], "inLanguage": "zh-CN",
-          "publisher": {"@type": "Organization", "name": article["source"]},
-          "url": url_for("showcase.article_page", article_id=article_id, _external=True)}
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "Article",
+        "headline": article["title"],
+        "datePublished": article["published_on"],
+        "inLanguage": "zh-CN",
+        "publisher": {"@type": "Organization", "name": article["source"]},
+        "url": url_for("showcase.article_page", article_id=article_id, _external=True),
+    }
     return render_template("article.html", article=article, ld=json_ld(ld))

@@ -1,5 +1,6 @@
 """The site map: a page for people (/sitemap), and for search engines an index of files of at most
 20,000 addresses each (/sitemap.xml) with robots.txt."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, url_for
@@ -10,8 +11,10 @@ from web.db import get_db
 
 bp = Blueprint("sitemap", __name__)
 PER_FILE = 20_000
-_KINDS = {"records": (store.RECORD, "public.record_page", "record_id"),
-          "inheritors": (store.INHERITOR, "browse.inheritor_page", "inheritor_id")}
+_KINDS = {
+    "records": (store.RECORD, "public.record_page", "record_id"),
+    "inheritors": (store.INHERITOR, "browse.inheritor_page", "inheritor_id"),
+}
 
 
 def _xml(template: str, **context) -> Response:
@@ -45,8 +48,13 @@ def overview():
     """The site map for people: sections, exhibits, articles, categories and provinces."""
     db = get_db()
     return render_template(
-        "sitemap.html", sections=SECTIONS, categories=vocab.CATEGORIES, provinces=divisions().children(None),
-        exhibits=exhibits.listing(db), articles=articles.listing(db))
+        "sitemap.html",
+        sections=SECTIONS,
+        categories=vocab.CATEGORIES,
+        provinces=divisions().children(None),
+        exhibits=exhibits.listing(db),
+        articles=articles.listing(db),
+    )
 
 
 @bp.route("/sitemap.xml")
@@ -56,8 +64,10 @@ def index():
     files = [url_for("sitemap.pages", _external=True)]
     for name, (kind, _, _) in _KINDS.items():
         total = listings.visible_count(db, kind)
-        files += [url_for("sitemap.part", kind=name, number=n + 1, _external=True)
-                  for n in range((total + PER_FILE - 1) // PER_FILE)]
+        files += [
+            url_for("sitemap.part", kind=name, number=n + 1, _external=True)
+            for n in range((total + PER_FILE - 1) // PER_FILE)
+        ]
     return _xml("sitemap_index.xml", files=files)
 
 
@@ -65,9 +75,18 @@ def index():
 def pages():
     """Home, browsing, exhibits, articles, the calendar and the province pages."""
     db = get_db()
-    urls = [url_for(name, _external=True) for name in (
-        "public.index", "browse.browse", "showcase.exhibit_list", "showcase.article_list",
-        "festivals.calendar_now", "browse.inheritors", "public.advanced")]
+    urls = [
+        url_for(name, _external=True)
+        for name in (
+            "public.index",
+            "browse.browse",
+            "showcase.exhibit_list",
+            "showcase.article_list",
+            "festivals.calendar_now",
+            "browse.inheritors",
+            "public.advanced",
+        )
+    ]
     urls += [url_for("showcase.exhibit_page", exhibit_id=e["id"], _external=True) for e in exhibits.listing(db)]
     urls += [url_for("showcase.article_page", article_id=a["id"], _external=True) for a in articles.listing(db)]
     urls += [url_for("browse.region_page", code=r.code, _external=True) for r in divisions().children(None)]

@@ -1,4 +1,5 @@
 """What a reader of the site may see: every page and API answer goes through heritage.visibility.view."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,4 +1,5 @@
 """Curators create and order exhibits (专题展览) shown on the public site."""
+
 from __future__ import annotations
 
 import re
@@ -8,9 +9,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from heritage import exhibits
 from heritage.db import write
-from web.sessions import current_user, requires
 from heritage.workflow import EDITORS
 from web.db import get_store
+from web.sessions import current_user, requires
 
 bp = Blueprint("curate_exhibits", __name__, url_prefix="/curate/exhibits")
 
@@ -45,14 +46,25 @@ def edit(exhibit_id: str | None = None):
     exhibit = exhibits.get(db, exhibit_id) if exhibit_id else None
     if exhibit_id and exhibit is None:
         abort(404)
-    form = {"id": exhibit_id or "", "title": "", "intro": "", "status": "草稿", "position": 0, "items": "",
-            "cover_record": ""}
+    form = {
+        "id": exhibit_id or "",
+        "title": "",
+        "intro": "",
+        "status": "草稿",
+        "position": 0,
+        "items": "",
+        "cover_record": "",
+    }
     if exhibit:
         form.update(exhibit, items=_items_text(exhibit), cover_record=exhibit["cover_record"] or "")
     error = None
     if request.method == "POST":
-        form.update({k: request.form.get(k, "")[:60_000]
-                     for k in ("title", "intro", "status", "position", "items", "cover_record")})
+        form.update(
+            {
+                k: request.form.get(k, "")[:60_000]
+                for k in ("title", "intro", "status", "position", "items", "cover_record")
+            }
+        )
         form["id"] = exhibit_id or request.form.get("id", "").strip() or "E" + secrets.token_hex(4).upper()
         try:
             with write(db):
@@ -62,5 +74,6 @@ def edit(exhibit_id: str | None = None):
         else:
             flash("已保存专题展览。")
             return redirect(url_for("curate_exhibits.edit", exhibit_id=form["id"]))
-    return render_template("curate/exhibit.html", form=form, error=error, new=exhibit_id is None,
-                           statuses=exhibits.STATUSES), 422 if error else 200
+    return render_template(
+        "curate/exhibit.html", form=form, error=error, new=exhibit_id is None, statuses=exhibits.STATUSES
+    ), 422 if error else 200

@@ -1,6 +1,7 @@
 """Bulk import in the browser: upload a CSV, XLSX or JSON Lines file, read the dry-run report (row, column,
 reason), then confirm — the same importer as `heritage import`, with the rights of the signed-in user's role,
 run in a child process with bounded memory and CPU time (heritage.isolated), so that no file can exhaust the web server."""
+
 from __future__ import annotations
 
 import io
@@ -14,9 +15,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from heritage import columns
 from heritage.isolated import import_isolated
 from heritage.store import INHERITOR, RECORD
-from web.sessions import current_user, requires
 from heritage.workflow import EDITORS
 from web.db import home
+from web.sessions import current_user, requires
 
 bp = Blueprint("curate_import", __name__, url_prefix="/curate/import")
 SUFFIXES = (".csv", ".xlsx", ".jsonl")
@@ -47,8 +48,9 @@ def _kind() -> str:
 
 
 def _page(**context):
-    return render_template("curate/import.html", reference={k: columns.reference(v) for k, v in KINDS.items()},
-                           **context)
+    return render_template(
+        "curate/import.html", reference={k: columns.reference(v) for k, v in KINDS.items()}, **context
+    )
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -66,8 +68,15 @@ def start():
     token = secrets.token_urlsafe(24) + suffix
     path = _uploads() / token
     upload.save(path)
-    report = import_isolated(home(), path, kind, dry_run=True, user=current_user()["username"],
-                             skip_invalid=skip, role=current_user()["role"])
+    report = import_isolated(
+        home(),
+        path,
+        kind,
+        dry_run=True,
+        user=current_user()["username"],
+        skip_invalid=skip,
+        role=current_user()["role"],
+    )
     confirmable = not report.fatal and (not report.problems or skip) and bool(report.created or report.updated)
     if not confirmable:
         path.unlink(missing_ok=True)  # nothing to confirm: keep no copy of the file
@@ -80,12 +89,19 @@ def confirm(token: str):
     """Import the checked file for real (all or nothing, or only valid rows when asked)."""
     path = _upload(token)
     kind, skip = _kind(), bool(request.form.get("skip_invalid"))
-    report = import_isolated(home(), path, kind, skip_invalid=skip, user=current_user()["username"],
-                             role=current_user()["role"])
+    report = import_isolated(
+        home(), path, kind, skip_invalid=skip, user=current_user()["username"], role=current_user()["role"]
+    )
     if report.committed or report.fatal:
         path.unlink(missing_ok=True)
-    return _page(report=report, token=None if report.committed or report.fatal else token, kind=kind,
-                 name=request.form.get("name", ""), skip=skip, done=True)
+    return _page(
+        report=report,
+        token=None if report.committed or report.fatal else token,
+        kind=kind,
+        name=request.form.get("name", ""),
+        skip=skip,
+        done=True,
+    )
 
 
 @bp.route("/template.<fmt>")

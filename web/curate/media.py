@@ -1,16 +1,17 @@
 """Curators' image uploads: through heritage.media's checks, then ordered or removed; and the public
 image files of published records."""
+
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, request, send_file, url_for
 
 from heritage import media, store
 from heritage.db import write
-from web.sessions import requires
 from heritage.workflow import EDITORS
 from web.db import get_db, get_store, home
+from web.sessions import requires
 from web.visible import audience, record_or_none
 
 bp = Blueprint("curate_media", __name__)

@@ -1,4 +1,5 @@
 """The curators' workspace: queues by status, editing records and inheritors, the workflow, history."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,9 +19,9 @@ from heritage.users import ROLE_NAMES
 from heritage.visibility import RESEARCHER, view
 from heritage.workflow import EDITORS
 from web import forms
-from web.sessions import current_user, requires
 from web.db import get_store
 from web.numbers import int_arg, int_form
+from web.sessions import current_user, requires
 
 bp = Blueprint("curate", __name__, url_prefix="/curate")
 
@@ -46,8 +47,13 @@ def index_lag() -> int:
 def dashboard():
     """Counts per status with links to the queues, and the curator's own recent saves."""
     db = get_store()
-    return render_template("curate/dashboard.html", counts=listings.status_counts(db), statuses=vocab.STATUSES,
-                           recent=history.recent_records(db, current_user()["username"]), role_names=ROLE_NAMES)
+    return render_template(
+        "curate/dashboard.html",
+        counts=listings.status_counts(db),
+        statuses=vocab.STATUSES,
+        recent=history.recent_records(db, current_user()["username"]),
+        role_names=ROLE_NAMES,
+    )
 
 
 @bp.route("/queue/<status>")
@@ -66,28 +72,54 @@ def queue(status: str):
         record = store.get(db, store.RECORD, record_id)
         score, missing = completeness(record, len(media.images(db, record_id)))
         rows.append({"record": record, "score": score, "missing": missing})
-    return render_template("curate/queue.html", status=status, rows=rows, total=total, page=page, pages=pages,
-                           query=query, statuses=vocab.STATUSES)
+    return render_template(
+        "curate/queue.html",
+        status=status,
+        rows=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        query=query,
+        statuses=vocab.STATUSES,
+    )
 
 
-def _form_page(kind: store.Kind, entity: dict[str, Any] | None, cells: dict[str, str], access: dict[str, str],
-               errors: dict[str, str], status: int = 200, links: list[str] | None = None,
-               dates: list[str] | None = None):
+def _form_page(
+    kind: store.Kind,
+    entity: dict[str, Any] | None,
+    cells: dict[str, str],
+    access: dict[str, str],
+    errors: dict[str, str],
+    status: int = 200,
+    links: list[str] | None = None,
+    dates: list[str] | None = None,
+):
     """The edit form; ``dates`` (the rules as typed, when they parsed) are previewed as coming days."""
     db = get_store()
     today = dt.date.today()
     rules = dates if dates is not None else (entity or {}).get("dates") or []
-    context: dict[str, Any] = {"kind": kind, "entity": entity, "cells": cells, "access": access, "errors": errors,
-                               "forms": forms, "access_labels": ACCESS_LABELS,
-                               "upcoming": calendar.between(rules, today, today + dt.timedelta(days=730))[:4]}
+    context: dict[str, Any] = {
+        "kind": kind,
+        "entity": entity,
+        "cells": cells,
+        "access": access,
+        "errors": errors,
+        "forms": forms,
+        "access_labels": ACCESS_LABELS,
+        "upcoming": calendar.between(rules, today, today + dt.timedelta(days=730))[:4],
+    }
     if kind is store.RECORD and entity:
         images = media.images(db, entity["id"])
         score, missing = completeness(entity, len(images))
         context.update(
-            images=images, score=score, missing=missing, moves=workflow.moves(entity["status"], current_user()["role"]),
+            images=images,
+            score=score,
+            missing=missing,
+            moves=workflow.moves(entity["status"], current_user()["role"]),
             on_site=view(entity, reader=RESEARCHER) is not None,
             inheritors=listings.inheritor_names(db, entity["id"]),
-            contact=clues.contact(db, entity["id"]))
+            contact=clues.contact(db, entity["id"]),
+        )
     if kind is store.INHERITOR:
         context["links"] = "\n".join(links if links is not None else (entity or {}).get("items", []))
     return render_template("curate/edit.html", **context), status
@@ -111,8 +143,13 @@ def edit(kinds: str, entity_id: str):
     kind = _kind(kinds)
     entity = _entity(kind, entity_id)
     if request.method == "GET":
-        return _form_page(kind, entity, forms.cells_of(kind, entity),
-                          {f.name: entity["field_access"].get(f.name, f.access) for f in editable(kind)}, {})
+        return _form_page(
+            kind,
+            entity,
+            forms.cells_of(kind, entity),
+            {f.name: entity["field_access"].get(f.name, f.access) for f in editable(kind)},
+            {},
+        )
     return _save(kind, entity)
 
 
@@ -122,8 +159,16 @@ def _save(kind: store.Kind, entity: dict[str, Any] | None):
     links = [line.strip() for line in request.form.get("links", "").splitlines() if line.strip()]
     parsed, errors = parse_form(db, kind, cells, access, links)
     if request.form.get("action") == "preview" or errors:
-        return _form_page(kind, entity and entity | parsed, cells, access, errors, 422 if errors else 200, links,
-                          dates=None if "dates" in errors else parsed.get("dates", []))
+        return _form_page(
+            kind,
+            entity and entity | parsed,
+            cells,
+            access,
+            errors,
+            422 if errors else 200,
+            links,
+            dates=None if "dates" in errors else parsed.get("dates", []),
+        )
     parsed["id"] = entity["id"] if entity else store.new_id(kind)
     if entity is None and kind is store.RECORD:
         parsed["status"] = workflow.NEW_RECORD
@@ -152,8 +197,15 @@ def move(entity_id: str):
     user = current_user()
     try:
         with write(db):
-            workflow.move(db, entity_id, request.form.get("to", ""), user["username"], user["role"],
-                          request.form.get("reason", "")[:500], int_form("version"))
+            workflow.move(
+                db,
+                entity_id,
+                request.form.get("to", ""),
+                user["username"],
+                user["role"],
+                request.form.get("reason", "")[:500],
+                int_form("version"),
+            )
     except workflow.WorkflowError as error:
         flash(str(error))
         return redirect(url_for("curate.edit", kinds="records", entity_id=entity_id))
@@ -168,9 +220,16 @@ def revisions(kinds: str, entity_id: str):
     kind = _kind(kinds)
     entity = _entity(kind, entity_id)
     by_name = {f.name: f for f in kind.fields}
-    shown = [r | {"diff": [(by_name[name].zh, [readable_value(by_name[name], v, kind.fields) for v in pair])
-                           for name, pair in r["diff"].items()]}
-             for r in history.revisions(get_store(), kind, entity_id)]
+    shown = [
+        r
+        | {
+            "diff": [
+                (by_name[name].zh, [readable_value(by_name[name], v, kind.fields) for v in pair])
+                for name, pair in r["diff"].items()
+            ]
+        }
+        for r in history.revisions(get_store(), kind, entity_id)
+    ]
     return render_template("curate/history.html", kind=kind, entity=entity, revisions=shown)
 
 
@@ -181,8 +240,15 @@ def revision(kinds: str, entity_id: str, version: int):
     kind = _kind(kinds)
     entity = _entity(kind, entity_id)
     old = history.at_version(get_store(), kind, entity_id, version) or abort(404)
-    return render_template("curate/revision.html", kind=kind, entity=entity, old=old, version=version,
-                           cells=forms.cells_of(kind, old), fields=editable(kind))
+    return render_template(
+        "curate/revision.html",
+        kind=kind,
+        entity=entity,
+        old=old,
+        version=version,
+        cells=forms.cells_of(kind, old),
+        fields=editable(kind),
+    )
 
 
 @bp.route("/<any(records, inheritors):kinds>/<entity_id>/history/<int:version>/restore", methods=["POST"])
@@ -213,9 +279,16 @@ def show_draft(draft_id: int):
     current = store.get(db, kind, kept["entity_id"])
     mine = forms.cells_of(kind, kept["data"])
     theirs = forms.cells_of(kind, current)
-    return render_template("curate/draft.html", kept=kept, kind=kind, current=current, fields=editable(kind),
-                           mine=mine, theirs=theirs, access={f.name: kept["data"].get("field_access", {}).get(f.name, f.access)
-                                                             for f in editable(kind)})
+    return render_template(
+        "curate/draft.html",
+        kept=kept,
+        kind=kind,
+        current=current,
+        fields=editable(kind),
+        mine=mine,
+        theirs=theirs,
+        access={f.name: kept["data"].get("field_access", {}).get(f.name, f.access) for f in editable(kind)},
+    )
 
 
 @bp.route("/regions")
@@ -223,4 +296,6 @@ def show_draft(draft_id: int):
 def regions():
     """Region suggestions for a typed name: [{code, label}] (the form's region box uses them)."""
     tree = divisions()
-    return jsonify([{"code": r.code, "label": tree.label(r.code)} for r in tree.suggest(request.args.get("q", "")[:30])])
+    return jsonify(
+        [{"code": r.code, "label": tree.label(r.code)} for r in tree.suggest(request.args.get("q", "")[:30])]
+    )

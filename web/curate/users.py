@@ -1,12 +1,13 @@
 """Accounts in the browser, for admins: add, disable or enable, and set a new password."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from heritage import users
-from web.sessions import current_user, requires
 from heritage.users import ROLE_NAMES
 from web.db import get_store
+from web.sessions import current_user, requires
 
 bp = Blueprint("curate_users", __name__, url_prefix="/curate/users")
 
@@ -18,8 +19,13 @@ def accounts():
     db = get_store()
     if request.method == "POST":
         try:
-            users.add_user(db, request.form.get("username", "").strip(), request.form.get("password", ""),
-                           request.form.get("role", ""), request.form.get("display_name", "").strip()[:100])
+            users.add_user(
+                db,
+                request.form.get("username", "").strip(),
+                request.form.get("password", ""),
+                request.form.get("role", ""),
+                request.form.get("display_name", "").strip()[:100],
+            )
         except ValueError as error:
             flash(f"未建立：{error}")
         else:
