@@ -172,3 +172,10 @@ def test_the_code_map_names_every_module(package: str):
 def test_the_code_map_names_no_module_that_does_not_exist(package: str):
     folder = ROOT / package
     assert _mapped(package) - _modules(folder) - _defined_in_init(folder) == set()
+
+
+def test_every_document_the_readme_names_is_in_the_repository():
+    named = set(re.findall(r"[\w./-]+\.md\b", README))
+    assert named and all((ROOT / name).is_file() for name in named), sorted(
+        n for n in named if not (ROOT / n).is_file()
+    )
