@@ -76,10 +76,10 @@ class Compiler:
     def words(self, text: str) -> Q.Query:
         """A user's word.  Chinese is typed without spaces, so a run may hold several words: each must
         match, as text or as a synonym, place, ethnic group, category or pinyin, and matching them
-        together (a phrase, or all in one name) ranks higher.  In a question only the subject words
-        count (analysis.question_parts): its question and generic words are left out."""
-        subject, generic = analysis.question_parts(text)
-        groups = _word_groups(subject if generic and subject else analysis.words(text))
+        together (a phrase, or all in one name) ranks higher.  Only the subject words count
+        (analysis.question_parts): function words, and a question's generic words, are left out."""
+        subject, _ = analysis.question_parts(text)
+        groups = _word_groups(subject or analysis.words(text))
         if not groups:
             return Q.NullQuery
         alternatives = self.whole_word(analysis.normalize(text).strip())
@@ -166,12 +166,12 @@ class Compiler:
 
 def _word_groups(words: list[str]) -> list[list[str]]:
     """Words that stand on their own.  A character jieba could not join to anything is not taken as a
-    word by itself: characters in a row stay together (苗绣 in 贵州苗绣), and a lone one stays with
-    the word before it (火把结, a typo, is not 火把 and 结)."""
+    word by itself unless it names a kind of heritage (舞, 戏): characters in a row stay together
+    (苗绣 in 贵州苗绣), and a lone one stays with the word before it (火把结, a typo, is not 火把 and 结)."""
     runs = [
         list(run)
         for _, run in itertools.groupby(
-            words, key=lambda word: bool(len(word) == 1 and analysis.HAN_RUN.fullmatch(word))
+            words, key=lambda word: bool(len(word) == 1 and analysis.HAN_RUN.fullmatch(word) and word not in CONCEPTS)
         )
     ]
     groups: list[list[str]] = []

@@ -57,6 +57,27 @@ def test_natural_questions(corpus_index):
     assert ids(search(home, db, "蜡染是怎么做的"))[0] == "C134"
 
 
+def test_words_typed_together_are_words(corpus_index):
+    home, db = corpus_index
+    together, apart = search(home, db, "贵州蜡染"), search(home, db, "贵州 蜡染")
+    assert together["total"] and ids(together, 3) == ids(apart, 3) and "C134" in ids(together, 3)
+    assert ids(search(home, db, "苗族舞"))[0] == "C086"  # 苗族芦笙舞: 舞 names a kind, so it stands alone
+
+
+def test_a_question_counts_its_subject_words(corpus_index):
+    home, db = corpus_index
+    answer = search(home, db, "我想了解一下彝族火把节的历史和现在的传承情况")
+    assert ids(answer, 3)[0] == "C001", titles(answer)
+    medicine = search(home, db, "藏族的传统医药")
+    assert medicine["total"] and medicine["results"][0]["category"] == "传统医药", titles(medicine)
+
+
+def test_a_syllable_typed_in_pinyin_inside_hanzi(corpus_index):
+    home, db = corpus_index
+    assert ids(search(home, db, "火ba节"))[0] == "C001"
+    assert ids(search(home, db, "苗族la染技艺"))[0] == "C134"
+
+
 def test_synonyms_and_aliases(corpus_index):
     home, db = corpus_index
     assert ids(search(home, db, "星回节"))[0] == "C001"
