@@ -146,4 +146,5 @@ def test_research_syntax_on_the_site_never_shows_researcher_records(corpus_index
     assert client.get("/records/X4").status_code == 404
     from indexer.search import search
 
-    assert search(home, db, "研究人员可见", mode="research")["total"] == 1  # the CLI's research mode
+    found = search(home, db, "研究人员可见", mode="research")["results"]  # the CLI's research mode
+    assert found[0]["id"] == "X4"
