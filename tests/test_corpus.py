@@ -40,7 +40,7 @@ SCRIPT_NAMES = {
     "壮文": "LATIN",
     "布依文": "LATIN",
 }  # the last three: official Latin alphabets
-OWN_RUN = 30  # characters in a row that may not be shared with the national list's descriptions
+OWN_RUN = 24  # characters in a row that may not be shared with the national list's descriptions
 
 
 def text_length(row: dict[str, str]) -> int:
@@ -89,6 +89,7 @@ def test_no_record_text_is_copied_from_the_national_list():
     ours = set().union(*(_windows(row[label]) for row in RECORDS for label in TEXT))
     copied = []
     for line in NATIONAL_LIST.read_text("utf-8").splitlines():
-        source = re.sub(r"<[^>]+>", "", html.unescape(json.loads(line)["content"]))
+        item = json.loads(line)  # an item's name is a fact to cite, not text to copy: left out
+        source = re.sub(r"<[^>]+>", "", html.unescape(item["content"])).replace(item["title"].strip(), "")
         copied += [run for run in _windows(source) if run in ours]
     assert not copied[:5]
