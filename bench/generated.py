@@ -23,6 +23,8 @@ from pathlib import Path
 import opencc
 from pypinyin import Style, lazy_pinyin, pinyin
 
+from heritage.vocab import ETHNIC_GROUPS  # the 56 names are public facts, not an engine rule
+
 Grades = dict[str, int]  # source id -> grade
 PER_CLASS = 100
 KIND_WORDS = {
@@ -73,6 +75,8 @@ class Source:
             self.by_base[item["base"]].append(item)
             self.by_code[re.sub(r"\s+", "", item["project_num"])].append(item)
             self.by_num[item["num"]].append(item)
+        bases = sorted(self.by_base)
+        self.unique_names = [b for b in bases if sum(b in other for other in bases) == 1]
         text = "".join(item["title"] + item["content"] for item in self.items)
         self.common = {ch for ch, n in Counter(text).items() if n >= 30 and "\u4e00" <= ch <= "\u9fff"}
 
@@ -83,8 +87,7 @@ class Source:
 
     def distinct_names(self, low: int = 3, high: int = 8) -> list[str]:
         """Item names of a searchable length that no other item's name contains."""
-        bases = sorted(self.by_base)
-        return [b for b in bases if low <= len(b) <= high and sum(b in other for other in bases) == 1]
+        return [b for b in self.unique_names if low <= len(b) <= high]
 
 
 def _sample(rng: random.Random, population: list, k: int = PER_CLASS) -> list:
@@ -113,15 +116,12 @@ def questions(templates: tuple[str, ...]):
     return generate
 
 
-def _groups() -> list[str]:
-    from heritage import vocab  # the 56 names are public facts, not an engine rule
-
-    return [g.name for g in vocab.ETHNIC_GROUPS]
+GROUPS = [g.name for g in ETHNIC_GROUPS]
 
 
 def group_and_kind(source: Source, rng: random.Random) -> Iterator[tuple[str, Grades]]:
     """「苗族音乐」: records of that category for that group; the title naming the group is 3, the text 1."""
-    combos = Counter((g, item["type"]) for item in source.items for g in _groups() if g in item["title"])
+    combos = Counter((g, item["type"]) for item in source.items for g in GROUPS if g in item["title"])
     pairs = sorted(pair for pair, n in combos.items() if n >= 2)
     for group, category in _sample(rng, pairs):
         word = rng.choice(KIND_WORDS[category])
@@ -140,7 +140,7 @@ def _prefectures(regions: list[dict]) -> dict[str, str]:
         if region["level"] == "city":
             name = region["name"]
             if name.endswith("自治州"):
-                name = name[: min((name.find(g) for g in _groups() if g in name), default=len(name))]
+                name = name[: min((name.find(g) for g in GROUPS if g in name), default=len(name))]
             name = re.sub(r"(市|地区|盟|自治州)$", "", name)
             if len(name) >= 2:
                 short[name].append(region["code"][:4])
@@ -207,7 +207,8 @@ def homophones(source: Source, rng: random.Random) -> Iterator[tuple[str, Grades
     for ch in sorted(source.common):
         sound[pinyin(ch, style=Style.NORMAL)[0][0]].append(ch)
     made = 0
-    for name in rng.sample(source.distinct_names(3, 6), len(source.distinct_names(3, 6))):
+    names = source.distinct_names(3, 6)
+    for name in rng.sample(names, len(names)):
         at = rng.randrange(len(name))
         others = [ch for ch in sound[lazy_pinyin(name[at])[0]] if ch != name[at]]
         if others and made < PER_CLASS:

@@ -7,7 +7,8 @@ from __future__ import annotations
 SORTS = ("relevance", "year", "year_asc", "title")
 TEXT_BOOSTS = {"title": 6.0, "aliases": 4.0, "native": 4.0, "body": 1.0}
 METADATA_BOOST = 6.0  # a record recorded as of a place, group or category outranks one that mentions it
-# Words that carry no subject in a question: 苗族有哪些传统节日, 蜡染是怎么做的.
+# Words too common to tell one record from another, left out of a record's telling words (indexer.related);
+# which words of a query carry its subject is analysis.question_parts' decision.
 STOPWORDS = frozenset(
     "的 了 是 有 和 与 及 在 吗 呢 吧 啊 呀 么 哪 哪些 哪个 哪里 哪儿 谁 几 多少 什么 怎么 怎样 如何 为什么"
     " 请问 一下 介绍 关于 一些 有关 相关 都 也 还 就 做 做的 制作 是什么 有什么 是怎么".split()
