@@ -11,9 +11,9 @@ from heritage import versioned
 from heritage.fields import LONG_MAX, clean_text, parse_id
 from heritage.visibility import published_condition
 
-KINDS = ("政策", "新闻")
+GENRES = ("政策", "新闻")
 STATUSES = ("草稿", "已发布")
-FIELDS = ("id", "title", "kind", "published_on", "source", "summary", "body", "status")
+FIELDS = ("id", "title", "genre", "published_on", "source", "summary", "body", "status")
 
 
 class ArticleError(ValueError):
@@ -25,7 +25,7 @@ def _checked(article: dict[str, Any]) -> dict[str, Any]:
         clean = {
             "id": parse_id(article.get("id", "")),
             "title": clean_text(article.get("title", "")),
-            "kind": article.get("kind") or "政策",
+            "genre": article.get("genre") or "政策",
             "published_on": str(article.get("published_on", "")),
             "source": clean_text(article.get("source", "")),
             "summary": clean_text(article.get("summary", "")),
@@ -37,8 +37,8 @@ def _checked(article: dict[str, Any]) -> dict[str, Any]:
         raise ArticleError(f"文章“{article.get('id', '')}”：{error}") from error
     if not clean["title"] or not clean["body"]:
         raise ArticleError(f"文章“{clean['id']}”缺少标题或正文")
-    if clean["kind"] not in KINDS or clean["status"] not in STATUSES:
-        raise ArticleError(f"文章的类型应为 {'、'.join(KINDS)} 之一，状态应为 {'、'.join(STATUSES)} 之一")
+    if clean["genre"] not in GENRES or clean["status"] not in STATUSES:
+        raise ArticleError(f"文章的类型应为 {'、'.join(GENRES)} 之一，状态应为 {'、'.join(STATUSES)} 之一")
     return clean
 
 

@@ -12,7 +12,7 @@ from heritage.fields import ACCESS_LABELS, LONG_MAX, TEXT_MAX, Field
 from heritage.store import DEFAULTS, INHERITOR, RECORD, Kind
 from heritage.tabular import write_sheet
 
-_BY_KIND = {
+_BY_TYPE = {
     "id": "字母、数字与 _ . -，至多 64 位；留空则自动生成（如 R7K2M9QXA）",
     "text": f"文本（至多 {TEXT_MAX} 字）",
     "long": f"长文本（至多 {LONG_MAX} 字）",
@@ -54,7 +54,7 @@ KINDS = {"record": RECORD, "inheritor": INHERITOR}
 
 def hint(field: Field) -> str:
     """How a cell of this field is written, in Chinese."""
-    text = _BY_FIELD.get(field.name) or ("、".join(field.choices) if field.choices else _BY_KIND[field.kind])
+    text = _BY_FIELD.get(field.name) or ("、".join(field.choices) if field.choices else _BY_TYPE[field.type])
     default = DEFAULTS.get(field.name)
     if isinstance(default, str):
         text += f"；默认 {ACCESS_LABELS.get(default, default)}"

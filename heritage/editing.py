@@ -69,13 +69,13 @@ def parse_form(
     for field in editable(kind):
         try:
             value = cells.get(field.name, "")
-            entity[field.name] = _regions(value) if field.kind == "regions" else parse_value(field, value, kind.fields)
+            entity[field.name] = _regions(value) if field.type == "regions" else parse_value(field, value, kind.fields)
         except ValueError as error:
             errors[field.name] = str(error)
     entity["field_access"] = {
         f.name: access[f.name]
         for f in editable(kind)
-        if access.get(f.name) in ACCESS_LABELS and access[f.name] != f.access and f.kind != "access"
+        if access.get(f.name) in ACCESS_LABELS and access[f.name] != f.access and f.type != "access"
     }
     if kind is store.INHERITOR:
         entity["items"] = links or []

@@ -8,15 +8,15 @@ from typing import Any, BinaryIO
 import sqlite_utils
 
 from heritage import store
-from heritage.fields import LIST_KINDS, Field, format_value
+from heritage.fields import LIST_TYPES, Field, format_value
 from heritage.store import Kind
 from heritage.tabular import write_sheet
 
 
 def _json_value(field: Field, value: Any, kind: Kind, english: bool) -> Any:
-    if field.kind in LIST_KINDS and field.kind != "native":
+    if field.type in LIST_TYPES and field.type != "native":
         return list(value or [])
-    if field.kind in ("year", "batch") or (field.kind == "bool" and value is not None):
+    if field.type in ("year", "batch") or (field.type == "bool" and value is not None):
         return value
     return format_value(field, value, kind.fields, english) or None
 

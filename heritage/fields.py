@@ -1,4 +1,4 @@
-"""The fields of a census record and of an inheritor: headers, kinds, and cell <-> value.
+"""The fields of a census record and of an inheritor: headers, value types, and cell <-> value.
 
 This is the one place that turns what a person typed (a sheet cell, a JSON value, a form
 input) into a stored value, and back into the text an export writes.  Every error is a
@@ -27,11 +27,11 @@ ACCESS_LABELS = {"public": "公开", "researcher": "研究人员", "internal": "
 
 @dataclass(frozen=True)
 class Field:
-    """One field: identifier, Chinese header, kind, and the access it has unless a record says otherwise."""
+    """One field: identifier, Chinese header, value type, and the access it has unless a record says otherwise."""
 
     name: str
     zh: str
-    kind: str = "text"
+    type: str = "text"
     required: bool = False
     choices: tuple[str, ...] = ()
     access: str = "public"
@@ -128,7 +128,7 @@ def public_fields(entity: dict[str, Any], fields: tuple[Field, ...] | None = Non
     return visible_fields(entity, fields)
 
 
-LIST_KINDS = {"list", "names", "native", "ethnic", "regions", "dates", "choices"}
+LIST_TYPES = {"list", "names", "native", "ethnic", "regions", "dates", "choices"}
 
 
 def header_lookup(fields: tuple[Field, ...]) -> dict[str, Field]:
@@ -296,7 +296,7 @@ def _date_rule(value: Any) -> str:
     return text
 
 
-# One parser per kind of value; list kinds parse each item with their item parser.
+# One parser per value type; list types parse each item with their item parser.
 _SCALARS: dict[str, Callable[[Any], Any]] = {
     "id": parse_id,
     "text": clean_text,
@@ -322,24 +322,24 @@ _ITEMS: dict[str, Callable[[Any], Any]] = {
 
 def parse_value(field: Field, value: Any, fields: tuple[Field, ...] = RECORD_FIELDS) -> Any:
     """Turn a cell or JSON value into the stored value of a field; empty gives None, [] or {}."""
-    kind = field.kind
+    value_type = field.type
     if value is None or (isinstance(value, str) and not value.strip()) or value == []:
-        return [] if kind in LIST_KINDS else {} if kind == "field_access" else None
-    if kind in _SCALARS:
-        return _SCALARS[kind](value)
-    if kind == "choice":
+        return [] if value_type in LIST_TYPES else {} if value_type == "field_access" else None
+    if value_type in _SCALARS:
+        return _SCALARS[value_type](value)
+    if value_type == "choice":
         return _choice(field, value)
-    if kind == "field_access":
+    if value_type == "field_access":
         return _field_access(value, fields)
     items = (
         value
-        if kind == "native" and isinstance(value, list)
-        else split_list(value, loose=kind in ("names", "ethnic", "regions", "choices"))
+        if value_type == "native" and isinstance(value, list)
+        else split_list(value, loose=value_type in ("names", "ethnic", "regions", "choices"))
     )
-    if kind == "choices":
+    if value_type == "choices":
         return list(dict.fromkeys(_choice(field, item) for item in items))
-    parsed = [_ITEMS[kind](item) for item in items]
-    return parsed if kind == "native" else list(dict.fromkeys(parsed))
+    parsed = [_ITEMS[value_type](item) for item in items]
+    return parsed if value_type == "native" else list(dict.fromkeys(parsed))
 
 
 def format_value(
@@ -352,15 +352,15 @@ def format_value(
     """The cell text an export writes for a stored value; parse_value reads it back unchanged."""
     if value is None or value == [] or value == {}:
         return ""
-    if field.kind == "native":
+    if field.type == "native":
         return separator.join("|".join([n["name"], n["script"], n["transliteration"]]).rstrip("|") for n in value)
-    if field.kind in LIST_KINDS:
+    if field.type in LIST_TYPES:
         return separator.join(value)
-    if field.kind == "bool":
+    if field.type == "bool":
         return "是" if value else "否"
-    if field.kind == "access":
+    if field.type == "access":
         return value if english else ACCESS_LABELS[value]
-    if field.kind == "field_access":
+    if field.type == "field_access":
         by_name = {f.name: f for f in fields}
         return separator.join(
             f"{name if english else by_name[name].zh}={level if english else ACCESS_LABELS[level]}"
@@ -372,6 +372,6 @@ def format_value(
 def readable_value(field: Field, value: Any, fields: tuple[Field, ...] = RECORD_FIELDS) -> str:
     """A stored value as a person reads it (as on the record page): lists joined with 、, regions
     with their names, access levels and yes/no in Chinese; empty gives ""."""
-    if field.kind == "regions" and value:
+    if field.type == "regions" and value:
         return "、".join(f"{code} {divisions().label(code)}" for code in value)
     return format_value(field, value, fields, separator="、")

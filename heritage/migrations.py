@@ -7,7 +7,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from heritage.db import now, write
-from heritage.fields import INHERITOR_FIELDS, LIST_KINDS, RECORD_FIELDS, Field
+from heritage.fields import INHERITOR_FIELDS, LIST_TYPES, RECORD_FIELDS, Field
 
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
@@ -25,7 +25,7 @@ def migration(name: str) -> Callable[[Migration], Migration]:
 
 def _scalar_columns(fields: tuple[Field, ...]) -> dict[str, type]:
     types = {"year": int, "batch": int, "bool": int}
-    return {f.name: types.get(f.kind, str) for f in fields if f.kind not in LIST_KINDS}
+    return {f.name: types.get(f.type, str) for f in fields if f.type not in LIST_TYPES}
 
 
 _BOOKKEEPING = {"version": int, "created_at": str, "updated_at": str}
@@ -216,6 +216,16 @@ def _import_match_indexes(db: sqlite_utils.Database) -> None:
     # an import recognises rows without 编号 or 来源编号 by name: without these, a scan per row
     db.table("records").create_index(["title"])
     db.table("inheritors").create_index(["name"])
+
+
+@migration("0008_article_genre")
+def _article_genre(db: sqlite_utils.Database) -> None:
+    """An article's 政策/新闻 is its genre ("kind" names the kind of entity); old revisions say so too."""
+    db.execute("ALTER TABLE articles RENAME COLUMN kind TO genre")
+    db.execute(
+        "UPDATE revisions SET diff = json_remove(json_set(diff, '$.genre', json(json_extract(diff, '$.kind'))), '$.kind')"
+        " WHERE entity = 'article' AND json_type(diff, '$.kind') IS NOT NULL"
+    )
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

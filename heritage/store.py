@@ -19,7 +19,7 @@ import sqlite_utils
 
 from heritage import outbox, versioned
 from heritage.db import connect
-from heritage.fields import INHERITOR_FIELDS, LIST_KINDS, RECORD_FIELDS, Field
+from heritage.fields import INHERITOR_FIELDS, LIST_TYPES, RECORD_FIELDS, Field
 from heritage.migrations import migrate
 
 DB_NAME = "heritage.db"
@@ -85,7 +85,7 @@ def iterate(
 
 def _assemble(db: sqlite_utils.Database, kind: Kind, row: dict[str, Any]) -> dict[str, Any]:
     entity: dict[str, Any] = {}
-    lists: dict[str, list[Any]] = {f.name: [] for f in kind.fields if f.kind in LIST_KINDS}
+    lists: dict[str, list[Any]] = {f.name: [] for f in kind.fields if f.type in LIST_TYPES}
     for field, value in db.execute(
         f"SELECT field, value FROM {kind.values_table} WHERE {kind.key} = ? ORDER BY field, position", [row["id"]]
     ):
@@ -98,11 +98,11 @@ def _assemble(db: sqlite_utils.Database, kind: Kind, row: dict[str, Any]) -> dic
             )
         ]
     for field in kind.fields:
-        if field.kind in LIST_KINDS:
+        if field.type in LIST_TYPES:
             entity[field.name] = lists[field.name]
-        elif field.kind == "field_access":
+        elif field.type == "field_access":
             entity[field.name] = json.loads(row[field.name] or "{}")
-        elif field.kind == "bool" and row[field.name] is not None:
+        elif field.type == "bool" and row[field.name] is not None:
             entity[field.name] = bool(row[field.name])
         else:
             entity[field.name] = row[field.name]
@@ -137,7 +137,7 @@ def put(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any], user: str
             merged[name] = existing[name] if existing else default
 
     def write_rows(version: int, stamp: str, created_at: str) -> None:
-        row = {f.name: _column_value(f, merged[f.name]) for f in kind.fields if f.kind not in LIST_KINDS}
+        row = {f.name: _column_value(f, merged[f.name]) for f in kind.fields if f.type not in LIST_TYPES}
         row.update(version=version, updated_at=stamp, created_at=created_at)
         db.execute(_upsert_sql(kind.table, tuple(row)), list(row.values()))
         _write_lists(db, kind, merged)
@@ -157,9 +157,9 @@ def _upsert_sql(table: str, columns: tuple[str, ...]) -> str:
 
 
 def _column_value(field: Field, value: Any) -> Any:
-    if field.kind == "field_access":
+    if field.type == "field_access":
         return json.dumps(value or {}, ensure_ascii=False, sort_keys=True)
-    if field.kind == "bool" and value is not None:
+    if field.type == "bool" and value is not None:
         return int(value)
     return value
 
@@ -169,10 +169,10 @@ def _write_lists(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any]) 
     db.execute(f"DELETE FROM {kind.values_table} WHERE {kind.key} = ?", [entity_id])
     values = []
     for field in kind.fields:
-        if field.kind not in LIST_KINDS or (kind is INHERITOR and field.name == "items"):
+        if field.type not in LIST_TYPES or (kind is INHERITOR and field.name == "items"):
             continue
         for position, value in enumerate(entity[field.name] or []):
-            stored = json.dumps(value, ensure_ascii=False, sort_keys=True) if field.kind == "native" else value
+            stored = json.dumps(value, ensure_ascii=False, sort_keys=True) if field.type == "native" else value
             values.append((entity_id, field.name, position, stored))
     db.conn.executemany(
         f"INSERT INTO {kind.values_table} ({kind.key}, field, position, value) VALUES (?, ?, ?, ?)", values

@@ -103,13 +103,13 @@ def open_regular(path: Path) -> BinaryIO:
 def _not_regular(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "是一个文件夹，不是文件"
-    kinds = (
+    special_files = (
         (stat.S_ISFIFO, "命名管道"),
         (stat.S_ISCHR, "字符设备，如 /dev/zero"),
         (stat.S_ISBLK, "块设备"),
         (stat.S_ISSOCK, "套接字"),
     )
-    return f"不是普通文件（{next((name for test, name in kinds if test(mode)), '特殊文件')}）"
+    return f"不是普通文件（{next((name for test, name in special_files if test(mode)), '特殊文件')}）"
 
 
 def file_problem(path: Path) -> str | None:

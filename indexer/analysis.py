@@ -228,8 +228,8 @@ def _tokens(text: str, subwords: bool) -> Iterator[tuple[str, int]]:
     seg = segmenter()
     position = 0
     for match in _RUNS.finditer(text):
-        kind = match.lastgroup
-        if kind == "han":
+        script = match.lastgroup
+        if script == "han":
             for word in seg.cut(match.group()):
                 yield word, position
                 if subwords and len(word) > 2:

@@ -34,7 +34,7 @@ def _words(article: dict[str, Any]) -> tuple[set[str], set[str]]:
 
 def search_articles(db: sqlite_utils.Database, query: str, limit: int = 5) -> list[dict[str, Any]]:
     """Published articles holding every word of the query, best first (title matches count most):
-    id, title, kind, published_on, snippet (escaped, words in <mark>)."""
+    id, title, genre, published_on, snippet (escaped, words in <mark>)."""
     wanted = {w for w in analysis.words(query) if w.strip()}
     if not wanted:
         return []
@@ -48,7 +48,7 @@ def search_articles(db: sqlite_utils.Database, query: str, limit: int = 5) -> li
         {
             "id": a["id"],
             "title": a["title"],
-            "kind": a["kind"],
+            "genre": a["genre"],
             "published_on": a["published_on"],
             "snippet": str(highlight(a["summary"] + a["body"], wanted)),
         }

@@ -21,7 +21,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.searching import Searcher
 
 from heritage import outbox, store
-from heritage.fields import LIST_KINDS, RECORD_FIELDS
+from heritage.fields import LIST_TYPES, RECORD_FIELDS
 from heritage.history import changed_since
 from heritage.visibility import OPENS, view
 from indexer.documents import document, make_schema
@@ -86,7 +86,7 @@ def _masked(record: dict, reader: str) -> dict | None:
     seen = view(record, RECORD_FIELDS, reader)
     if seen is None:
         return None
-    empty = {f.name: [] if f.kind in LIST_KINDS else "" for f in RECORD_FIELDS}
+    empty = {f.name: [] if f.type in LIST_TYPES else "" for f in RECORD_FIELDS}
     return (
         empty
         | {"year": None, "batch": None}

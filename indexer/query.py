@@ -94,7 +94,7 @@ _TOKEN = re.compile(
 
 
 def _lex(text: str) -> list[tuple[str, str, int]]:
-    """(kind, value, offset) tokens: phrase, open, close, word; an unclosed quote is an error."""
+    """(tag, value, offset) tokens tagged phrase, open, close, word; an unclosed quote is an error."""
     tokens, at = [], 0
     while at < len(text):
         match = _TOKEN.match(text, at)
@@ -133,10 +133,10 @@ def parse_public(text: str) -> And:
     nodes: list[object] = []
     at = 0
     while at < len(tokens):
-        kind, value, offset = tokens[at]
+        tag, value, offset = tokens[at]
         at += 1
         following = tokens[at] if at < len(tokens) else None
-        field = _field_syntax(value) if kind == "word" else None
+        field = _field_syntax(value) if tag == "word" else None
         if field:
             name, rest = field
             if not rest:  # 类别: 传统技艺, or 地区:"黔东南 州"
@@ -144,9 +144,9 @@ def parse_public(text: str) -> And:
                     raise QuerySyntaxError(f"第 {offset + 1} 个字符处的“{value}”后面缺少要检索的内容，如 类别:传统技艺")
                 rest, at = following[1], at + 1
             nodes.append(FieldQuery(name, rest))
-        elif kind == "phrase" and value.strip():
+        elif tag == "phrase" and value.strip():
             nodes.append(Phrase(value.strip()))
-        elif kind == "word":
+        elif tag == "word":
             nodes += [Words(part) for part in re.split(r"[:：*?~^\[\]{}]+", value) if part.strip("-")]
     return And(tuple(nodes[:MAX_TERMS]))
 
@@ -168,11 +168,9 @@ def parse_research(text: str) -> object:
     node = parser.or_expr()
     extra = parser.peek()
     if extra is not None:
-        kind, value, offset = extra
+        tag, value, offset = extra
         raise QuerySyntaxError(
-            f"第 {offset + 1} 个字符处多了“{value}”"
-            if kind == "close"
-            else f"第 {offset + 1} 个字符处无法理解“{value}”"
+            f"第 {offset + 1} 个字符处多了“{value}”" if tag == "close" else f"第 {offset + 1} 个字符处无法理解“{value}”"
         )
     return node
 
@@ -213,8 +211,8 @@ class _Parser:
         token = self.peek()
         if token is None:
             raise QuerySyntaxError("检索式不完整：运算符或括号后面缺少检索词")
-        kind, value, offset = token
-        if self._operator() == "NOT" or (kind == "word" and value.startswith("-") and len(value) > 1):
+        tag, value, offset = token
+        if self._operator() == "NOT" or (tag == "word" and value.startswith("-") and len(value) > 1):
             if self._operator() == "NOT":
                 self.at += 1
             else:
@@ -223,16 +221,16 @@ class _Parser:
         if self._operator() in ("AND", "OR"):
             raise QuerySyntaxError(f"第 {offset + 1} 个字符处的“{value}”前面缺少检索词")
         self.at += 1
-        if kind == "open":
+        if tag == "open":
             node = self.or_expr()
             closing = self.peek()
             if closing is None or closing[0] != "close":
                 raise QuerySyntaxError(f"第 {offset + 1} 个字符处的括号没有闭合")
             self.at += 1
             return node
-        if kind == "close":
+        if tag == "close":
             raise QuerySyntaxError(f"第 {offset + 1} 个字符处多了右括号")
-        if kind == "phrase":
+        if tag == "phrase":
             return Phrase(value)
         return self._word(value, offset)
 

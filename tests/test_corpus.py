@@ -26,7 +26,7 @@ REQUIRED = (
     "保护措施",
     "参考资料",
 )
-TEXT = tuple(f.zh for f in RECORD_FIELDS if f.kind == "long")
+TEXT = tuple(f.zh for f in RECORD_FIELDS if f.type == "long")
 # The Unicode script names (from unicodedata's character names) a native name in each script is written in.
 SCRIPT_NAMES = {
     "藏文": "TIBETAN",

@@ -73,23 +73,23 @@ STORED = {
     ).map(lambda d: dict(sorted(d.items()))),
 }
 # One field of each kind, and every field with its own choices.
-SAMPLES = list({(f.kind, f.choices): f for f in ALL_FIELDS}.values())
+SAMPLES = list({(f.type, f.choices): f for f in ALL_FIELDS}.values())
 
 
 def test_every_kind_of_field_has_a_stored_value_strategy():
-    assert {f.kind for f in ALL_FIELDS} == set(STORED)
+    assert {f.type for f in ALL_FIELDS} == set(STORED)
 
 
-@pytest.mark.parametrize("field", SAMPLES, ids=lambda f: f"{f.kind}-{f.name}")
+@pytest.mark.parametrize("field", SAMPLES, ids=lambda f: f"{f.type}-{f.name}")
 @pytest.mark.parametrize("english", [False, True], ids=["zh", "en"])
 @given(data=st.data())
 def test_format_then_parse_gives_the_stored_value_back(field: Field, english: bool, data):
-    value = data.draw(STORED[field.kind](field))
+    value = data.draw(STORED[field.type](field))
     cell = format_value(field, value, english=english)
     assert parse_value(field, cell) == value, cell
 
 
-@pytest.mark.parametrize("field", SAMPLES, ids=lambda f: f"{f.kind}-{f.name}")
+@pytest.mark.parametrize("field", SAMPLES, ids=lambda f: f"{f.type}-{f.name}")
 @pytest.mark.parametrize("blank", [None, "", "  \n", []])
 def test_a_blank_cell_is_empty(field: Field, blank):
     empty = parse_value(field, blank)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from heritage import exhibits, store, users
 from heritage.db import write
-from heritage.fields import INHERITOR_FIELDS, LIST_KINDS, RECORD_FIELDS
+from heritage.fields import INHERITOR_FIELDS, LIST_TYPES, RECORD_FIELDS
 from heritage.store import open_store
 from heritage.visibility import WITHHELD_NAME, view
 from indexer import index
@@ -56,9 +56,9 @@ def planted(fields, word: str) -> dict:
             continue
         if field.name in FIXED:
             entity[field.name] = FIXED[field.name]
-        elif field.kind == "native":
+        elif field.type == "native":
             entity[field.name] = [{"name": word, "script": "", "transliteration": word}]
-        elif field.kind in LIST_KINDS:
+        elif field.type in LIST_TYPES:
             entity[field.name] = [word]
         else:
             entity[field.name] = f"{word} {field.name}"
@@ -107,7 +107,7 @@ DEFAULT_INTERNAL = "zqdefaulthid"  # in RPUB's and PPUB's fields that are intern
 
 def default_internal_too(fields, visible: dict) -> dict:
     return visible | {
-        f.name: f"{DEFAULT_INTERNAL} {f.name}" for f in fields if f.access != "public" and f.kind == "text"
+        f.name: f"{DEFAULT_INTERNAL} {f.name}" for f in fields if f.access != "public" and f.type == "text"
     }
 
 
@@ -304,7 +304,7 @@ def test_a_researcher_sees_researchers_words_and_never_internal_ones(site):
 
 
 LEVELS = ("public", "researcher", "internal")
-WORDY = [f for f in RECORD_FIELDS if f.kind in ("text", "long", "list", "names", "native") and f.name != "ref"]
+WORDY = [f for f in RECORD_FIELDS if f.type in ("text", "long", "list", "names", "native") and f.name != "ref"]
 SEARCHED = [f for f in WORDY if f.name in {"title", "aliases", "native_names", *BODY_FIELDS}]
 
 
@@ -365,9 +365,9 @@ def test_a_word_in_any_hidden_field_never_matches_for_the_public(site, hidden, s
     for field, word in ((hidden, secret), (shown, open_word)):
         record[field.name] = (
             [{"name": word, "script": "", "transliteration": word}]
-            if field.kind == "native"
+            if field.type == "native"
             else [word]
-            if field.kind in LIST_KINDS
+            if field.type in LIST_TYPES
             else word
         )
     db = open_store(site.config["HERITAGE_HOME"])

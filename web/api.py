@@ -91,7 +91,7 @@ def api_articles():
     """Published articles (policy and news), newest first, without their bodies."""
     return jsonify(
         [
-            {k: a[k] for k in ("id", "title", "kind", "published_on", "source", "summary")}
+            {k: a[k] for k in ("id", "title", "genre", "published_on", "source", "summary")}
             for a in articles.listing(get_db())
         ]
     )
@@ -101,7 +101,7 @@ def api_articles():
 def api_article(article_id: str):
     """One published article."""
     article = public_article(article_id)
-    return jsonify({k: article[k] for k in ("id", "title", "kind", "published_on", "source", "summary", "body")})
+    return jsonify({k: article[k] for k in ("id", "title", "genre", "published_on", "source", "summary", "body")})
 
 
 @bp.route("/inheritors/<inheritor_id>")

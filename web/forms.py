@@ -8,7 +8,7 @@ from flask import request
 
 from heritage import vocab
 from heritage.editing import editable
-from heritage.fields import ACCESS_LABELS, LIST_KINDS, Field, format_value
+from heritage.fields import ACCESS_LABELS, LIST_TYPES, Field, format_value
 from heritage.regions import divisions
 from heritage.store import Kind
 
@@ -73,23 +73,23 @@ def sections(kind: Kind) -> list[tuple[str, list[Field]]]:
 
 def widget(field: Field) -> str:
     """textarea, select or input."""
-    if field.kind == "long" or field.kind in LIST_KINDS:
+    if field.type == "long" or field.type in LIST_TYPES:
         return "textarea"
-    if field.kind in ("choice", "category", "bool", "access", "ethnic_one"):
+    if field.type in ("choice", "category", "bool", "access", "ethnic_one"):
         return "select"
     return "input"
 
 
 def options(field: Field) -> list[tuple[str, str]]:
     """(value, label) pairs of a select, the empty choice first."""
-    if field.kind == "access":
+    if field.type == "access":
         return list(ACCESS_LABELS.items())
     choices = {
         "choice": field.choices,
         "category": [c.name for c in vocab.CATEGORIES],
         "bool": ("是", "否"),
         "ethnic_one": [g.name for g in vocab.ETHNIC_GROUPS],
-    }[field.kind]
+    }[field.type]
     return [("", "（未填）")] + [(c, c) for c in choices]
 
 
@@ -97,11 +97,11 @@ def cell(field: Field, value: Any, fields: tuple[Field, ...]) -> str:
     """A stored value as the form shows it: one item per line for lists, regions with their names."""
     if value in (None, [], {}):
         return ""
-    if field.kind == "regions":
+    if field.type == "regions":
         return "\n".join(f"{code} {divisions().label(code)}" for code in value)
-    if field.kind in LIST_KINDS:
+    if field.type in LIST_TYPES:
         return format_value(field, value, fields).replace("；", "\n")
-    return format_value(field, value, fields, english=field.kind == "access")
+    return format_value(field, value, fields, english=field.type == "access")
 
 
 def cells_of(kind: Kind, entity: dict[str, Any]) -> dict[str, str]:

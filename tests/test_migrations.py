@@ -1,0 +1,52 @@
+"""Migrations carry a database from any earlier schema to the current one without losing what it holds."""
+
+import json
+
+from heritage import articles, migrations
+from heritage.db import connect, write
+from heritage.visibility import PUBLISHED
+
+
+def _migrated_until(db, last: str) -> None:
+    """Apply the migrations up to and including ``last``, as an older release would have."""
+    with write(db):
+        db.table("migrations").create({"name": str, "applied_at": str}, pk="name")
+    for name, function in migrations.MIGRATIONS:
+        with write(db):
+            function(db)
+            db.table("migrations").insert({"name": name, "applied_at": "2026-01-01T00:00:00"})
+        if name == last:
+            return
+
+
+def test_an_article_kind_becomes_its_genre_in_rows_and_revisions(tmp_path):
+    db = connect(tmp_path / "heritage.db")
+    _migrated_until(db, "0007_import_match_indexes")
+    with write(db):
+        db.table("articles").insert(
+            {
+                "id": "a1",
+                "title": "保护条例",
+                "kind": "新闻",
+                "published_on": "2024-05-01",
+                "body": "正文",
+                "status": PUBLISHED,
+            }
+        )
+        diff = {"title": [None, "保护条例"], "kind": [None, "新闻"]}
+        db.table("revisions").insert(
+            {
+                "entity": "article",
+                "entity_id": "a1",
+                "version": 1,
+                "user": "u",
+                "at": "t",
+                "note": "",
+                "diff": json.dumps(diff),
+            }
+        )
+    assert migrations.migrate(db) == ["0008_article_genre"]
+    assert articles.get(db, "a1")["genre"] == "新闻"
+    (stored,) = [json.loads(r["diff"]) for r in db.table("revisions").rows]
+    assert stored == {"title": [None, "保护条例"], "genre": [None, "新闻"]}
+    assert "kind" not in db.table("articles").columns_dict
