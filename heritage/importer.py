@@ -34,7 +34,7 @@ class ImportReport:
 
     file: str
     format: str
-    kind: str
+    entity: str
     encoding: str = ""
     rows: int = 0
     created: int = 0
@@ -65,7 +65,7 @@ class ImportReport:
 
     def render(self, limit: int = 50) -> str:
         """The report as a person reads it, in Chinese."""
-        what = "记录" if self.kind == "record" else "传承人"
+        what = "记录" if self.entity == "record" else "传承人"
         lines = [
             f"文件：{self.file}（{self.format}{'，' + self.encoding if self.encoding else ''}）",
             f"数据行：{self.rows}",
