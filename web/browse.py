@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 
 from heritage import lineage, listings, vocab
 from heritage.regions import divisions
+from indexer.analysis import pinyin_of
 from indexer.search import PLAIN_MODE
 from web.db import get_db
 from web.numbers import int_arg, whole
@@ -56,10 +58,10 @@ def region_page(code: str):
 
 @bp.route("/inheritors")
 def inheritors():
-    """Public inheritors, by name, optionally of one ethnic group or category, with how many each holds."""
+    """Public inheritors, by the pinyin of their names, optionally of one ethnic group or category, with how many each holds."""
     ethnic, category = request.args.get("ethnic", "")[:20], request.args.get("category", "")[:20]
     db = get_db()
-    everyone = listings.inheritors(db, audience())
+    everyone = sorted(listings.inheritors(db, audience()), key=lambda p: (_name_key(p.get("name") or ""), p["id"]))
     people = [
         p
         for p in everyone
@@ -89,6 +91,12 @@ def inheritors():
         categories=[(c.name, by_category[c.name]) for c in vocab.CATEGORIES if by_category[c.name]],
         groups=by_group.most_common(),
     )
+
+
+@lru_cache(maxsize=20_000)
+def _name_key(name: str) -> str:
+    """A name's pinyin, for listing people in the order a reader looks them up."""
+    return pinyin_of(name)
 
 
 @bp.route("/inheritors/<inheritor_id>")
