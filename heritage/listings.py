@@ -123,14 +123,17 @@ def inheritor_names(db: sqlite_utils.Database, record_id: str) -> list[dict[str,
     )
 
 
-def inheritor_items(db: sqlite_utils.Database, reader: str = PUBLIC) -> dict[str, list[dict[str, Any]]]:
-    """Every inheritor's items that ``reader`` may see: inheritor id -> views of id and title, in order."""
+def inheritor_items(
+    db: sqlite_utils.Database, inheritor_ids: list[str], reader: str = PUBLIC
+) -> dict[str, list[dict[str, Any]]]:
+    """The items ``reader`` may see of some inheritors: inheritor id -> views of id and title, in order."""
     where, params = sql_condition(reader, alias="r")
     items: dict[str, list[dict[str, Any]]] = {}
     for row in db.query(
         "SELECT x.inheritor_id, r.id, r.title, r.status, r.access, r.field_access FROM inheritor_items x"
-        f" JOIN records r ON r.id = x.record_id WHERE {where} ORDER BY x.inheritor_id, x.position",
-        params,
+        " JOIN records r ON r.id = x.record_id WHERE x.inheritor_id IN (SELECT value FROM json_each(?))"
+        f" AND {where} ORDER BY x.inheritor_id, x.position",
+        [json.dumps(inheritor_ids), *params],
     ):
         seen = view(row | {"field_access": json.loads(row["field_access"] or "{}")}, RECORD_FIELDS, reader)
         if seen:

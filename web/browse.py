@@ -81,7 +81,7 @@ def inheritors():
         "inheritors.html",
         people=people,
         everyone=len(everyone),
-        items=listings.inheritor_items(db, audience()),
+        items=listings.inheritor_items(db, [p["id"] for p in people], audience()),
         total=total,
         page=page,
         pages=pages,
