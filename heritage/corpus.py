@@ -1,4 +1,5 @@
-"""The shipped corpus: census records written by this project, their covers, and the domain word list."""
+"""The shipped corpus: census records written by this project, their covers, the national representative
+inheritors of the listed items with their lineage, and the domain word list."""
 
 from __future__ import annotations
 
@@ -8,12 +9,15 @@ from pathlib import Path
 
 import sqlite_utils
 
-from heritage import articles, covers, exhibits, store
+from heritage import articles, covers, exhibits, lineage, store
 from heritage.db import now, write
 from heritage.importer import ImportReport, import_file
+from heritage.store import INHERITOR
 
 CORPUS_DIR = Path(str(resources.files("heritage_corpus")))  # the top-level corpus/ folder, shipped as package data
 RECORDS_FILE = CORPUS_DIR / "records.csv"
+INHERITORS_FILE = CORPUS_DIR / "inheritors.csv"
+LINEAGE_FILE = CORPUS_DIR / "lineage.csv"
 WORDS_FILE = CORPUS_DIR / "words.txt"
 SYNONYMS_FILE = CORPUS_DIR / "synonyms.txt"
 QUESTION_WORDS_FILE = CORPUS_DIR / "question_words.txt"
@@ -43,12 +47,23 @@ def question_words() -> list[str]:
 
 
 def load(db: sqlite_utils.Database, home: Path) -> ImportReport:
-    """Import the shipped records (re-running updates, never duplicates) and draw missing covers."""
+    """Import the shipped records, then their inheritors and lineage (re-running updates, never
+    duplicates), and draw missing covers; returns the records' report."""
     report = import_file(db, RECORDS_FILE, user="corpus")
     if report.committed:
+        load_inheritors(db)
         draw_missing_covers(db, home)
         load_exhibits_and_articles(db)
     return report
+
+
+def load_inheritors(db: sqlite_utils.Database) -> None:
+    """Import the shipped inheritors and their lineage links; the shipped files are always valid
+    (tests/test_corpus.py), so a problem here is a bug of the corpus and raises."""
+    report = import_file(db, INHERITORS_FILE, kind=INHERITOR, user="corpus")
+    if not report.committed:
+        raise ValueError(report.render())
+    lineage.load(db, LINEAGE_FILE)
 
 
 def load_exhibits_and_articles(db: sqlite_utils.Database) -> None:

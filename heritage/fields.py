@@ -104,6 +104,7 @@ INHERITOR_FIELDS = (
     Field("generation", "传承代际"),
     Field("works", "代表作品", "long"),
     Field("teaching", "传承活动", "long"),
+    Field("sources", "参考资料", "list"),
     Field("id_number", "身份证号", access="internal"),
     Field("phone", "电话", access="internal"),
     Field("address", "地址", access="internal"),

@@ -11,7 +11,7 @@ from typing import Any
 import sqlite_utils
 
 from heritage import store
-from heritage.fields import INHERITOR_FIELDS
+from heritage.fields import INHERITOR_FIELDS, RECORD_FIELDS
 from heritage.store import Kind
 from heritage.visibility import PUBLIC, sql_condition, view
 
@@ -96,13 +96,13 @@ def festivals(db: sqlite_utils.Database, reader: str = PUBLIC) -> Iterator[dict[
 
 def inheritors(db: sqlite_utils.Database, reader: str = PUBLIC, record_id: str | None = None) -> list[dict[str, Any]]:
     """The inheritors ``reader`` may see (of one record, if given), as listing rows: views of id, name,
-    sex, ethnic group, category, level and place, in name order."""
+    sex, ethnic group, category, level, batch, year and place, in name order."""
     where, params = sql_condition(reader, INHERITOR_FIELDS)
     if record_id is not None:
         where += " AND id IN (SELECT inheritor_id FROM inheritor_items WHERE record_id = ?)"
         params.append(record_id)
     rows = db.query(
-        "SELECT id, name, sex, ethnic_group, category, level, region_text, access, field_access, version"
+        "SELECT id, name, sex, ethnic_group, category, level, batch, year, region_text, access, field_access, version"
         f" FROM inheritors WHERE {where}",
         params,
     )
@@ -121,3 +121,21 @@ def inheritor_names(db: sqlite_utils.Database, record_id: str) -> list[dict[str,
             [record_id],
         )
     )
+
+
+def inheritor_items(
+    db: sqlite_utils.Database, inheritor_ids: list[str], reader: str = PUBLIC
+) -> dict[str, list[dict[str, Any]]]:
+    """The items ``reader`` may see of some inheritors: inheritor id -> views of id and title, in order."""
+    where, params = sql_condition(reader, alias="r")
+    items: dict[str, list[dict[str, Any]]] = {}
+    for row in db.query(
+        "SELECT x.inheritor_id, r.id, r.title, r.status, r.access, r.field_access FROM inheritor_items x"
+        " JOIN records r ON r.id = x.record_id WHERE x.inheritor_id IN (SELECT value FROM json_each(?))"
+        f" AND {where} ORDER BY x.inheritor_id, x.position",
+        [json.dumps(inheritor_ids), *params],
+    ):
+        seen = view(row | {"field_access": json.loads(row["field_access"] or "{}")}, RECORD_FIELDS, reader)
+        if seen:
+            items.setdefault(row["inheritor_id"], []).append(seen)
+    return items

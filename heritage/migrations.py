@@ -228,6 +228,33 @@ def _article_genre(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration("0010_lineage")
+def _lineage(db: sqlite_utils.Database) -> None:
+    """Master -> apprentice links (传承谱系) of an item, as a public source states them (heritage.lineage)."""
+    db.table("lineage").create(
+        {
+            "id": int,
+            "record_id": str,
+            "master_id": str,
+            "master_name": str,
+            "apprentice_id": str,
+            "apprentice_name": str,
+            "relation": str,
+            "source": str,
+        },
+        pk="id",
+        not_null={"record_id", "master_name", "apprentice_name", "source"},
+        foreign_keys=[
+            ("record_id", "records", "id"),
+            ("master_id", "inheritors", "id"),
+            ("apprentice_id", "inheritors", "id"),
+        ],
+    )
+    db.table("lineage").create_index(["record_id", "master_name", "apprentice_name"], unique=True)
+    db.table("lineage").create_index(["master_id"])
+    db.table("lineage").create_index(["apprentice_id"])
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks, each in its own write transaction."""
     if "migrations" not in db.table_names():

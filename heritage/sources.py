@@ -132,6 +132,7 @@ def inheritor_row(source: dict[str, Any]) -> dict[str, Any]:
         "region_codes": _regions(source),
         "region_text": str(source.get("province") or "").strip(),
         "biography": biography,
+        "sources": ["中国非物质文化遗产网·国家级非物质文化遗产代表性传承人名录"],
         "access": "public",
     }
 

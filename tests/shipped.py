@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import csv
 import tomllib
+from pathlib import Path
 
 from heritage import corpus
 
 
-def shipped_records() -> list[dict[str, str]]:
-    """The rows of the shipped records file, as a spreadsheet reads them."""
-    with corpus.RECORDS_FILE.open(encoding="utf-8", newline="") as handle:
+def shipped_rows(path: Path) -> list[dict[str, str]]:
+    """The rows of a shipped CSV file, as a spreadsheet reads them."""
+    with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+def shipped_records() -> list[dict[str, str]]:
+    """The rows of the shipped records file."""
+    return shipped_rows(corpus.RECORDS_FILE)
 
 
 def exhibit_record_ids() -> set[str]:

@@ -240,3 +240,33 @@ def test_curator_login_new_record_image_review_publish_found(server, browser, co
     watched.shot("24-public-record-with-image")
     assert watched.problems == []
     watched.context.close()
+
+
+def test_inheritors_an_inheritor_and_a_flagship_lineage_on_desktop_and_phone(server, browser):
+    pages = (
+        ("inheritors", "/inheritors"),
+        ("inheritor", "/inheritors/I01822"),  # 黄小午 of 昆曲, four teachers
+        ("record-lineage", "/records/C001"),  # 彝族火把节: 普顺发 and his teachers
+        ("record-lineage-kunqu", "/records/C103"),
+    )
+    for label, options in (
+        ("desktop", {"viewport": {"width": 1280, "height": 900}}),
+        ("phone", {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "is_mobile": True}),
+    ):
+        watched = Watched(browser, **options)
+        for name, path in pages:
+            watched.page.goto(server + path)
+            assert watched.page.locator("h1").count() == 1, path
+            if name != "inheritors":
+                assert watched.page.locator(".lineage-tree li").count() >= 2, path
+            width = watched.page.evaluate("document.documentElement.scrollWidth")
+            assert width <= options["viewport"]["width"], f"{path} 宽 {width}px"
+            watched.shot(f"30-{label}-{name}")
+        watched.page.goto(server + "/inheritors")
+        watched.page.select_option("#i-category", "传统戏剧")
+        watched.page.locator("form.filters button").click()
+        watched.page.wait_for_url("**category=*")
+        table = watched.page.locator("table.inheritor-list").inner_text()
+        assert table.index("艾世菊") < table.index("计镇华") and "苗族古歌" not in table  # by pinyin, drama only
+        assert watched.problems == []
+        watched.context.close()

@@ -7,10 +7,12 @@ import json
 import re
 import unicodedata
 
+from heritage import corpus
 from heritage.fields import RECORD_FIELDS
+from heritage.sources import clean_html
 from heritage.vocab import SCRIPT_LANGS
-from tests.conftest import NATIONAL_LIST, needs_shared
-from tests.shipped import exhibit_record_ids, shipped_records
+from tests.conftest import INHERITORS, NATIONAL_LIST, needs_shared
+from tests.shipped import exhibit_record_ids, shipped_records, shipped_rows
 
 RECORDS = shipped_records()
 FLAGSHIPS = {"C001", "C002", "C003"}  # 彝族火把节, 苗族跳花节, 梭戛长角苗文化
@@ -92,4 +94,82 @@ def test_no_record_text_is_copied_from_the_national_list():
         item = json.loads(line)  # an item's name is a fact to cite, not text to copy: left out
         source = re.sub(r"<[^>]+>", "", html.unescape(item["content"])).replace(item["title"].strip(), "")
         copied += [run for run in _windows(source) if run in ours]
+    assert not copied[:5]
+
+
+# ---- the shipped inheritors and their lineage ----
+
+PEOPLE = shipped_rows(corpus.INHERITORS_FILE)
+LINKS = shipped_rows(corpus.LINEAGE_FILE)
+LIST_RUN = 30  # characters in a row that may not be shared with the published inheritors' biographies
+
+
+def _published_inheritors() -> dict[str, dict]:
+    entries = (json.loads(line) for line in INHERITORS.read_text("utf-8").splitlines())
+    return {f"ihchina-inheritor:{entry['id']}": entry for entry in entries}
+
+
+def test_every_shipped_inheritor_carries_items_of_the_national_list_and_names_a_source():
+    listed = {row["编号"] for row in RECORDS if row["项目编号"]}
+    assert len(PEOPLE) >= 700 and len({row["编号"] for row in PEOPLE}) == len(PEOPLE)
+    assert len({row["来源编号"] for row in PEOPLE}) == len(PEOPLE)
+    for row in PEOPLE:
+        items = row["项目"].split("；")
+        assert items and set(items) <= listed, (row["编号"], items)
+        assert row["参考资料"].strip() and row["姓名"] and row["性别"] and row["民族"] and row["批次"], row["编号"]
+        # a biography only in our own words, naming the public page it is drawn from beside the list
+        assert row["简介"] == "" or len(row["参考资料"].split("；")) > 1, row["编号"]
+    assert len({item for row in PEOPLE for item in row["项目"].split("；")}) >= 200
+
+
+def test_lineage_links_join_named_people_of_an_item_and_name_their_source():
+    ids = {row["编号"] for row in PEOPLE}
+    records = {row["编号"] for row in RECORDS}
+    assert len(LINKS) >= 100
+    assert len({(row["项目"], row["师傅"], row["徒弟"]) for row in LINKS}) == len(LINKS)
+    for row in LINKS:
+        assert row["项目"] in records and row["师傅"] != row["徒弟"], row
+        assert row["关系"] and row["参考资料"].startswith("中国非物质文化遗产网"), row
+        for end in (row["师傅"], row["徒弟"]):
+            assert end in ids or not re.fullmatch(r"I\d+", end), end  # an inheritor's 编号, or a name
+    assert all(row["徒弟"] in ids for row in LINKS)
+
+
+@needs_shared(INHERITORS)
+def test_shipped_inheritors_are_the_published_facts():
+    published = _published_inheritors()
+    items = {row["编号"]: row["项目编号"] for row in RECORDS}
+    for row in PEOPLE:
+        entry = published[row["来源编号"]]
+        assert row["姓名"] == entry["title"].strip() and row["性别"] == entry["sex"].strip(), row["编号"]
+        assert (
+            row["民族"] == (entry["nation"].strip() or row["民族"])
+            and row["民族"] in clean_html(entry["content"]) + entry["nation"]
+        ), row["编号"]
+        assert f"第{'一二三四五六'[int(row['批次']) - 1]}批" in entry["rx_time"] and row["认定年份"] in entry["rx_time"]
+        assert row["出生日期"] == "" or entry["day"].strip().startswith(row["出生日期"]), row["编号"]
+        assert {items[item] for item in row["项目"].split("；")} == {entry["project_num"].strip()}, row["编号"]
+
+
+@needs_shared(INHERITORS)
+def test_each_lineage_link_is_stated_by_its_source_entry():
+    published = _published_inheritors()
+    names = {row["编号"]: row["姓名"] for row in PEOPLE}
+    for row in LINKS:
+        stated = published[re.search(r"（(ihchina-inheritor:\d+)）$", row["参考资料"])[1]]
+        assert stated["title"].strip() + "条" in row["参考资料"], row
+        text = clean_html(stated["content"])
+        for end in (row["师傅"], row["徒弟"]):
+            name = names.get(end, end).split("（")[0]
+            assert name == stated["title"].strip() or name in text, (row, name)
+
+
+@needs_shared(INHERITORS)
+def test_no_inheritor_text_is_copied_from_the_published_biographies():
+    def runs(text: str) -> set[str]:
+        text = re.sub(r"\s+", "", text)
+        return {text[i : i + LIST_RUN] for i in range(len(text) - LIST_RUN + 1)}
+
+    ours = set().union(*(runs(value) for row in PEOPLE + LINKS for value in row.values()))
+    copied = [run for entry in _published_inheritors().values() for run in runs(clean_html(entry["content"])) & ours]
     assert not copied[:5]

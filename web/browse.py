@@ -1,14 +1,18 @@
 """Browsing: by category, ethnic group, region (province → prefecture → county), level and batch;
-region pages and inheritor pages."""
+region pages, inheritor pages and the lineage of inheritors and items."""
 
 from __future__ import annotations
 
 import math
+from collections import Counter
+from functools import lru_cache
+from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from heritage import listings, vocab
+from heritage import lineage, listings, vocab
 from heritage.regions import divisions
+from indexer.analysis import pinyin_of
 from indexer.search import PLAIN_MODE
 from web.db import get_db
 from web.numbers import int_arg, whole
@@ -54,11 +58,13 @@ def region_page(code: str):
 
 @bp.route("/inheritors")
 def inheritors():
-    """Public inheritors, by name, optionally of one ethnic group or category."""
+    """Public inheritors, by the pinyin of their names, optionally of one ethnic group or category, with how many each holds."""
     ethnic, category = request.args.get("ethnic", "")[:20], request.args.get("category", "")[:20]
+    db = get_db()
+    everyone = sorted(listings.inheritors(db, audience()), key=lambda p: (_name_key(p.get("name") or ""), p["id"]))
     people = [
         p
-        for p in listings.inheritors(get_db(), audience())
+        for p in everyone
         if (not ethnic or p.get("ethnic_group") == ethnic) and (not category or p.get("category") == category)
     ]
     total = len(people)
@@ -69,23 +75,45 @@ def inheritors():
     def link(page: int) -> str:
         return url_for("browse.inheritors", ethnic=ethnic or None, category=category or None, page=page)
 
+    by_group = Counter(p.get("ethnic_group") for p in everyone if p.get("ethnic_group"))
+    by_category = Counter(p.get("category") for p in everyone if p.get("category"))
     return render_template(
         "inheritors.html",
         people=people,
+        everyone=len(everyone),
+        items=listings.inheritor_items(db, [p["id"] for p in people], audience()),
         total=total,
         page=page,
         pages=pages,
         link=link,
         ethnic=ethnic,
         category=category,
-        categories=vocab.CATEGORIES,
-        groups=[g.name for g in vocab.ETHNIC_GROUPS],
+        categories=[(c.name, by_category[c.name]) for c in vocab.CATEGORIES if by_category[c.name]],
+        groups=by_group.most_common(),
     )
+
+
+@lru_cache(maxsize=20_000)
+def _name_key(name: str) -> str:
+    """A name's pinyin, for listing people in the order a reader looks them up."""
+    return pinyin_of(name)
 
 
 @bp.route("/inheritors/<inheritor_id>")
 def inheritor_page(inheritor_id: str):
-    """One inheritor's public fields and the published items they carry on."""
-    person = public_inheritor(inheritor_id, audience())
+    """One inheritor's public fields, the published items they carry on, their lineage and sources."""
+    reader = audience()
+    person = public_inheritor(inheritor_id, reader)
     places = [divisions().ancestors(code) for code in person.get("region_codes", [])]
-    return render_template("inheritor.html", person=person, places=places)
+    links = lineage.of_inheritor(get_db(), inheritor_id, reader)
+    return render_template("inheritor.html", person=person, places=places, lineage=_lineage(links), focus=inheritor_id)
+
+
+@bp.app_template_global()
+def record_lineage(record_id: str) -> dict[str, Any] | None:
+    """The lineage of an item for its page (templates/_lineage.html), or None when there is none."""
+    return _lineage(lineage.of_record(get_db(), record_id, audience()))
+
+
+def _lineage(links: list[lineage.Link]) -> dict[str, Any] | None:
+    return {"trees": lineage.trees(links), "sources": lineage.sources(links), "count": len(links)} if links else None

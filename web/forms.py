@@ -55,7 +55,7 @@ SECTIONS = {
     "inheritor": (
         ("基本信息", ("name", "native_name", "sex", "ethnic_group", "birth_date", "death_year", "category")),
         ("认定与地区", ("level", "batch", "year", "region_codes", "region_text", "ref")),
-        ("传承", ("biography", "master", "generation", "works", "teaching")),
+        ("传承", ("biography", "master", "generation", "works", "teaching", "sources")),
         ("联系方式（默认仅内部可见）", ("id_number", "phone", "address")),
         ("整个条目的访问级别", ("access",)),
     ),
