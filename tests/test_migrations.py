@@ -45,7 +45,7 @@ def test_an_article_kind_becomes_its_genre_in_rows_and_revisions(tmp_path):
                 "diff": json.dumps(diff),
             }
         )
-    assert migrations.migrate(db) == ["0008_article_genre"]
+    assert "0008_article_genre" in migrations.migrate(db)
     assert articles.get(db, "a1")["genre"] == "新闻"
     (stored,) = [json.loads(r["diff"]) for r in db.table("revisions").rows]
     assert stored == {"title": [None, "保护条例"], "genre": [None, "新闻"]}
