@@ -24,31 +24,21 @@ INK = (38, 42, 54)  # 墨色
 STYLE = "patterns"  # the folder the covers of this drawing style are kept in: a new style, a new folder,
 # so that `heritage init` and the pages redraw every cover drawn in an older one
 LABEL = "示意图案"  # what a drawn cover is called on every page: a pattern, never a photograph
-# One colour per category, from the traditional palette, so that a visitor learns them; and a detail colour.
-CATEGORY_COLOURS = {
-    "民间文学": (46, 78, 126),  # 黛蓝
-    "传统音乐": (122, 58, 104),  # 紫棠
-    "传统舞蹈": (194, 76, 52),  # 朱红
-    "传统戏剧": (163, 32, 45),  # 胭脂
-    "曲艺": (176, 120, 40),  # 赭黄
-    "传统体育、游艺与杂技": (36, 110, 90),  # 石绿
-    "传统美术": (180, 70, 110),  # 海棠
-    "传统技艺": (30, 80, 110),  # 靛青
-    "传统医药": (92, 118, 52),  # 苍绿
-    "民俗": (190, 60, 40),  # 丹
+# Each category's colour, from the traditional palette, so that a visitor learns them, and a detail colour
+# that is no other category's.
+PALETTES = {
+    "民间文学": ((46, 78, 126), (214, 168, 74)),  # 黛蓝, 缃色
+    "传统音乐": ((122, 58, 104), (204, 154, 82)),  # 紫棠, 金
+    "传统舞蹈": ((194, 76, 52), (230, 180, 70)),  # 朱红, 金黄
+    "传统戏剧": ((163, 32, 45), (216, 164, 52)),  # 胭脂, 金黄
+    "曲艺": ((176, 120, 40), (40, 40, 48)),  # 赭黄, 墨
+    "传统体育、游艺与杂技": ((36, 110, 90), (222, 190, 110)),  # 石绿, 浅金
+    "传统美术": ((180, 70, 110), (60, 44, 60)),  # 海棠, 黛紫
+    "传统技艺": ((30, 80, 110), (104, 148, 178)),  # 靛青, 浅靛
+    "传统医药": ((92, 118, 52), (214, 168, 90)),  # 苍绿, 琥珀
+    "民俗": ((190, 60, 40), (222, 170, 60)),  # 丹, 金
 }
-DETAIL_COLOURS = {
-    "民间文学": (214, 168, 74),  # 缃色
-    "传统音乐": (204, 154, 82),  # 金
-    "传统舞蹈": (230, 180, 70),  # 金黄
-    "传统戏剧": (216, 164, 52),  # 金黄
-    "曲艺": (40, 40, 48),  # 墨
-    "传统体育、游艺与杂技": (222, 190, 110),  # 浅金
-    "传统美术": (60, 44, 60),  # 黛紫
-    "传统技艺": (104, 148, 178),  # 浅靛
-    "传统医药": (214, 168, 90),  # 琥珀
-    "民俗": (222, 170, 60),  # 金
-}
+CATEGORY_COLOURS = {category: main for category, (main, _) in PALETTES.items()}
 # Each category's motifs; a word in the title or subcategory names the one its craft is known by.
 CATEGORY_MOTIFS = {
     "民间文学": ("clouds", "weave", "paper_cut"),
@@ -99,7 +89,7 @@ def label(record: dict[str, Any]) -> str:
 def _palette(category: str, rng: random.Random, motif: str) -> patterns.Palette:
     """The category's colour as the figure on paper, or as the ground under a paper figure (wax resist is
     always pale on the dye)."""
-    main, detail = CATEGORY_COLOURS.get(category, INK), DETAIL_COLOURS.get(category, (176, 120, 40))
+    main, detail = PALETTES.get(category, (INK, (176, 120, 40)))
     if motif == "batik" or rng.random() < 0.5:
         return patterns.Palette(ground=main, figure=PAPER, detail=detail)
     return patterns.Palette(ground=PAPER, figure=main, detail=detail)

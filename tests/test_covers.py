@@ -3,6 +3,7 @@ category's colours, never the title, labelled on the page, and replaced by a cur
 
 import hashlib
 import io
+import re
 
 from PIL import Image
 
@@ -76,6 +77,13 @@ def test_init_draws_every_shipped_cover_in_the_current_style_and_redraws_missing
 
 def test_the_record_page_labels_the_drawn_pattern_and_a_photograph_replaces_it(client, corpus_index):
     home, db = corpus_index
+    card = re.compile(
+        r'<a href="/records/C135">\s*<span class="picture"><img src="([^"]+)"[^>]*>(<span class="drawn">示意图案</span>)?'
+    )
+    assert card.search(client.get("/").get_data(as_text=True)).groups() == (
+        "/covers/C135.png",
+        '<span class="drawn">示意图案</span>',
+    )
     page = client.get("/records/C135").get_data(as_text=True)
     assert 'src="/covers/C135.png"' in page and "示意图案" in page and "照片" in page
     assert "蜡染冰纹" in page  # the motif is named, so the pattern is read as a pattern
@@ -83,4 +91,6 @@ def test_the_record_page_labels_the_drawn_pattern_and_a_photograph_replaces_it(c
         media.add(db, "C135", media.ingest(home, _jpeg(), "印染.jpg"), {"caption": "枫香印染的布样"})
     page = client.get("/records/C135").get_data(as_text=True)
     assert 'src="/covers/C135.png"' not in page and "示意图案" not in page and "枫香印染的布样" in page
+    photo, tag = card.search(client.get("/").get_data(as_text=True)).groups()
+    assert photo.startswith("/images/") and tag is None
     assert store.get(db, store.RECORD, "C135")["title"] in page

@@ -58,6 +58,14 @@ def server(corpus_index):
     process.wait(timeout=30)
 
 
+def screen(width: int) -> dict:
+    """A desktop window, or a phone (touch, twice the pixels) when narrower than 400 px."""
+    options: dict = {"viewport": {"width": width, "height": 900 if width > 400 else 740}}
+    if width < 400:
+        options |= {"device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+    return options
+
+
 def signed_in(browser, server, **options) -> Watched:  # noqa: F811
     watched = Watched(browser, **options)
     watched.page.goto(server + "/login")
@@ -79,10 +87,7 @@ EDGES = """() => { const main = document.querySelector('main'), box = main.getBo
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_pages_fit_the_screen_and_share_one_column(server, browser, width):  # noqa: F811
-    options = {"viewport": {"width": width, "height": 900 if width > 400 else 740}}
-    if width < 400:
-        options |= {"device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-    watched = signed_in(browser, server, **options)
+    watched = signed_in(browser, server, **screen(width))
     for name, path in PAGES:
         watched.page.goto(server + path)
         widest = watched.page.evaluate(WIDEST)
@@ -140,10 +145,7 @@ CONTRAST = """(selector) => [...document.querySelectorAll(selector)].filter(e =>
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_home_opens_with_exhibits_then_festivals_with_one_search_box(server, browser, width):  # noqa: F811
-    options = {"viewport": {"width": width, "height": 900 if width > 400 else 740}}
-    if width < 400:
-        options |= {"device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-    watched = Watched(browser, **options)
+    watched = Watched(browser, **screen(width))
     page = watched.page
     page.goto(server + "/")
     assert page.locator('input[type="search"]').count() == 1 and page.locator("header.site #q").count() == 1
@@ -164,10 +166,7 @@ def test_home_opens_with_exhibits_then_festivals_with_one_search_box(server, bro
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_record_pages_read_picture_facts_story_with_a_measured_column(server, browser, width):  # noqa: F811
-    options = {"viewport": {"width": width, "height": 900 if width > 400 else 740}}
-    if width < 400:
-        options |= {"device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-    watched = Watched(browser, **options)
+    watched = Watched(browser, **screen(width))
     page = watched.page
     for name, path in (("record", "/records/C134"), *FLAGSHIPS):
         page.goto(server + path)
