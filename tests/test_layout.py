@@ -204,7 +204,7 @@ def test_links_underline_only_in_running_text_and_on_focus_with_aa_contrast(serv
     assert focused[0] == "solid" and focused[1] >= 2 and focused[2] == "underline"
     for path in ("/", "/records/C001"):
         page.goto(server + path)
-        for selector in ("nav.site a", "main a", ".meta", "figcaption", ".story p", "footer.site a"):
+        for selector in ("nav.site a", "main a", ".meta", "figcaption", ".story p", ".drawn", "footer.site a"):
             for text, ratio in page.evaluate(CONTRAST, selector):
                 assert ratio >= 4.5, (path, selector, text, ratio)
     assert watched.problems == []
