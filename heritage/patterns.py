@@ -26,7 +26,7 @@ Motif = Callable[[ImageDraw.ImageDraw, random.Random, Palette, int, int], None]
 
 
 def cross_stitch(draw: ImageDraw.ImageDraw, rng: random.Random, p: Palette, w: int, h: int) -> None:
-    """挑花: diamonds of cross stitches, mirrored four ways as a needlewoman counts them, between borders."""
+    """挑花: diamonds of cross stitches, mirrored four ways as a needlewoman counts them, in staggered rows."""
     cell = rng.choice((30, 34, 38))
     radius = rng.randint(4, 5)
     quadrant = {(x, y): rng.random() < 0.6 for x in range(radius + 1) for y in range(radius + 1) if x + y <= radius}
@@ -257,7 +257,8 @@ def clouds(draw: ImageDraw.ImageDraw, rng: random.Random, p: Palette, w: int, h:
 
 
 def weave(draw: ImageDraw.ImageDraw, rng: random.Random, p: Palette, w: int, h: int) -> None:
-    """编织 and 盘长: diagonal bands passing over and under each other, each band edged like a cord."""
+    """编织: diagonal bands passing over and under each other, as bamboo and rattan are woven, each band
+    edged like a cord."""
     gap = rng.randint(104, 156)
     band = gap * rng.uniform(0.34, 0.4)
     edge = max(4, band // 10)
@@ -284,7 +285,7 @@ def weave(draw: ImageDraw.ImageDraw, rng: random.Random, p: Palette, w: int, h: 
 
 
 def herbs(draw: ImageDraw.ImageDraw, rng: random.Random, p: Palette, w: int, h: int) -> None:
-    """卷草: waving stems that bear paired leaves and curl at their tips, row under row."""
+    """卷草: waving stems, row under row, bearing leaves on alternate sides and here and there a round bud."""
     length = rng.randint(68, 104)
     line = max(6, length // 10)
     spacing = length * 2.4
