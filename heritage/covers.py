@@ -1,4 +1,5 @@
-"""Cover images drawn from a record (category colour, numeral, title): never a fake photograph."""
+"""Covers drawn for records and exhibits as patterns (示意图案) in their category's colours, seeded by
+their ids and kept as files: never a fake photograph, never the title again."""
 
 from __future__ import annotations
 
@@ -6,117 +7,156 @@ import datetime as dt
 import hashlib
 import io
 import os
-import shutil
-import subprocess
+import random
 import threading
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
-from heritage.vocab import category_by_name
+from heritage import patterns
 
 SIZE = (960, 640)
+SCALE = 2  # drawn at twice the size and reduced, so curves and diagonals come out smooth
 PAPER = (247, 242, 232)  # 宣纸
 INK = (38, 42, 54)  # 墨色
-# One accent per category, from the traditional palette, so that a visitor learns them.
-CATEGORY_COLOURS = {
-    "民间文学": (46, 78, 126),  # 黛蓝
-    "传统音乐": (122, 58, 104),  # 紫棠
-    "传统舞蹈": (194, 76, 52),  # 朱红
-    "传统戏剧": (163, 32, 45),  # 胭脂
-    "曲艺": (176, 120, 40),  # 赭黄
-    "传统体育、游艺与杂技": (36, 110, 90),  # 石绿
-    "传统美术": (180, 70, 110),  # 海棠
-    "传统技艺": (30, 80, 110),  # 靛青
-    "传统医药": (92, 118, 52),  # 苍绿
-    "民俗": (190, 60, 40),  # 丹
+STYLE = "patterns"  # the folder the covers of this drawing style are kept in: a new style, a new folder,
+# so that `heritage init` and the pages redraw every cover drawn in an older one
+LABEL = "示意图案"  # what a drawn cover is called on every page: a pattern, never a photograph
+# Each category's colour, from the traditional palette, so that a visitor learns them, and a detail colour
+# that is no other category's.
+PALETTES = {
+    "民间文学": ((46, 78, 126), (214, 168, 74)),  # 黛蓝, 缃色
+    "传统音乐": ((122, 58, 104), (204, 154, 82)),  # 紫棠, 金
+    "传统舞蹈": ((194, 76, 52), (230, 180, 70)),  # 朱红, 金黄
+    "传统戏剧": ((163, 32, 45), (216, 164, 52)),  # 胭脂, 金黄
+    "曲艺": ((176, 120, 40), (40, 40, 48)),  # 赭黄, 墨
+    "传统体育、游艺与杂技": ((36, 110, 90), (222, 190, 110)),  # 石绿, 浅金
+    "传统美术": ((180, 70, 110), (60, 44, 60)),  # 海棠, 黛紫
+    "传统技艺": ((30, 80, 110), (104, 148, 178)),  # 靛青, 浅靛
+    "传统医药": ((92, 118, 52), (214, 168, 90)),  # 苍绿, 琥珀
+    "民俗": ((190, 60, 40), (222, 170, 60)),  # 丹, 金
 }
-_FONT_FILES = (
-    "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc",
-    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
-    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+CATEGORY_COLOURS = {category: main for category, (main, _) in PALETTES.items()}
+# Each category's motifs; a word in the title or subcategory names the one its craft is known by.
+CATEGORY_MOTIFS = {
+    "民间文学": ("clouds", "weave", "paper_cut"),
+    "传统音乐": ("waves", "drum"),
+    "传统舞蹈": ("drum", "paper_cut", "waves"),
+    "传统戏剧": ("clouds", "brocade", "paper_cut"),
+    "曲艺": ("clouds", "waves"),
+    "传统体育、游艺与杂技": ("weave", "brocade", "drum"),
+    "传统美术": ("paper_cut", "cross_stitch", "brocade"),
+    "传统技艺": ("batik", "brocade", "cross_stitch", "weave"),
+    "传统医药": ("herbs", "clouds"),
+    "民俗": ("paper_cut", "drum", "clouds", "cross_stitch", "brocade"),
+}
+KEYWORD_MOTIFS = (
+    (("蜡染", "扎染", "蓝染", "印染", "枫香"), "batik"),
+    (("刺绣", "挑花", "绣", "服饰"), "cross_stitch"),
+    (("织锦", "锦", "织", "纺"), "brocade"),
+    (("铜鼓", "鼓"), "drum"),
+    (("剪纸", "窗花", "刻纸"), "paper_cut"),
+    (("医", "药", "疗"), "herbs"),
+    (("编", "结", "竹", "藤"), "weave"),
+    (("歌", "曲", "调", "琴", "笛", "芦笙", "乐", "唢呐"), "waves"),
+    (("戏", "说唱", "书", "传说", "故事", "史诗"), "clouds"),
 )
 
 
-@lru_cache(maxsize=1)
-def cjk_font_file() -> str | None:
-    """A font file on this machine that has Chinese glyphs, or None."""
-    for candidate in _FONT_FILES:
-        if Path(candidate).exists():
-            return candidate
-    if shutil.which("fc-match"):
-        found = subprocess.run(
-            ["fc-match", "-f", "%{file}", ":lang=zh-cn"], capture_output=True, text=True, check=False
-        ).stdout.strip()
-        if found and Path(found).exists() and "DejaVu" not in found:
-            return found
-    return None
+def _seed(key: str) -> random.Random:
+    """A random source that gives the same draws for the same key on every machine."""
+    return random.Random(int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big"))
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont:
-    path = cjk_font_file()
-    return ImageFont.truetype(path, size) if path else ImageFont.load_default(size)  # type: ignore[return-value]
+def motif_of(record: dict[str, Any]) -> str:
+    """The motif a record's cover is drawn in: the one its title or subcategory names, else one of its
+    category's, chosen by its id."""
+    words = f"{record.get('title') or ''}{record.get('subcategory') or ''}"
+    for keys, motif in KEYWORD_MOTIFS:
+        if any(key in words for key in keys):
+            return motif
+    choices = CATEGORY_MOTIFS.get(record.get("category") or "", ("clouds", "brocade", "waves"))
+    return _seed(record["id"]).choice(choices)
 
 
-def _wrap(draw: ImageDraw.ImageDraw, text: str, font: Any, width: int) -> list[str]:
-    lines, line = [], ""
-    for char in text:
-        if draw.textlength(line + char, font=font) > width and line:
-            lines.append(line)
-            line = char
-        else:
-            line += char
-    return lines + [line] if line else lines
+def label(record: dict[str, Any]) -> str:
+    """What the page says under a drawn cover: 示意图案 and the motif, so no one takes it for a photograph."""
+    return f"{LABEL}：{patterns.MOTIFS[motif_of(record)][0]}，按类别配色绘制，非照片"
 
 
-def _card(heading: str, title: str, subtitle: str, colour: tuple[int, int, int]) -> bytes:
-    """A PNG card: a band in the colour, a heading, the title in large ink, a rule and a subtitle."""
-    image = Image.new("RGB", SIZE, PAPER)
+def _palette(category: str, rng: random.Random, motif: str) -> patterns.Palette:
+    """The category's colour as the figure on paper, or as the ground under a paper figure (wax resist is
+    always pale on the dye)."""
+    main, detail = PALETTES.get(category, (INK, (176, 120, 40)))
+    if motif == "batik" or rng.random() < 0.5:
+        return patterns.Palette(ground=main, figure=PAPER, detail=detail)
+    return patterns.Palette(ground=PAPER, figure=main, detail=detail)
+
+
+def record_image(record: dict[str, Any]) -> Image.Image:
+    """A record's drawn pattern: its motif in its category's colours, the proportions seeded by its id
+    (drawn at SCALE times the size and reduced)."""
+    motif = motif_of(record)
+    rng = _seed(f"{record['id']}:{motif}")
+    palette = _palette(record.get("category") or "", rng, motif)
+    width, height = SIZE[0] * SCALE, SIZE[1] * SCALE
+    image = Image.new("RGB", (width, height), palette.ground)
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, 56, SIZE[1]), fill=colour)
-    for y in range(24, SIZE[1], 48):  # a quiet 回纹-like rhythm down the band
-        draw.rectangle((16, y, 40, y + 24), outline=PAPER, width=3)
-        draw.rectangle((24, y + 8, 32, y + 16), fill=PAPER)
-    draw.text((104, 64), heading, font=_font(34), fill=colour)
-    title_font = _font(84 if len(title) <= 8 else 64)
-    y = 150
-    for line in _wrap(draw, title, title_font, SIZE[0] - 180)[:3]:
-        draw.text((100, y), line, font=title_font, fill=INK)
-        y += int(title_font.size * 1.3)
-    draw.line((104, y + 24, 360, y + 24), fill=colour, width=4)
-    draw.text((104, y + 52), subtitle[:40], font=_font(30), fill=INK)
+    patterns.MOTIFS[motif][1](draw, rng, palette, width, height)
+    _hem(draw, CATEGORY_COLOURS.get(record.get("category") or "", INK), width, height)
+    return image.reduce(SCALE)
+
+
+def _hem(draw: ImageDraw.ImageDraw, colour: patterns.Colour, width: int, height: int) -> None:
+    """A hem along the foot in the category's colour, a fret (回纹) of paper squares along it, so every cover
+    of a category shares a mark whatever its motif."""
+    top = height - height // 10
+    draw.rectangle((0, top, width, height), fill=colour)
+    draw.line((0, top, width, top), fill=PAPER, width=SCALE * 3)
+    unit = (height - top) // 2
+    for x in range(unit // 2, width, unit * 2):
+        y = top + unit // 2
+        draw.rectangle((x, y, x + unit, y + unit), outline=PAPER, width=SCALE * 3)
+        draw.rectangle((x + unit // 3, y + unit // 3, x + unit - unit // 3, y + unit - unit // 3), fill=PAPER)
+
+
+def _png(image: Image.Image) -> bytes:
+    """A PNG of at most 64 colours (three colours and their smoothed edges), lightly compressed: smaller
+    than the full-colour image and quicker to write."""
     out = io.BytesIO()
-    image.save(out, "PNG")
+    image.quantize(64, method=Image.Quantize.FASTOCTREE).save(out, "PNG", compress_level=3)
     return out.getvalue()
 
 
 def render_cover(record: dict[str, Any]) -> bytes:
-    """A PNG cover for a record: a band in its category colour, the numeral, the title, its people and place."""
-    name = record.get("category") or ""  # a reader's view may lack any field but the title
-    category = category_by_name(name)
-    band = f"{category.numeral}　{name}" if category else name
-    subtitle = "　".join(filter(None, ["、".join(record.get("ethnic_groups") or []), record.get("region_text") or ""]))
-    return _card(band, record["title"], subtitle, CATEGORY_COLOURS.get(name, INK))
+    """A PNG cover for a record: a pattern from its category and craft, never its title, never a photograph."""
+    return _png(record_image(record))
 
 
 def render_exhibit_cover(exhibit: dict[str, Any]) -> bytes:
-    """A PNG cover for an exhibit with no photograph: its own title, never another record's."""
-    return _card("专题展览", exhibit["title"], "智慧民族之家", INK)
+    """A PNG cover for an exhibit with no photograph: side by side, the patterns of its first three records."""
+    records = [item["record"] for item in exhibit.get("items", [])][:3] or [
+        {"id": exhibit["id"], "title": exhibit.get("title") or "", "category": ""}
+    ]
+    gutter = 8
+    panel = (SIZE[0] - gutter * (len(records) - 1)) // len(records)
+    image = Image.new("RGB", SIZE, PAPER)
+    left = (SIZE[0] - panel) // 2
+    for n, record in enumerate(records):
+        image.paste(record_image(record).crop((left, 0, left + panel, SIZE[1])), (n * (panel + gutter), 0))
+    return _png(image)
 
 
 def cover_file(home: Path, record_id: str) -> Path:
     """Where a record's cover is kept in the data folder."""
-    return Path(home) / "media" / "covers" / f"{record_id}.png"
+    return Path(home) / "media" / "covers" / STYLE / f"{record_id}.png"
 
 
 def exhibit_cover_file(home: Path, exhibit_id: str) -> Path:
     """Where an exhibit's drawn cover is kept in the data folder."""
-    return Path(home) / "media" / "covers" / "exhibits" / f"{exhibit_id}.png"
+    return Path(home) / "media" / "covers" / STYLE / "exhibits" / f"{exhibit_id}.png"
 
 
 def _save(path: Path, data: bytes) -> None:
@@ -144,12 +184,12 @@ def write_cover(home: Path, record: dict[str, Any]) -> dict[str, Any]:
         "record_id": record["id"],
         "position": 0,
         "kind": "cover",
-        "storage_id": f"covers/{record['id']}.png",
+        "storage_id": f"covers/{STYLE}/{record['id']}.png",
         "sha256": hashlib.sha256(data).hexdigest(),
         "format": "PNG",
         "width": SIZE[0],
         "height": SIZE[1],
-        "caption": f"{record['title']}（题图）",
+        "caption": label(record),
         "author": "智慧民族之家",
         "taken_on": None,
         "rights": "CC BY 4.0",

@@ -72,8 +72,8 @@ def test_home_search_facet_record_calendar_ical(server, browser):
     assert page.locator("h1").inner_text() == "中国民族文化遗产普查资源库"
     watched.shot("01-home")
 
-    page.fill("#home-q", "蠟染技藝")  # traditional characters
-    page.press("#home-q", "Enter")
+    page.fill("#q", "蠟染技藝")  # traditional characters, in the header's search box (the only one)
+    page.press("#q", "Enter")
     page.wait_for_url("**/search?q=*")
     assert "苗族蜡染技艺" in page.locator("ol.results").inner_text()
     watched.shot("02-search-traditional")

@@ -5,6 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from heritage import covers
 from heritage.cli import main
 from tests.conftest import write_csv
 from tests.shipped import SHIPPED
@@ -79,7 +80,7 @@ def test_init_loads_the_corpus_and_stats(cli, home):
     result = cli("init")
     assert result.exit_code == 0, result.output
     assert f"新增 {SHIPPED} 条" in result.output
-    assert len(list((home / "media" / "covers").glob("*.png"))) == SHIPPED
+    assert len(list(covers.cover_file(home, "C001").parent.glob("*.png"))) == SHIPPED
     assert f"未变 {SHIPPED} 条" in cli("init").output
     numbers = json.loads(cli("stats", "--json").stdout)
     assert set(numbers) == {"records", "inheritors", "by_category", "by_ethnic", "by_province", "county_coverage"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.live import start_server
-from tests.test_browser import CHROMIUM, Watched, browser  # noqa: F401  (browser is a fixture)
+from tests.test_browser import CHROMIUM, Watched, browser, loaded_width  # noqa: F401  (browser is a fixture)
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="未安装 Debian 的 chromium（scripts/test 以 root 运行时会安装）"
@@ -58,6 +58,14 @@ def server(corpus_index):
     process.wait(timeout=30)
 
 
+def screen(width: int) -> dict:
+    """A desktop window, or a phone (touch, twice the pixels) when narrower than 400 px."""
+    options: dict = {"viewport": {"width": width, "height": 900 if width > 400 else 740}}
+    if width < 400:
+        options |= {"device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+    return options
+
+
 def signed_in(browser, server, **options) -> Watched:  # noqa: F811
     watched = Watched(browser, **options)
     watched.page.goto(server + "/login")
@@ -79,10 +87,7 @@ EDGES = """() => { const main = document.querySelector('main'), box = main.getBo
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_pages_fit_the_screen_and_share_one_column(server, browser, width):  # noqa: F811
-    options = {"viewport": {"width": width, "height": 900 if width > 400 else 740}}
-    if width < 400:
-        options |= {"device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-    watched = signed_in(browser, server, **options)
+    watched = signed_in(browser, server, **screen(width))
     for name, path in PAGES:
         watched.page.goto(server + path)
         widest = watched.page.evaluate(WIDEST)
@@ -121,4 +126,86 @@ def test_native_names_are_drawn_with_fonts_for_their_scripts(server, browser):  
         used = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
         assert [f["familyName"] for f in used] == [font], (lang, used)
     page.locator("p.native").screenshot(path=str(watched.shot("native-scripts").with_name("native-scripts-line.png")))
+    watched.context.close()
+
+
+FLAGSHIPS = (("fire", "/records/C001"), ("suoga", "/records/C003"), ("tiaohua", "/records/C002"))
+STORY = """() => { const p = document.querySelector('.story p'), style = getComputedStyle(p);
+  return [p.getBoundingClientRect().width, parseFloat(style.fontSize),
+          parseFloat(style.lineHeight) / parseFloat(style.fontSize)]; }"""
+# WCAG contrast of an element's text against the first opaque background behind it
+CONTRAST = """(selector) => [...document.querySelectorAll(selector)].filter(e => e.getClientRects().length).map(e => {
+  const rgb = c => c.match(/[\\d.]+/g).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= .03928 ? v / 12.92 : ((v + .055) / 1.055) ** 2.4; })
+    .reduce((s, v, i) => s + v * [.2126, .7152, .0722][i], 0);
+  let back = e; while (back && (rgb(getComputedStyle(back).backgroundColor)[3] === 0)) back = back.parentElement;
+  const [a, b] = [lum(rgb(getComputedStyle(e).color)), lum(rgb(getComputedStyle(back || document.body).backgroundColor))];
+  return [e.textContent.trim().slice(0, 12), (Math.max(a, b) + .05) / (Math.min(a, b) + .05)]; })"""
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_home_opens_with_exhibits_then_festivals_with_one_search_box(server, browser, width):  # noqa: F811
+    watched = Watched(browser, **screen(width))
+    page = watched.page
+    page.goto(server + "/")
+    assert page.locator('input[type="search"]').count() == 1 and page.locator("header.site #q").count() == 1
+    order = page.evaluate("[...document.querySelectorAll('main h2')].map(h => h.id)")
+    assert order[:3] == ["h-exhibits", "h-coming", "h-browse"], order
+    assert page.locator(".home-exhibits .exhibits li").count() >= 4
+    assert page.locator(".home-exhibits .line").count() >= 4  # each exhibit with its one line
+    assert page.locator(".home-season .coming time").count() >= 1
+    for link in ("政策宣传", "互动交流"):
+        assert page.locator("main h2", has_text=link).count() == 1
+    for image in page.locator(".home-exhibits img, .cards img").all():
+        assert loaded_width(image) > 0
+    assert page.evaluate(WIDEST) <= width
+    watched.shot(f"look-{width}-home")
+    assert watched.problems == []
+    watched.context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_record_pages_read_picture_facts_story_with_a_measured_column(server, browser, width):  # noqa: F811
+    watched = Watched(browser, **screen(width))
+    page = watched.page
+    for name, path in (("record", "/records/C134"), *FLAGSHIPS):
+        page.goto(server + path)
+        tops = [page.locator(s).first.bounding_box() for s in ("figure.cover", "dl.facts", ".story")]
+        if width < 400:  # one column: the picture, then the facts, then the story
+            assert tops[0]["y"] < tops[1]["y"] < tops[2]["y"], path
+        else:  # the facts beside the picture, the story under both
+            assert tops[0]["x"] < tops[1]["x"] and tops[2]["y"] >= max(t["y"] + t["height"] for t in tops[:2])
+        assert "示意图案" in page.locator("figure.cover figcaption").inner_text()
+        assert loaded_width(page.locator("figure.cover img")) > 0
+        line, size, leading = page.evaluate(STORY)
+        if width > 400:
+            assert 34 <= line / size <= 40, (path, line / size)  # characters a line
+        assert 1.7 <= leading <= 2.1
+        assert page.evaluate(WIDEST) <= width, path
+        watched.shot(f"look-{width}-{name}")
+    assert watched.problems == []
+    watched.context.close()
+
+
+def test_links_underline_only_in_running_text_and_on_focus_with_aa_contrast(server, browser):  # noqa: F811
+    watched = Watched(browser, viewport={"width": 1280, "height": 900})
+    page = watched.page
+    page.goto(server + "/")
+    decoration = "e => getComputedStyle(e).textDecorationLine"
+    assert page.locator("nav.site a").first.evaluate(decoration) == "none"
+    assert page.locator(".cards a").first.evaluate(decoration) == "none"
+    assert page.locator("p.entries a").first.evaluate(decoration) == "underline"
+    page.locator("nav.site a").first.focus()
+    page.keyboard.press("Tab")
+    focused = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement); "
+        "return [s.outlineStyle, parseFloat(s.outlineWidth), s.textDecorationLine]; })()"
+    )
+    assert focused[0] == "solid" and focused[1] >= 2 and focused[2] == "underline"
+    for path in ("/", "/records/C001"):
+        page.goto(server + path)
+        for selector in ("nav.site a", "main a", ".meta", "figcaption", ".story p", ".drawn", "footer.site a"):
+            for text, ratio in page.evaluate(CONTRAST, selector):
+                assert ratio >= 4.5, (path, selector, text, ratio)
+    assert watched.problems == []
     watched.context.close()

@@ -60,7 +60,7 @@ def site(tmp_path_factory):
 
 
 def _exhibit_picture(page: str) -> str:
-    return re.search(r'<a href="/exhibits/ex">\s*<img src="([^"]+)"', page)[1]
+    return re.search(r'<a href="/exhibits/ex">\s*(?:<span class="picture">)?<img src="([^"]+)"', page)[1]
 
 
 def _png(client, path: str) -> bytes:

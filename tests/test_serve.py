@@ -10,7 +10,7 @@ import urllib.request
 
 from PIL import Image
 
-from heritage import media
+from heritage import covers, media
 from heritage.db import write
 from heritage.store import open_store
 from tests.live import free_port, heritage_command, start_server
@@ -38,7 +38,7 @@ def test_relative_default_home_serves_covers_images_and_a_chinese_500(tmp_path):
     with write(db):
         image_id = media.add(db, "C134", media.ingest(home, _jpeg(), "蜡染.jpg"), {"caption": "蜡染局部"})
     db.conn.close()
-    broken = home / "media" / "covers" / "C001.png"
+    broken = covers.cover_file(home, "C001")
     broken.unlink()
     broken.mkdir()  # a cover that cannot be read: an unhandled error inside the app
     process, address = start_server(None, tmp_path / "serve.log", cwd=tmp_path)

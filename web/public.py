@@ -34,14 +34,16 @@ EXPORT_FIELDS = tuple(f for f in RECORD_FIELDS if f.access in OPENS[PUBLIC] and 
 
 @bp.route("/")
 def index():
-    """Home: the search box, exhibits, coming festivals, ways to browse, festivals and crafts, news."""
+    """Home: exhibits first, then the coming festivals, ways to browse and search, festivals and crafts,
+    news and the way to send a clue (the one search box is the header's)."""
     db = get_db()
     today = dt.date.today()
-    coming = first_festivals(today, today + dt.timedelta(days=90), 8)
+    coming = first_festivals(today, today + dt.timedelta(days=90), 6)
     return render_template(
         "home.html",
-        exhibits=public_exhibits()[:4],
+        exhibits=public_exhibits()[:5],
         coming=coming,
+        today=today,
         overview=overview(),
         featured=featured_records(),
         news=articles.listing(db)[:3],
@@ -216,6 +218,7 @@ def record_page(record_id: str):
         ld=linked_data.json_ld(_record_ld(record, places, upcoming)),
         today=today,
         other_fields=_other_fields(record),
+        cover_label=covers.label(record),
     )
 
 
