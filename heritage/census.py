@@ -11,7 +11,8 @@ import datetime as dt
 import json
 import os
 import runpy
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -22,9 +23,13 @@ import sqlite_utils
 from heritage import vocab
 from heritage.completeness import completeness
 from heritage.fields import INHERITOR_FIELDS, LIST_KINDS, RECORD_FIELDS
+from heritage.history import last_change
 from heritage.regions import COUNTY, DEPTH, PROVINCE, Region, divisions
 from heritage.visibility import sql_condition, view
 
+KEEP = 32  # censuses kept per process (a scope, a reader, a level each)
+_KEPT: OrderedDict[tuple[Any, ...], Census] = OrderedDict()
+_LOCK = threading.Lock()
 AGED = 70  # an item is at risk when every living inheritor is this old or older
 REGION_VARIABLE = "HERITAGE_REGION"
 WHOLE_COUNTRY = ("", "全国", "000000", "100000")
@@ -248,7 +253,30 @@ def _above(code: str) -> tuple[str, ...]:
 
 def census(db: sqlite_utils.Database, chosen: Scope, reader: str | None = None, level: str | None = None) -> Census:
     """The figures of a scope: reader None counts every record (the workspace), else what they may see;
-    places are counted by the divisions of ``level`` (see :func:`units`)."""
+    places are counted by the divisions of ``level`` (see :func:`units`).  Figures are kept while the
+    store is unchanged (the same newest revision and images) on the same day."""
+    key = (
+        db.execute("PRAGMA database_list").fetchone()[2],
+        last_change(db),
+        db.execute("SELECT count(*), max(rowid) FROM media").fetchone(),
+        dt.date.today(),
+        chosen,
+        reader,
+        level,
+    )
+    with _LOCK:
+        if key in _KEPT:
+            _KEPT.move_to_end(key)
+            return _KEPT[key]
+    found = _count(db, chosen, reader, level)
+    with _LOCK:
+        _KEPT[key] = found
+        while len(_KEPT) > KEEP:
+            _KEPT.popitem(last=False)
+    return found
+
+
+def _count(db: sqlite_utils.Database, chosen: Scope, reader: str | None, level: str | None) -> Census:
     found = Census(chosen, reader, units(chosen.area, level))
     sets = found.sets
     unit_codes = {u.code for u in found.units}

@@ -28,6 +28,7 @@ class Count:
 
 
 Cell = str | Count
+Rows = tuple[tuple[Cell, ...], ...]
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ class Table:
     name: str
     title: str
     columns: tuple[str, ...]
-    rows: tuple[tuple[Cell, ...], ...]
+    rows: Rows
     chart: str = ""
 
 
@@ -65,7 +66,7 @@ def gaps(found: Census) -> Table:
 
 def category_by_place(found: Census) -> Table:
     """A category × unit table, units with records only."""
-    rows = tuple(
+    rows: Rows = tuple(
         (u.name, *(_count(found, "category_place", f"{c.name}|{u.code}") for c in vocab.CATEGORIES))
         for u in found.units
         if found.count("place", u.code)
@@ -76,7 +77,9 @@ def category_by_place(found: Census) -> Table:
 def curators(found: Census) -> Table:
     """Records by the account that entered them, in each workflow state."""
     names = sorted({key.split("|")[0] for key in found.keys("curator")})
-    rows = tuple((name, *(_count(found, "curator", f"{name}|{status}") for status in vocab.STATUSES)) for name in names)
+    rows: Rows = tuple(
+        (name, *(_count(found, "curator", f"{name}|{status}") for status in vocab.STATUSES)) for name in names
+    )
     return Table("curators", "录入人 × 流程状态", ("录入人", *vocab.STATUSES), rows)
 
 
@@ -98,7 +101,9 @@ def risk(found: Census) -> Table:
 
 def pyramid(found: Census) -> Table:
     """Living inheritors by age band and sex."""
-    rows = tuple((band, *(_count(found, "age", f"{sex}|{band}") for sex in SEXES)) for band in (*BANDS, NO_BIRTH_YEAR))
+    rows: Rows = tuple(
+        (band, *(_count(found, "age", f"{sex}|{band}") for sex in SEXES)) for band in (*BANDS, NO_BIRTH_YEAR)
+    )
     return Table("age", "在世传承人的年龄与性别", ("年龄", *SEXES), rows, "pyramid")
 
 
