@@ -37,8 +37,7 @@ PEOPLE = [
 ]
 
 
-@pytest.fixture
-def made(db):
+def make(db) -> None:
     """The records and inheritors above, saved through the real store."""
     with write(db):
         for record_id, title, category, status, access, codes, vitality, hidden, user in RECORDS:
@@ -49,6 +48,11 @@ def made(db):
             person = {"id": person_id, "name": name, "sex": sex, "birth_date": born, "death_year": died}
             person |= {"batch": batch, "items": items, "access": access, "region_codes": [TAIJIANG]}
             store.put(db, store.INHERITOR, person, "zhang")
+
+
+@pytest.fixture
+def made(db):
+    make(db)
     return db
 
 
