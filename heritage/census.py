@@ -255,6 +255,7 @@ def census(db: sqlite_utils.Database, chosen: Scope, reader: str | None = None, 
     """The figures of a scope: reader None counts every record (the workspace), else what they may see;
     places are counted by the divisions of ``level`` (see :func:`units`).  Figures are kept while the
     store is unchanged (the same newest revision and images) on the same day."""
+    level = level or (PROVINCE if chosen.area is None else COUNTY)
     key = (
         db.execute("PRAGMA database_list").fetchone()[2],
         last_change(db),

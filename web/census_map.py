@@ -5,11 +5,12 @@ see; a place on the map searches that place."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from flask import Blueprint, render_template, request, url_for
 
 from heritage import census
-from heritage.regions import LEVEL_NAMES
+from heritage.regions import LEVEL_NAMES, Region
 from heritage.report import tables
 from web.census_view import figure_or_404, key_label, point_map, requested_level, requested_scope
 from web.db import get_db
@@ -25,6 +26,12 @@ def _search(region_code: str, **filters: str) -> str:
     return url_for("public.search_page", region=region_code or None, **filters)
 
 
+def _searches() -> Callable[[Region], str]:
+    """A place's search address, built once per page (url_for for each of 3,000 counties is slow)."""
+    base = url_for("public.search_page") + "?region="
+    return lambda region: base + region.code
+
+
 @bp.route("/map")
 def records_map():
     """Published records by place: provinces of the country, or the prefectures or counties of an area."""
@@ -36,7 +43,7 @@ def records_map():
         found=found,
         level=level,
         levels=LEVEL_NAMES,
-        point_map=point_map(found, lambda region: _search(region.code)),
+        point_map=point_map(found, _searches()),
         form={"region": request.args.get("region", chosen.area.code if chosen.area else "")},
     )
 

@@ -79,8 +79,9 @@ def point_map(found: census.Census, link: Callable[[Region], str]) -> PointMap:
     if not drawn:
         return PointMap(WIDTH, 120, [], [(u, counts[u.code], link(u) if counts[u.code] else "") for u in found.units])
     lons, lats = [seats[u.code][0] for u in drawn], [seats[u.code][1] for u in drawn]
-    squeeze = math.cos(math.radians((max(lats) + min(lats)) / 2))
-    span_x, span_y = max((max(lons) - min(lons)) * squeeze, 0.01), max(max(lats) - min(lats), 0.01)
+    west, east, south, north = min(lons), max(lons), min(lats), max(lats)
+    squeeze = math.cos(math.radians((north + south) / 2))
+    span_x, span_y = max((east - west) * squeeze, 0.01), max(north - south, 0.01)
     scale = (WIDTH - 2 * MARGIN) / max(span_x, span_y)
     width, height = round(span_x * scale + 2 * MARGIN), round(span_y * scale + 2 * MARGIN)
     named = {u.code for u in drawn} if len(drawn) <= LABELLED else set(sorted(counts, key=counts.get)[-10:])
@@ -88,8 +89,8 @@ def point_map(found: census.Census, link: Callable[[Region], str]) -> PointMap:
         Point(
             u,
             counts[u.code],
-            round(MARGIN + (seats[u.code][0] - min(lons)) * squeeze * scale, 1),
-            round(MARGIN + (max(lats) - seats[u.code][1]) * scale, 1),
+            round(MARGIN + (seats[u.code][0] - west) * squeeze * scale, 1),
+            round(MARGIN + (north - seats[u.code][1]) * scale, 1),
             round(max(2.0, LARGEST * math.sqrt(counts[u.code] / largest)), 1) if counts[u.code] else 1.5,
             name_stem(u.name) if u.code in named else "",
             link(u) if counts[u.code] else "",
