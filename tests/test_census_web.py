@@ -152,3 +152,15 @@ def test_the_map_shows_counts_per_place_and_each_place_searches_it(app):
     assert '<text x="' in country and ">贵州</text>" in country  # provinces are labelled
     assert "参数 level 应为" in page(client, "/map?level=township", 400)
     assert "参数 level 应为" in page(client, "/map?region=522630&level=province", 400)
+
+
+def test_the_dashboard_map_counts_by_the_level_chosen(app, reviewer):
+    html = page(reviewer.client, "/curate/dashboard?level=prefecture")
+    assert '<option value="prefecture" selected>' in html and '<option value="province"' in html
+    circles = re.findall(r'<a href="([^"]+)"><circle[^>]*><title>([^：]+)：(\d+) 条</title>', html)
+    assert [(name, int(n)) for _, name, n in circles] == [("黔东南苗族侗族自治州", 5)]
+    total, ids = listed(page(reviewer.client, circles[0][0].replace("&amp;", "&")))
+    assert (total, ids) == (5, ["A1", "A2", "A3", "A4", "A5"])
+    county = page(reviewer.client, "/curate/dashboard?region=522630")
+    assert '<option value="province"' not in county  # a county's map is of counties only
+    assert "参数 level 应为" in page(reviewer.client, "/curate/dashboard?region=522630&level=prefecture", 400)

@@ -10,9 +10,16 @@ from collections.abc import Callable
 from flask import Blueprint, render_template, request, url_for
 
 from heritage import census
-from heritage.regions import LEVEL_NAMES, Region
+from heritage.regions import Region
 from heritage.report import tables
-from web.census_view import figure_or_404, key_label, point_map, requested_level, requested_scope
+from web.census_view import (
+    figure_or_404,
+    key_label,
+    level_choices,
+    point_map,
+    requested_level,
+    requested_scope,
+)
 from web.db import get_db
 from web.numbers import int_arg
 from web.visible import audience
@@ -42,7 +49,7 @@ def records_map():
         "map.html",
         found=found,
         level=level,
-        levels=LEVEL_NAMES,
+        levels=level_choices(chosen),
         point_map=point_map(found, _searches()),
         form={"region": request.args.get("region", chosen.area.code if chosen.area else "")},
     )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from flask import abort, current_app, request
 
 from heritage import census
-from heritage.regions import DEPTH, PROVINCE, Region, divisions, name_stem, positions
+from heritage.regions import DEPTH, LEVEL_NAMES, PROVINCE, Region, divisions, name_stem, positions
 
 WIDTH = 600  # of the map's viewBox; it scales to the page
 MARGIN = 24
@@ -45,6 +45,11 @@ def requested_level(chosen: census.Scope) -> str:
     if level not in DEPTH or (chosen.area and DEPTH[level] < DEPTH[chosen.area.level]):
         abort(400, description="参数 level 应为 province（省）、prefecture（地）或 county（县），且不高于所选地区")
     return level
+
+
+def level_choices(chosen: census.Scope) -> dict[str, str]:
+    """The levels a map of the scope's area may count by, with their Chinese names."""
+    return {k: v for k, v in LEVEL_NAMES.items() if chosen.area is None or DEPTH[k] >= DEPTH[chosen.area.level]}
 
 
 @dataclass(frozen=True)

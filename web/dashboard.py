@@ -12,7 +12,14 @@ from flask import Blueprint, render_template, request, send_file, url_for
 from heritage import census, store
 from heritage.report import tables, write_xlsx
 from heritage.workflow import EDITORS
-from web.census_view import figure_or_404, key_label, point_map, requested_level, requested_scope
+from web.census_view import (
+    figure_or_404,
+    key_label,
+    level_choices,
+    point_map,
+    requested_level,
+    requested_scope,
+)
 from web.db import get_store
 from web.numbers import int_arg
 from web.sessions import requires
@@ -27,21 +34,28 @@ def overview():
     """Every figure of the area and period, as charts with their tables, and the coverage map."""
     chosen = requested_scope()
     found = census.census(get_store(), chosen)
-    places = census.census(get_store(), chosen, level=requested_level(chosen))
+    level = requested_level(chosen)
+    places = census.census(get_store(), chosen, level=level)
+
+    scope = chosen.params()
 
     def link(figure: str, key: str = "") -> str:
-        return url_for("dashboard.records", figure=figure, key=key or None, **chosen.params())
+        return url_for("dashboard.records", figure=figure, key=key or None, **scope)
 
     return render_template(
         "curate/census.html",
         found=found,
         tables=tables(found),
         link=link,
-        coverage_map=point_map(places, lambda region: link("place", region.code)),
-        report_url=url_for("dashboard.report", **chosen.params()),
+        coverage_map=point_map(
+            places, lambda region: url_for("dashboard.records", figure="place", key=region.code, level=level, **scope)
+        ),
+        report_url=url_for("dashboard.report", **scope),
         args=None,
         chosen=chosen,
         form={name: request.args.get(name, "") for name in ("region", "from", "to")},
+        level=level,
+        levels=level_choices(chosen),
     )
 
 
@@ -52,7 +66,8 @@ def records():
     figure = figure_or_404(request.args.get("figure", ""))
     key = request.args.get("key", "")[:200]
     chosen = requested_scope()
-    found = census.census(get_store(), chosen)
+    level = requested_level(chosen)  # the map's places may be of another level than the tables'
+    found = census.census(get_store(), chosen, level=level)
     ids = found.ids(figure, key)
     pages = max(1, math.ceil(len(ids) / PER_PAGE))
     page = int_arg("page", 1, 1, pages)
@@ -73,7 +88,9 @@ def records():
         ],
         page=page,
         pages=pages,
-        link=lambda n: url_for("dashboard.records", figure=figure, key=key or None, page=n, **chosen.params()),
+        link=lambda n: url_for(
+            "dashboard.records", figure=figure, key=key or None, level=level, page=n, **chosen.params()
+        ),
         back=url_for("dashboard.overview", **chosen.params()),
     )
 
