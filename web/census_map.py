@@ -4,7 +4,6 @@ see; a place on the map searches that place."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 from flask import Blueprint, render_template, request, url_for
@@ -13,20 +12,18 @@ from heritage import census
 from heritage.regions import Region
 from heritage.report import tables
 from web.census_view import (
+    counted_page,
     figure_or_404,
-    key_label,
     level_choices,
     point_map,
     requested_level,
     requested_scope,
 )
 from web.db import get_db
-from web.numbers import int_arg
 from web.visible import audience
 
 bp = Blueprint("census_map", __name__)
 PUBLIC_FIGURES = ("total", "vitality", "unplaced")
-PER_PAGE = 100
 
 
 def _search(region_code: str, **filters: str) -> str:
@@ -62,22 +59,13 @@ def figure_records(figure: str):
     key = request.args.get("key", "")[:200]
     chosen = requested_scope()
     found = census.census(get_db(), chosen, audience())
-    ids = found.ids(figure, key)
-    pages = max(1, math.ceil(len(ids) / PER_PAGE))
-    page = int_arg("page", 1, 1, pages)
-    return render_template(
-        "census_records.html",
-        heading=f"{census.FIGURES[figure][0]}：{key_label(figure, key)}",
-        scope_label=chosen.label,
-        total=len(ids),
-        entries=[
-            (record_id, found.titles[record_id], url_for("public.record_page", record_id=record_id))
-            for record_id in ids[(page - 1) * PER_PAGE : page * PER_PAGE]
-        ],
-        page=page,
-        pages=pages,
-        link=lambda n: url_for("census_map.figure_records", figure=figure, key=key or None, page=n, **chosen.params()),
-        back=url_for("browse.browse"),
+    return counted_page(
+        found,
+        figure,
+        key,
+        lambda record_id: url_for("public.record_page", record_id=record_id),
+        lambda n: url_for("census_map.figure_records", figure=figure, key=key or None, page=n, **chosen.params()),
+        url_for("browse.browse"),
     )
 
 

@@ -11,15 +11,17 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import abort, current_app, request
+from flask import abort, current_app, render_template, request
 
 from heritage import census
 from heritage.regions import DEPTH, LEVEL_NAMES, PROVINCE, Region, divisions, name_stem, positions
+from web.numbers import int_arg
 
 WIDTH = 600  # of the map's viewBox; it scales to the page
 MARGIN = 24
 LARGEST = 22  # radius of the largest circle
-LABELLED = 40  # every place is labelled up to this many, else only the largest
+LABELLED = 40
+PER_PAGE = 100  # of a list of counted records  # every place is labelled up to this many, else only the largest
 
 
 def configured_area() -> str:
@@ -110,6 +112,32 @@ def key_label(figure: str, key: str) -> str:
     """What a figure's key means, in words: 民俗|520000 -> 民俗 · 贵州省."""
     parts = [divisions().label(part) if part.isdigit() and len(part) == 6 else part for part in key.split("|")]
     return " · ".join(p for p in parts if p) or census.FIGURES[figure][0]
+
+
+def counted_page(
+    found: census.Census,
+    figure: str,
+    key: str,
+    entity_url: Callable[[str], str],
+    page_url: Callable[[int], str],
+    back: str,
+) -> str:
+    """The page listing exactly what one number counts, a hundred at a time."""
+    ids = found.ids(figure, key)
+    pages = max(1, math.ceil(len(ids) / PER_PAGE))
+    page = int_arg("page", 1, 1, pages)
+    return render_template(
+        "census_records.html",
+        heading=f"{census.FIGURES[figure][0]}：{key_label(figure, key)}",
+        scope_label=found.scope.label,
+        total=len(ids),
+        entries=[(i, found.titles.get(i, i), entity_url(i)) for i in ids[(page - 1) * PER_PAGE : page * PER_PAGE]],
+        page=page,
+        pages=pages,
+        first=(page - 1) * PER_PAGE + 1,
+        link=page_url,
+        back=back,
+    )
 
 
 def figure_or_404(figure: str, allowed: tuple[str, ...] = tuple(census.FIGURES)) -> str:

@@ -5,7 +5,6 @@ same figures as an XLSX report."""
 from __future__ import annotations
 
 import io
-import math
 
 from flask import Blueprint, render_template, request, send_file, url_for
 
@@ -13,19 +12,17 @@ from heritage import census, store
 from heritage.report import tables, write_xlsx
 from heritage.workflow import EDITORS
 from web.census_view import (
+    counted_page,
     figure_or_404,
-    key_label,
     level_choices,
     point_map,
     requested_level,
     requested_scope,
 )
 from web.db import get_store
-from web.numbers import int_arg
 from web.sessions import requires
 
 bp = Blueprint("dashboard", __name__, url_prefix="/curate/dashboard")
-PER_PAGE = 100
 
 
 @bp.route("")
@@ -68,30 +65,14 @@ def records():
     chosen = requested_scope()
     level = requested_level(chosen)  # the map's places may be of another level than the tables'
     found = census.census(get_store(), chosen, level=level)
-    ids = found.ids(figure, key)
-    pages = max(1, math.ceil(len(ids) / PER_PAGE))
-    page = int_arg("page", 1, 1, pages)
     kind = store.INHERITOR if census.FIGURES[figure][1] == "inheritor" else store.RECORD
-    shown = ids[(page - 1) * PER_PAGE : page * PER_PAGE]
-    return render_template(
-        "census_records.html",
-        heading=f"{census.FIGURES[figure][0]}：{key_label(figure, key)}",
-        scope_label=chosen.label,
-        total=len(ids),
-        entries=[
-            (
-                entity_id,
-                found.titles.get(entity_id, entity_id),
-                url_for("curate.edit", kinds=kind.table, entity_id=entity_id),
-            )
-            for entity_id in shown
-        ],
-        page=page,
-        pages=pages,
-        link=lambda n: url_for(
-            "dashboard.records", figure=figure, key=key or None, level=level, page=n, **chosen.params()
-        ),
-        back=url_for("dashboard.overview", **chosen.params()),
+    return counted_page(
+        found,
+        figure,
+        key,
+        lambda entity_id: url_for("curate.edit", kinds=kind.table, entity_id=entity_id),
+        lambda n: url_for("dashboard.records", figure=figure, key=key or None, level=level, page=n, **chosen.params()),
+        url_for("dashboard.overview", **chosen.params()),
     )
 
 
