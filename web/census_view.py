@@ -17,9 +17,9 @@ from heritage import census
 from heritage.regions import DEPTH, LEVEL_NAMES, PROVINCE, Region, divisions, name_stem, positions
 from web.numbers import int_arg
 
-WIDTH = 600  # of the map's viewBox; it scales to the page
-MARGIN = 24
-LARGEST = 22  # radius of the largest circle
+WIDTH = 400  # of the map's viewBox; it scales to the page (labels stay readable at 375 px)
+MARGIN = 18
+LARGEST = 16  # radius of the largest circle
 LABELLED = 40
 PER_PAGE = 100  # of a list of counted records  # every place is labelled up to this many, else only the largest
 
