@@ -18,7 +18,7 @@ from heritage.visibility import PUBLIC
 from indexer import index
 from tests.test_census import GUIZHOU, LEISHAN, TAIJIANG, make
 from tests.test_curate import PASSWORDS, Session
-from web import create_app
+from web import ConfigError, create_app
 
 NUMBER = re.compile(r'<td class="n" data-figure="(\w+)" data-key="([^"]*)">(?:<a href="([^"]+)">)?(\d+)')
 
@@ -164,3 +164,13 @@ def test_the_dashboard_map_counts_by_the_level_chosen(app, reviewer):
     county = page(reviewer.client, "/curate/dashboard?region=522630")
     assert '<option value="province"' not in county  # a county's map is of counties only
     assert "参数 level 应为" in page(reviewer.client, "/curate/dashboard?region=522630&level=prefecture", 400)
+
+
+def test_the_site_refuses_to_start_with_an_area_it_cannot_read(tmp_path):
+    with pytest.raises(ConfigError, match="部署地区设置有误.*地区“火星”无法识别"):
+        create_app({"TESTING": True, "HERITAGE_HOME": str(tmp_path), "REGION": "火星"})
+
+
+def test_the_browse_summary_keeps_to_the_deployment_area(app):
+    html = page(app.test_client(), "/browse?region=530000")  # /browse takes no region: still 贵州
+    assert "普查概况：贵州省" in html

@@ -12,6 +12,7 @@ from heritage import census
 from heritage.regions import Region
 from heritage.report import tables
 from web.census_view import (
+    configured_area,
     counted_page,
     figure_or_404,
     level_choices,
@@ -23,6 +24,20 @@ from web.db import get_db
 from web.visible import audience
 
 bp = Blueprint("census_map", __name__)
+
+
+@bp.record_once
+def _check_area(state) -> None:
+    """The site refuses to start with a deployment area it cannot read (REGION, HERITAGE_REGION)."""
+    from web import ConfigError
+
+    with state.app.app_context():
+        try:
+            census.area(configured_area())
+        except census.ScopeError as problem:
+            raise ConfigError(f"部署地区设置有误（site.cfg 的 REGION 或环境变量 HERITAGE_REGION）：{problem}") from None
+
+
 PUBLIC_FIGURES = ("total", "vitality", "unplaced")
 
 
@@ -74,7 +89,7 @@ def summary_helpers():
     """``census_summary()`` for templates: the public figures of the deployment's area, with links."""
 
     def census_summary():
-        chosen = requested_scope()
+        chosen = census.Scope(census.area(configured_area()))
         found = census.census(get_db(), chosen, audience())
         area = chosen.area.code if chosen.area else ""
 
