@@ -2,8 +2,9 @@
 
 Every figure is a set of ids, so that a number and the list behind it are one thing:
 ``Census.ids(figure, key)`` gives exactly the records (or inheritors) that ``Census.count`` counts.
-The workspace (reader None) counts every record; a public reader or a researcher counts only what
-:func:`heritage.visibility.view` lets them see, field by field."""
+The workspace (reader None) counts every record and inheritor; a public reader or a researcher counts
+only the records :func:`heritage.visibility.view` lets them see, field by field, and no inheritor
+figures (those rest on birth dates, which only researchers may see)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ import sqlite_utils
 
 from heritage import vocab
 from heritage.completeness import completeness
-from heritage.fields import INHERITOR_FIELDS, LIST_KINDS, RECORD_FIELDS
+from heritage.fields import LIST_KINDS, RECORD_FIELDS
 from heritage.history import last_change
 from heritage.regions import COUNTY, DEPTH, PROVINCE, Region, divisions
 from heritage.visibility import sql_condition, view
@@ -203,9 +204,8 @@ def _records(db: sqlite_utils.Database, reader: str | None) -> list[dict[str, An
     return found
 
 
-def _inheritors(db: sqlite_utils.Database, reader: str | None) -> list[dict[str, Any]]:
-    """Every inheritor the reader may count, as they may see them, with their items and places."""
-    where, params = sql_condition(reader, INHERITOR_FIELDS) if reader else ("1", [])
+def _inheritors(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """Every inheritor (for the workspace), with their items and places."""
     items: dict[str, list[str]] = defaultdict(list)
     for person, record_id in db.execute("SELECT inheritor_id, record_id FROM inheritor_items ORDER BY position"):
         items[person].append(record_id)
@@ -214,18 +214,10 @@ def _inheritors(db: sqlite_utils.Database, reader: str | None) -> list[dict[str,
         "SELECT inheritor_id, value FROM inheritor_values WHERE field = 'region_codes' ORDER BY position"
     ):
         places[person].append(code)
-    people = []
-    for row in db.query(
-        "SELECT id, name, sex, birth_date, death_year, batch, access, field_access, version"
-        f" FROM inheritors WHERE {where} ORDER BY id",
-        params,
-    ):
-        person = row | {"field_access": json.loads(row["field_access"] or "{}")}
-        person |= {"items": items[row["id"]], "region_codes": places[row["id"]]}
-        seen = view(person, INHERITOR_FIELDS, reader) if reader else person
-        if seen:
-            people.append(seen)
-    return people
+    return [
+        row | {"items": items[row["id"]], "region_codes": places[row["id"]]}
+        for row in db.query("SELECT id, name, sex, birth_date, death_year, batch FROM inheritors ORDER BY id")
+    ]
 
 
 def _creators(db: sqlite_utils.Database) -> dict[str, str]:
@@ -297,7 +289,8 @@ def _count(db: sqlite_utils.Database, chosen: Scope, reader: str | None, level: 
             if record_id in records and _within(chosen, when):
                 _add(sets, "saved", when[:7], record_id)
         sets["saved"] = {k: sorted(set(v)) for k, v in sorted(sets.get("saved", {}).items())}
-    _count_risk(sets, found.titles, records, _inheritors(db, reader), chosen)
+        # the risk figures rest on inheritors' birth dates, which the public may not see: workspace only
+        _count_risk(sets, found.titles, records, _inheritors(db), chosen)
     _order(found)
     return found
 
