@@ -4,6 +4,7 @@ download holds the page's numbers, the public sees only public counts, the map s
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from urllib.parse import urlsplit
@@ -11,7 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 from openpyxl import load_workbook
 
-from heritage import census, users
+from heritage import census, store, users
+from heritage.db import write
 from heritage.report import Count, tables
 from heritage.store import open_store
 from heritage.visibility import PUBLIC
@@ -174,3 +176,24 @@ def test_the_site_refuses_to_start_with_an_area_it_cannot_read(tmp_path):
 def test_the_browse_summary_keeps_to_the_deployment_area(app):
     html = page(app.test_client(), "/browse?region=530000")  # /browse takes no region: still 贵州
     assert "普查概况：贵州省" in html
+
+
+def test_a_period_and_a_long_list_keep_to_what_is_counted(app, reviewer, tmp_path):
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    html = page(reviewer.client, f"/curate/dashboard?from={tomorrow}")
+    assert re.search(r"共 <a [^>]*>0</a> 条记录", html)
+    shown = numbers(html)  # a period is of records entered in it; inheritors are counted whatever the period
+    assert not any(n for (f, _), (n, _) in shown.items() if census.FIGURES[f][1] == "record")
+    assert shown[("batch", "5")][0] == 2
+    db = open_store(tmp_path / "many")
+    with write(db):
+        for n in range(130):
+            record = {"id": f"M{n:03}", "title": f"项目{n}", "category": "民俗", "region_codes": [TAIJIANG]}
+            store.put(db, store.RECORD, record | {"status": "已发布"}, "zhang")
+    users.add_user(db, "li", PASSWORDS["li"], "reviewer")
+    many = Session(create_app({"TESTING": True, "HERITAGE_HOME": str(tmp_path / "many")}), "li")
+    first = page(many.client, f"/curate/dashboard/records?figure=place&key={TAIJIANG}&region=全国&level=county")
+    second = page(many.client, f"/curate/dashboard/records?figure=place&key={TAIJIANG}&region=全国&level=county&page=2")
+    (total, one), (_, two) = listed(first), listed(second)
+    assert total == 130 and len(one) == 100 and one + two == [f"M{n:03}" for n in range(130)]
+    assert 'start="101"' in second
