@@ -33,7 +33,8 @@ Rows = tuple[tuple[Cell, ...], ...]
 
 @dataclass(frozen=True)
 class Table:
-    """A titled table; ``chart`` is how the page draws it (bars of its last column, or a pyramid)."""
+    """A titled table; ``chart`` is how the page draws it: bars of its last column in the table's order
+    (bars) or the largest first (ranked), a pyramid, or none."""
 
     name: str
     title: str
@@ -56,7 +57,7 @@ def coverage(found: Census) -> Table:
     rows: list[tuple[Cell, ...]] = [(u.name, u.code, _count(found, "place", u.code)) for u in found.units]
     level = LEVEL_NAMES[found.units[0].level] if found.units else ""
     rows.append((f"未写到{level}地区", "", _count(found, "unplaced")))
-    return Table("coverage", "覆盖：各地的记录数", ("地区", "代码", "记录数"), tuple(rows), "bars")
+    return Table("coverage", "覆盖：各地的记录数", ("地区", "代码", "记录数"), tuple(rows), "ranked")
 
 
 def gaps(found: Census) -> Table:
@@ -112,7 +113,7 @@ def tables(found: Census) -> list[Table]:
     public = [
         coverage(found),
         gaps(found),
-        _simple(found, "category", "按类别", "类别", "category"),
+        _simple(found, "category", "按类别", "类别", "category", "ranked"),
         _simple(found, "vitality", "存续状况", "存续状况", "vitality"),
     ]
     if found.reader is not None:

@@ -42,7 +42,8 @@ def test_dashboard_map_and_browse_summary_render_cleanly(server, browser, size):
     assert page.locator("section.census-summary svg").count() >= 2 and fits()
     watched.shot(f"30-browse-summary-{size}")
 
-    page.goto(server + "/map")
+    page.locator("nav.site a", has_text="分布图").click()
+    page.wait_for_url("**/map")
     seated = [u for u in census.units(divisions().get("520000")) if u.code in positions()]
     assert page.locator("figure.map svg circle").count() == len(seated) > 80 and fits()  # 贵州's counties
     watched.shot(f"31-map-{size}")
