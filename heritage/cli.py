@@ -10,12 +10,13 @@ from pathlib import Path
 
 import click
 
-from heritage import corpus, maintenance, outbox, users
+from heritage import census, corpus, maintenance, outbox, users
 from heritage import media as media_files
 from heritage.clihelp import ChineseGroup, password_option
 from heritage.exporter import export
 from heritage.importer import import_file, report_json
 from heritage.progress import progress_bar
+from heritage.report import write_xlsx
 from heritage.sources import SOURCE_FORMATS
 from heritage.stats import census_stats
 from heritage.store import DB_NAME, INHERITOR, RECORD, open_store
@@ -166,6 +167,31 @@ def stats(ctx, as_json: bool) -> None:
         click.echo(f"\n{title}：")
         for name, number in numbers[key].items():
             click.echo(f"  {name}\t{number}")
+
+
+@main.command()
+@click.option("--from", "start", metavar="DATE", help="起始日期（含），如 2024-01-01；按记录的入库日期。")
+@click.option("--to", "end", metavar="DATE", help="结束日期（含），如 2024-12-31。")
+@click.option(
+    "--region",
+    metavar="CODE",
+    help="地区代码或地名；默认为部署地区（HERITAGE_REGION 或 site.cfg 的 REGION），否则全国。",
+)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help="输出的 XLSX 文件。"
+)
+@click.pass_context
+def report(ctx, start, end, region, output: Path) -> None:
+    """把普查概况（覆盖、流程、完整度、传承风险）写成 XLSX 报告，与工作台的统计页相同。"""
+    try:
+        chosen = census.scope(census.deployment_region(ctx.obj) if region is None else region, start, end)
+    except census.ScopeError as problem:
+        _fail(str(problem))
+    if output.suffix.lower() != ".xlsx":
+        _fail(f"{output}：报告是 XLSX 文件，文件名应以 .xlsx 结尾")
+    found = census.census(_db(ctx), chosen)
+    write_xlsx(found, output)
+    click.echo(f"已写出 {chosen.label} 的报告（{found.count('total')} 条记录）到 {output}")
 
 
 @main.command()

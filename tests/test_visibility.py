@@ -191,6 +191,7 @@ ARGUMENTS = {
     "draft_id": ["1"],
     "username": ["reader1"],
     "fmt": ["csv", "xlsx"],
+    "figure": ["total", "vitality", "unplaced"],
 }
 SEARCHING = (
     "public.search_page",

@@ -72,13 +72,29 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         hops = app.config["PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
-    from web import api, apidocs, auth, browse, clues, db, festivals, pictures, public, sessions, showcase, sitemap
+    from web import (
+        api,
+        apidocs,
+        auth,
+        browse,
+        census_map,
+        clues,
+        dashboard,
+        db,
+        festivals,
+        pictures,
+        public,
+        sessions,
+        showcase,
+        sitemap,
+    )
     from web.curate import exhibits, imports, media, records, users
 
     db.init_app(app)
     for area in (
         public,
         browse,
+        census_map,
         showcase,
         festivals,
         api,
@@ -87,6 +103,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         clues,
         auth,
         records,
+        dashboard,
         media,
         imports,
         exhibits,
