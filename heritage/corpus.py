@@ -60,8 +60,7 @@ def load_exhibits_and_articles(db: sqlite_utils.Database) -> None:
         for position, exhibit in enumerate(shipped_exhibits):
             if exhibits.get(db, exhibit["id"]):
                 continue
-            items = [{"record_id": item["record"], "note": item.get("note", "")} for item in exhibit["items"]]
-            exhibits.put(db, exhibit | {"position": position, "items": items}, user="corpus")
+            exhibits.put(db, exhibits.from_toml(exhibit) | {"position": position}, user="corpus")
         for article in shipped_articles:
             if not articles.get(db, article["id"]):
                 articles.put(db, article, user="corpus")

@@ -1,0 +1,135 @@
+"""Exhibits as stories: the shipped exhibits (introduction, sections with text, a note per item, published
+records, sources), the model's sections and checks on a real store, and the editor through Flask."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import pytest
+
+from heritage import exhibits
+from heritage.db import write
+from tests.conftest import NATIONAL_LIST, needs_shared
+from tests.shipped import shipped_exhibits, shipped_records
+from tests.test_corpus import _windows
+
+EXHIBITS = shipped_exhibits()
+RECORDS = {row["编号"]: row for row in shipped_records()}
+# The four kinds of heritage the new exhibits had to cover: some exhibit shows mostly (half or more) each.
+COVERED = ("传统技艺", "传统音乐", "传统医药", "民间文学")
+
+
+def _items(exhibit: dict) -> list[dict]:
+    return [item for section in exhibit["section"] for item in section["items"]]
+
+
+def _text(exhibit: dict) -> str:
+    return exhibit["intro"] + "".join(
+        s["heading"] + s["body"] + "".join(i["note"] for i in s["items"]) for s in exhibit["section"]
+    )
+
+
+def test_every_shipped_exhibit_is_a_story_of_published_records_with_sources():
+    assert len(EXHIBITS) >= 8
+    assert len({e["id"] for e in EXHIBITS}) == len(EXHIBITS)
+    for exhibit in EXHIBITS:
+        name = exhibit["id"]
+        assert len(exhibit["intro"].strip()) >= 100, name
+        assert len(exhibit["section"]) >= 2, name
+        for section in exhibit["section"]:
+            assert section["heading"].strip() and len(section["body"].strip()) >= 80, (name, section["heading"])
+            assert section["items"], (name, section["heading"])
+        for item in _items(exhibit):
+            assert len(item.get("note", "").strip()) >= 8, (name, item["record"])
+            assert RECORDS[item["record"]]["状态"] == "已发布", (name, item["record"])
+        assert len(exhibit["sources"]) >= 2 and all(s.strip() for s in exhibit["sources"]), name
+
+
+def test_the_exhibits_cover_crafts_music_medicine_and_oral_literature():
+    def mostly(category: str) -> list[str]:
+        return [
+            e["id"]
+            for e in EXHIBITS
+            if 2 * sum(RECORDS[i["record"]]["类别"] == category for i in _items(e)) >= len(_items(e))
+        ]
+
+    assert all(mostly(category) for category in COVERED), {c: mostly(c) for c in COVERED}
+
+
+@needs_shared(NATIONAL_LIST)
+def test_no_exhibit_text_is_copied_from_the_national_list():
+    ours = set().union(*(_windows(_text(e)) for e in EXHIBITS))
+    copied = []
+    for line in NATIONAL_LIST.read_text("utf-8").splitlines():
+        item = json.loads(line)
+        source = re.sub(r"<[^>]+>", "", html.unescape(item["content"])).replace(item["title"].strip(), "")
+        copied += [run for run in _windows(source) if run in ours]
+    assert not copied[:5]
+
+
+@pytest.fixture
+def shown(db):
+    """A store with three published records to put in exhibits."""
+    from heritage import store
+
+    with write(db):
+        for record_id in ("A1", "A2", "A3"):
+            store.put(
+                db,
+                store.RECORD,
+                {"id": record_id, "title": f"记录{record_id}", "category": "民俗", "status": "已发布"},
+                "t",
+            )
+    return db
+
+
+def _story(**changes) -> dict:
+    return {
+        "id": "story",
+        "title": "一个展览",
+        "intro": "导言。",
+        "sources": "甲资料\n乙资料",
+        "sections": [{"heading": "第一章", "body": "正文一。"}, {"heading": "第二章", "body": "正文二。"}],
+        "items": [
+            {"record_id": "A1", "section": 0, "note": "说明一"},
+            {"record_id": "A2", "section": "1", "note": ""},
+            {"record_id": "A3", "section": None},
+        ],
+    } | changes
+
+
+def test_sections_items_and_sources_are_saved_as_a_revision(shown):
+    with write(shown):
+        assert exhibits.put(shown, _story(), "zhang") == "新增"
+        assert exhibits.put(shown, _story(), "zhang") == "未变"
+        moved = _story(items=[{"record_id": "A3", "section": 1}, {"record_id": "A1", "section": 0, "note": "说明一"}])
+        assert exhibits.put(shown, moved, "li") == "更新"
+    saved = exhibits.get(shown, "story")
+    assert saved["sources"] == ["甲资料", "乙资料"] and saved["version"] == 2
+    assert [s["heading"] for s in saved["sections"]] == ["第一章", "第二章"]
+    assert saved["items"] == [
+        {"record_id": "A3", "note": "", "section": 1},
+        {"record_id": "A1", "note": "说明一", "section": 0},
+    ]
+    diff = json.loads(
+        shown.execute("SELECT diff FROM revisions WHERE entity = 'exhibit' AND version = 2").fetchone()[0]
+    )
+    assert set(diff) == {"items"}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"items": [{"record_id": "A1", "section": 2}]}, "所在的章不存在"),
+        ({"items": [{"record_id": "A1"}, {"record_id": "A1"}]}, "记录 A1 出现了两次"),
+        ({"sections": [{"heading": "", "body": "没有标题的正文"}]}, "第 1 章缺少标题"),
+        ({"position": "第一"}, "顺序“第一”应为整数"),
+        ({"items": [{"record_id": "NOPE"}]}, "记录 NOPE 不存在"),
+    ],
+)
+def test_a_bad_exhibit_is_refused_in_chinese(shown, changes, message):
+    with pytest.raises(exhibits.ExhibitError, match=message), write(shown):
+        exhibits.put(shown, _story(**changes), "zhang")
+    assert exhibits.get(shown, "story") is None
