@@ -133,3 +133,53 @@ def test_a_bad_exhibit_is_refused_in_chinese(shown, changes, message):
     with pytest.raises(exhibits.ExhibitError, match=message), write(shown):
         exhibits.put(shown, _story(**changes), "zhang")
     assert exhibits.get(shown, "story") is None
+
+
+@pytest.fixture(scope="module")
+def site(corpus_index):
+    from web import create_app
+
+    return create_app({"TESTING": True, "HERITAGE_HOME": str(corpus_index[0])})
+
+
+def _shown_records(site, exhibit_id: str) -> list[dict]:
+    from web.displayed import public_exhibit
+
+    return [item["record"] for item in public_exhibit(exhibit_id)["items"]]
+
+
+def test_an_exhibits_festivals_are_its_own_then_a_few_of_each_people(site):
+    import datetime as dt
+    from collections import Counter
+
+    from web.exhibit_story import PER_PEOPLE, coming_festivals
+
+    today = dt.date(2027, 1, 1)
+    with site.test_request_context():
+        torch = coming_festivals(_shown_records(site, "yi-torch-festival"), today)
+        paper = _shown_records(site, "paper-and-scripture")
+        others = coming_festivals(paper, today)
+    assert {f["id"] for f in torch if f["shown"]} == {"C001", "C042"}
+    assert next(f for f in torch if f["id"] == "C001")["day"] == dt.date(2027, 7, 27)  # 农历六月二十四
+    assert [f["date"] for f in torch] == sorted(f["date"] for f in torch)
+    assert others and not any(f["shown"] for f in others)
+    groups = {g for r in paper for g in r.get("ethnic_groups", [])}
+    with site.test_request_context():
+        from web.visible import record_or_none
+
+        counted = Counter(g for f in others for g in record_or_none(f["id"])["ethnic_groups"] if g in groups)
+    assert counted and max(counted.values()) <= PER_PEOPLE and len(counted) >= 3, counted
+
+
+def test_an_exhibits_places_are_grouped_by_province(site):
+    from web.exhibit_story import places
+
+    with site.test_request_context():
+        grouped = places(_shown_records(site, "timber-and-stone"))
+    assert [p["region"].name for p in grouped] == ["广西壮族自治区", "四川省", "贵州省"]
+    sichuan = grouped[1]["places"]
+    assert [[r.name for r in place["chain"]] for place in sichuan] == [
+        ["阿坝藏族羌族自治州", "汶川县"],
+        ["阿坝藏族羌族自治州", "茂县"],
+    ]
+    assert all(place["shown"][0]["title"] == "羌族碉楼营造技艺" for place in sichuan)

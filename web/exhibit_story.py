@@ -4,6 +4,7 @@ the coming days of its festivals and of the festivals of the peoples it shows.""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from heritage import listings
@@ -12,6 +13,7 @@ from web.db import get_db
 from web.festival_days import festival_occurrences
 
 COMING = 6  # festivals listed on an exhibit's page
+PER_PEOPLE = 2  # of them, festivals of one people the exhibit does not show
 
 
 def places(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -35,15 +37,21 @@ def places(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def coming_festivals(records: list[dict[str, Any]], today: dt.date) -> list[dict[str, Any]]:
-    """The next day (within a year) of each festival the exhibit shows, then of the published festivals
-    of the same peoples, nearest first; each with ``shown`` when it is one of the exhibit's records."""
+    """The next day (within a year) of each festival the exhibit shows, then of published festivals of the
+    same peoples (at most PER_PEOPLE for each, so one people does not fill the list), nearest first; each
+    with ``shown`` when it is one of the exhibit's records."""
     shown = {r["id"] for r in records}
     groups = {g for r in records for g in r.get("ethnic_groups", [])}
-    related = shown | {f["id"] for f in listings.festivals(get_db()) if groups & set(f.get("ethnic_groups", []))}
+    peoples = {f["id"]: set(f.get("ethnic_groups", [])) & groups for f in listings.festivals(get_db())}
     found: dict[str, dict[str, Any]] = {}
     for item in festival_occurrences(today, today + dt.timedelta(days=366)):
-        if item["id"] in related and item["id"] not in found:
+        if item["id"] not in found and (item["id"] in shown or peoples.get(item["id"])):
             found[item["id"]] = item | {"day": dt.date.fromisoformat(item["date"]), "shown": item["id"] in shown}
     ours = [f for f in found.values() if f["shown"]]
-    others = [f for f in found.values() if not f["shown"]][: max(0, COMING - len(ours))]
+    others: list[dict[str, Any]] = []
+    per_people: Counter[str] = Counter()
+    for festival in (f for f in found.values() if not f["shown"]):
+        if len(ours) + len(others) < COMING and all(per_people[g] < PER_PEOPLE for g in peoples[festival["id"]]):
+            others.append(festival)
+            per_people.update(peoples[festival["id"]])
     return sorted(ours + others, key=lambda f: f["date"])
