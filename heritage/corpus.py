@@ -52,13 +52,13 @@ def load(db: sqlite_utils.Database, home: Path) -> ImportReport:
 
 
 def load_exhibits_and_articles(db: sqlite_utils.Database) -> None:
-    """Add the shipped exhibits and articles the store lacks; ones already there (perhaps edited by a
-    curator since) are left as they are."""
+    """Add the shipped exhibits and articles the store lacks, and bring up to date the shipped exhibits
+    nobody else has saved since; ones a curator has edited are left as they are."""
     shipped_exhibits = tomllib.loads(EXHIBITS_FILE.read_text("utf-8"))["exhibit"]
     shipped_articles = tomllib.loads(ARTICLES_FILE.read_text("utf-8"))["article"]
     with write(db):
         for position, exhibit in enumerate(shipped_exhibits):
-            if exhibits.get(db, exhibit["id"]):
+            if exhibits.get(db, exhibit["id"]) and exhibits.edited_by_others(db, exhibit["id"], "corpus"):
                 continue
             exhibits.put(db, exhibits.from_toml(exhibit) | {"position": position}, user="corpus")
         for article in shipped_articles:

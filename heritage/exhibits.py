@@ -160,6 +160,14 @@ def _with_items(db: sqlite_utils.Database, exhibit: dict[str, Any]) -> dict[str,
     return exhibit | {"sources": sources, "sections": sections, "items": items}
 
 
+def edited_by_others(db: sqlite_utils.Database, exhibit_id: str, user: str) -> bool:
+    """Whether anyone but ``user`` has saved the exhibit."""
+    found = db.execute(
+        "SELECT 1 FROM revisions WHERE entity = 'exhibit' AND entity_id = ? AND user != ?", [exhibit_id, user]
+    ).fetchone()
+    return found is not None
+
+
 def listing(db: sqlite_utils.Database, published_only: bool = True) -> list[dict[str, Any]]:
     """Exhibits in their display order, each with its items."""
     where, params = published_condition() if published_only else ("1", [])

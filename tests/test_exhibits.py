@@ -183,3 +183,16 @@ def test_an_exhibits_places_are_grouped_by_province(site):
         ["阿坝藏族羌族自治州", "茂县"],
     ]
     assert all(place["shown"][0]["title"] == "羌族碉楼营造技艺" for place in sichuan)
+
+
+def test_loading_the_corpus_again_updates_only_the_exhibits_no_curator_has_edited(corpus_index):
+    from heritage.corpus import load_exhibits_and_articles
+
+    _, db = corpus_index
+    with write(db):
+        for exhibit_id, user in (("songs-and-strings", "corpus"), ("highland-medicine", "zhang")):
+            old = exhibits.get(db, exhibit_id)
+            exhibits.put(db, old | {"title": "改过的标题"}, user)
+    load_exhibits_and_articles(db)
+    assert exhibits.get(db, "songs-and-strings")["title"] == "山歌与琴弦"  # shipped text again
+    assert exhibits.get(db, "highland-medicine")["title"] == "改过的标题"  # a curator's edit stays
