@@ -11,6 +11,7 @@ import sqlite_utils
 from heritage import versioned
 from heritage.fields import LONG_MAX, clean_text, parse_id, split_list
 from heritage.visibility import published_condition
+from heritage.workflow import OPERATOR, REVIEWERS
 
 STATUSES = ("草稿", "已发布")
 # What a save compares: a change in any of these is a new version.
@@ -84,12 +85,23 @@ def _checked(db: sqlite_utils.Database, exhibit: dict[str, Any]) -> dict[str, An
     return clean | {"sections": sections, "items": items}
 
 
-def put(db: sqlite_utils.Database, exhibit: dict[str, Any], user: str) -> str:
-    """Create or replace an exhibit and its ordered items inside an open write transaction.
+def statuses_for(role: str, stored_status: str | None) -> tuple[str, ...]:
+    """The statuses a role may give an exhibit now stored with ``stored_status`` (None: a new one): only
+    reviewers publish an exhibit or take a published one down, as with records; others keep its status."""
+    if role == OPERATOR or role in REVIEWERS:
+        return STATUSES
+    return (stored_status or STATUSES[0],)
+
+
+def put(db: sqlite_utils.Database, exhibit: dict[str, Any], user: str, role: str = OPERATOR) -> str:
+    """Create or replace an exhibit and its ordered items inside an open write transaction, as ``role``
+    may (see :func:`statuses_for`).
 
     Returns 新增, 更新 or 未变; every change is a revision (entity ``exhibit``)."""
     new = _checked(db, exhibit)
     old = get(db, new["id"])
+    if new["status"] not in statuses_for(role, old["status"] if old else None):
+        raise ExhibitError("只有审核人可以发布专题展览，或撤下已发布的展览")
     return versioned.save(
         db, "exhibit", old, new, versioned.field_changes(old, new, COMPARED), user, partial(_write_rows, db, new)
     )

@@ -351,7 +351,10 @@ def test_exhibits_are_curated_and_ordered(app):
     assert Session(app).get("/exhibits/tea").status_code == 404  # a draft is not shown
     form = {"title": "茶", "intro": "茶的技艺。", "status": "已发布", "position": "9", "section_heading": "制茶"}
     version = re.search(r'name="version" value="(\d+)"', curator.text("/curate/exhibits/tea"))[1]
-    curator.post(
+    refused = curator.post("/curate/exhibits/tea", version=version, item_record=["C165"], item_section=["0"], **form)
+    assert refused.status_code == 422 and "只有审核人可以发布专题展览" in refused.get_data(as_text=True)
+    assert Session(app).get("/exhibits/tea").status_code == 404
+    Session(app, "li").post(
         "/curate/exhibits/tea",
         version=version,
         item_record=["C165", "C154"],

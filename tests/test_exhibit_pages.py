@@ -1,6 +1,6 @@
 """Every shipped exhibit in a real browser (Chromium against `heritage serve`), on a desktop and at
 375 px: a story in sections, each item's note beside its card, nothing overflowing, no failed request;
-and a signed-in curator building an exhibit by searching. Screenshots go to test-artifacts/browser/."""
+and a signed-in curator building an exhibit by searching, which a reviewer publishes. Screenshots go to test-artifacts/browser/."""
 
 from __future__ import annotations
 
@@ -58,13 +58,18 @@ def test_a_curator_builds_an_exhibit_by_searching(server, browser, corpus_index)
     from heritage import users
 
     users.add_user(corpus_index[1], "exhibit-curator", "curator-pass-7", "curator")
+    users.add_user(corpus_index[1], "exhibit-reviewer", "reviewer-pass-7", "reviewer")
     watched = Watched(browser, viewport={"width": 1280, "height": 900})
     page = watched.page
-    page.goto(server + "/login")
-    page.fill("#username", "exhibit-curator")
-    page.fill("#password", "curator-pass-7")
-    page.click("form.stacked button[type=submit]")
-    page.wait_for_url("**/curate/")
+
+    def sign_in(name: str, password: str) -> None:
+        page.goto(server + "/login")
+        page.fill("#username", name)
+        page.fill("#password", password)
+        page.click("form.stacked button[type=submit]")
+        page.wait_for_url("**/curate/")
+
+    sign_in("exhibit-curator", "curator-pass-7")
     page.locator("nav.curate a", has_text="专题展览").click()
     page.locator("a", has_text="新建专题展览").click()
     page.fill("#x-id", "needle-and-loom")
@@ -93,10 +98,18 @@ def test_a_curator_builds_an_exhibit_by_searching(server, browser, corpus_index)
     page.wait_for_url("**/curate/exhibits/needle-and-loom*")
     assert page.locator(".editor-items .item-name strong").all_inner_texts() == ["土族盘绣", "水族马尾绣"]
     assert page.input_value("#i-note-0") == "一针两线，盘满绣面。"
-    page.select_option("#x-status", "已发布")
+    assert page.locator("#x-status option").all_inner_texts() == ["草稿"]  # a curator does not publish
     page.locator("p.editor-actions button[value=save]").click()
     page.wait_for_url("**/curate/exhibits/needle-and-loom*")
     watched.shot("exhibit-editor-saved")
+
+    page.click("button.link")  # 退出
+    sign_in("exhibit-reviewer", "reviewer-pass-7")
+    page.goto(server + "/curate/exhibits/needle-and-loom")
+    page.select_option("#x-status", "已发布")
+    page.locator("p.editor-actions button[value=save]").click()
+    page.wait_for_url("**/curate/exhibits/needle-and-loom*")
+    assert "已保存专题展览" in page.locator(".flashes").inner_text()
 
     page.goto(server + "/exhibits/needle-and-loom")
     notes = page.locator(".exhibit-item .why").all_inner_texts()

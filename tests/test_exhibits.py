@@ -196,3 +196,15 @@ def test_loading_the_corpus_again_updates_only_the_exhibits_no_curator_has_edite
     load_exhibits_and_articles(db)
     assert exhibits.get(db, "songs-and-strings")["title"] == "山歌与琴弦"  # shipped text again
     assert exhibits.get(db, "highland-medicine")["title"] == "改过的标题"  # a curator's edit stays
+
+
+def test_only_reviewers_publish_an_exhibit_or_take_it_down(shown):
+    with write(shown):
+        with pytest.raises(exhibits.ExhibitError, match="只有审核人可以发布"):
+            exhibits.put(shown, _story(status="已发布"), "zhang", "curator")
+        assert exhibits.put(shown, _story(status="草稿"), "zhang", "curator") == "新增"
+        assert exhibits.put(shown, _story(status="已发布"), "li", "reviewer") == "更新"
+        assert exhibits.put(shown, _story(status="已发布", title="改题"), "zhang", "curator") == "更新"
+        with pytest.raises(exhibits.ExhibitError, match="撤下已发布的展览"):
+            exhibits.put(shown, _story(status="草稿"), "zhang", "curator")
+    assert exhibits.get(shown, "story")["status"] == "已发布"

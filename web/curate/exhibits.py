@@ -76,7 +76,8 @@ def edit(exhibit_id: str | None = None):
         form=form,
         error=error,
         new=exhibit_id is None,
-        statuses=exhibits.STATUSES,
+        published_status=exhibits.STATUSES[-1],
+        statuses=exhibits.statuses_for(current_user()["role"], stored["status"] if stored else None),
         titles={i["record_id"]: _title(i["record_id"]) for i in form["items"]},
         query=query,
         found=_found(query, {i["record_id"] for i in form["items"]}),
@@ -97,7 +98,7 @@ def _save(db, form: dict[str, Any], stored: dict[str, Any] | None) -> str | None
         return f"编号“{form['id']}”已被另一个专题展览使用，请换一个。"
     try:
         with write(db):
-            exhibits.put(db, form, current_user()["username"])
+            exhibits.put(db, form, current_user()["username"], current_user()["role"])
     except (exhibits.ExhibitError, ValueError) as failure:
         return str(failure)
     return None
