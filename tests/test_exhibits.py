@@ -208,3 +208,31 @@ def test_only_reviewers_publish_an_exhibit_or_take_it_down(shown):
         with pytest.raises(exhibits.ExhibitError, match="撤下已发布的展览"):
             exhibits.put(shown, _story(status="草稿"), "zhang", "curator")
     assert exhibits.get(shown, "story")["status"] == "已发布"
+
+
+@pytest.mark.parametrize(
+    ("form", "status", "message"),
+    [
+        ({"position": "1e5"}, 422, "顺序“1e5”应为整数"),
+        ({"add": "Z" * 200, "add_section": "99"}, 422, "记录 " + "Z" * 64 + " 不存在"),
+        ({"section_heading": "章" * 3000, "section_body": "正文"}, 422, "内容过长"),
+        ({"item_record": "C001", "item_note": "说" * 5000}, 422, "内容过长"),
+        ({"sources": "甲\x00乙"}, 422, "控制字符"),
+        ({"id": "../x"}, 422, "只能由字母、数字和"),
+        ({"status": "已发布"}, 422, "只有审核人可以发布"),
+        ({"q": "title:(((", "action": "search"}, 200, "缺少要检索的内容"),
+        ({"id": "odd-buttons", "item_record": "C001", "item_section": "9" * 30, "up": "9" * 30}, 302, ""),
+    ],
+)
+def test_the_editor_answers_bad_input_in_chinese(site, corpus_index, form, status, message):
+    from heritage import users
+    from tests.test_curate import token
+
+    if not users.get(corpus_index[1], "exhibit-editor"):
+        users.add_user(corpus_index[1], "exhibit-editor", "editor-pass-77", "curator")
+    client = site.test_client()
+    csrf = token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"csrf_token": csrf, "username": "exhibit-editor", "password": "editor-pass-77"})
+    csrf = token(client.get("/curate/exhibits/new").get_data(as_text=True))
+    response = client.post("/curate/exhibits/new", data={"csrf_token": csrf, "id": "odd", "title": "题"} | form)
+    assert response.status_code == status and message in response.get_data(as_text=True)

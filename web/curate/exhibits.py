@@ -64,6 +64,7 @@ def edit(exhibit_id: str | None = None):
     if request.method == "POST":
         chosen_id = exhibit_id or request.form.get("id", "").strip()[:64]
         form = {"id": chosen_id, "version": request.form.get("version", "")} | read(request.form)
+        form["status"] = form["status"] or (stored["status"] if stored else exhibits.STATUSES[0])
         pressed = apply_buttons(form, request.form)
         if request.form.get("action") != "search" or pressed:
             form["id"] = form["id"] or "E" + secrets.token_hex(4).upper()
