@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.shipped import shipped_exhibits
-from tests.test_browser import CHROMIUM, Watched, browser, loaded_width, server  # noqa: F401  (fixtures)
+from tests.test_browser import CHROMIUM, Watched, browser, loaded_width, server, signed_in  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="未安装 Debian 的 chromium")
 EXHIBITS = shipped_exhibits()
@@ -62,14 +62,7 @@ def test_a_curator_builds_an_exhibit_by_searching(server, browser, corpus_index)
     watched = Watched(browser, viewport={"width": 1280, "height": 900})
     page = watched.page
 
-    def sign_in(name: str, password: str) -> None:
-        page.goto(server + "/login")
-        page.fill("#username", name)
-        page.fill("#password", password)
-        page.click("form.stacked button[type=submit]")
-        page.wait_for_url("**/curate/")
-
-    sign_in("exhibit-curator", "curator-pass-7")
+    signed_in(page, server, "exhibit-curator", "curator-pass-7")
     page.locator("nav.curate a", has_text="专题展览").click()
     page.locator("a", has_text="新建专题展览").click()
     page.fill("#x-id", "needle-and-loom")
@@ -104,7 +97,7 @@ def test_a_curator_builds_an_exhibit_by_searching(server, browser, corpus_index)
     watched.shot("exhibit-editor-saved")
 
     page.click("button.link")  # 退出
-    sign_in("exhibit-reviewer", "reviewer-pass-7")
+    signed_in(page, server, "exhibit-reviewer", "reviewer-pass-7")
     page.goto(server + "/curate/exhibits/needle-and-loom")
     page.select_option("#x-status", "已发布")
     page.locator("p.editor-actions button[value=save]").click()
