@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import sqlite_utils
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from heritage import exhibits
@@ -90,15 +91,17 @@ def _title(record_id: str) -> str | None:
     return record.get("title") if record else None
 
 
-def _save(db, form: dict[str, Any], stored: dict[str, Any] | None) -> str | None:
+def _save(db: sqlite_utils.Database, form: dict[str, Any], stored: dict[str, Any] | None) -> str | None:
     """Save through the versioned save; the error in Chinese, or None. A form opened on an older
-    version than the stored one is refused, so one curator's save never silently undoes another's."""
-    if stored and request.form.get("version", "") != str(stored["version"]):
-        return "保存前这个展览已被他人修改：请重新打开编辑页面，再把你的修改做一遍。"
-    if not stored and exhibits.get(db, form["id"]):
-        return f"编号“{form['id']}”已被另一个专题展览使用，请换一个。"
+    version than the stored one is refused (checked in the same transaction as the save), so one
+    curator's save never silently undoes another's."""
     try:
         with write(db):
+            current = exhibits.get(db, form["id"])
+            if stored and (current is None or request.form.get("version", "") != str(current["version"])):
+                return "保存前这个展览已被他人修改：请重新打开编辑页面，再把你的修改做一遍。"
+            if not stored and current:
+                return f"编号“{form['id']}”已被另一个专题展览使用，请换一个。"
             exhibits.put(db, form, current_user()["username"], current_user()["role"])
     except (exhibits.ExhibitError, ValueError) as failure:
         return str(failure)
