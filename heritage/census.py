@@ -23,7 +23,7 @@ import sqlite_utils
 
 from heritage import vocab
 from heritage.completeness import completeness
-from heritage.fields import LIST_KINDS, RECORD_FIELDS
+from heritage.fields import LIST_TYPES, RECORD_FIELDS
 from heritage.history import last_change
 from heritage.regions import COUNTY, DEPTH, PROVINCE, Region, divisions
 from heritage.visibility import sql_condition, view
@@ -59,8 +59,8 @@ FIGURES = {
     "age": ("在世传承人的年龄与性别", "inheritor"),
     "batch": ("传承人按认定批次", "inheritor"),
 }
-_LONG = {f.name for f in RECORD_FIELDS if f.kind == "long"}
-_SHORT = [f.name for f in RECORD_FIELDS if f.kind not in LIST_KINDS and f.name not in _LONG]
+_LONG = {f.name for f in RECORD_FIELDS if f.type == "long"}
+_SHORT = [f.name for f in RECORD_FIELDS if f.type not in LIST_TYPES and f.name not in _LONG]
 
 
 class ScopeError(ValueError):
@@ -195,7 +195,7 @@ def _records(db: sqlite_utils.Database, reader: str | None) -> list[dict[str, An
         f"SELECT {', '.join(_SHORT + filled)}, created_at FROM records WHERE {where} ORDER BY id", params
     ):
         entity = row | {"field_access": json.loads(row["field_access"] or "{}")}
-        entity |= {f.name: lists[row["id"]].get(f.name, []) for f in RECORD_FIELDS if f.kind in LIST_KINDS}
+        entity |= {f.name: lists[row["id"]].get(f.name, []) for f in RECORD_FIELDS if f.type in LIST_TYPES}
         seen = view(entity, RECORD_FIELDS, reader) if reader else entity
         if seen:
             seen["images"] = images.get(row["id"], 0)

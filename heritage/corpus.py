@@ -67,16 +67,15 @@ def load_inheritors(db: sqlite_utils.Database) -> None:
 
 
 def load_exhibits_and_articles(db: sqlite_utils.Database) -> None:
-    """Add the shipped exhibits and articles the store lacks; ones already there (perhaps edited by a
-    curator since) are left as they are."""
+    """Add the shipped exhibits and articles the store lacks, and bring up to date the shipped exhibits
+    nobody else has saved since; ones a curator has edited are left as they are."""
     shipped_exhibits = tomllib.loads(EXHIBITS_FILE.read_text("utf-8"))["exhibit"]
     shipped_articles = tomllib.loads(ARTICLES_FILE.read_text("utf-8"))["article"]
     with write(db):
         for position, exhibit in enumerate(shipped_exhibits):
-            if exhibits.get(db, exhibit["id"]):
+            if exhibits.get(db, exhibit["id"]) and exhibits.edited_by_others(db, exhibit["id"], "corpus"):
                 continue
-            items = [{"record_id": item["record"], "note": item.get("note", "")} for item in exhibit["items"]]
-            exhibits.put(db, exhibit | {"position": position, "items": items}, user="corpus")
+            exhibits.put(db, exhibits.from_toml(exhibit) | {"position": position}, user="corpus")
         for article in shipped_articles:
             if not articles.get(db, article["id"]):
                 articles.put(db, article, user="corpus")

@@ -255,6 +255,18 @@ def _lineage(db: sqlite_utils.Database) -> None:
     db.table("lineage").create_index(["apprentice_id"])
 
 
+@migration("0011_exhibit_sections")
+def _exhibit_sections(db: sqlite_utils.Database) -> None:
+    """Exhibits as stories: sections of narrative text, each item placed in one, and the sources."""
+    db.table("exhibits").add_column("sources", str)  # one source a line
+    db.table("exhibit_sections").create(
+        {"exhibit_id": str, "position": int, "heading": str, "body": str},
+        pk=("exhibit_id", "position"),
+        foreign_keys=[("exhibit_id", "exhibits", "id")],
+    )
+    db.table("exhibit_items").add_column("section", int)  # the position of its section, or none
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks, each in its own write transaction."""
     if "migrations" not in db.table_names():

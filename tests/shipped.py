@@ -20,10 +20,14 @@ def shipped_records() -> list[dict[str, str]]:
     return shipped_rows(corpus.RECORDS_FILE)
 
 
+def shipped_exhibits() -> list[dict]:
+    """The exhibits of corpus/exhibits.toml, as written there (sections with their items)."""
+    return tomllib.loads(corpus.EXHIBITS_FILE.read_text("utf-8"))["exhibit"]
+
+
 def exhibit_record_ids() -> set[str]:
     """The records that the shipped exhibits show."""
-    exhibits = tomllib.loads(corpus.EXHIBITS_FILE.read_text("utf-8"))["exhibit"]
-    return {item["record"] for exhibit in exhibits for item in exhibit["items"]}
+    return {item["record"] for e in shipped_exhibits() for section in e["section"] for item in section["items"]}
 
 
 SHIPPED = len(shipped_records())

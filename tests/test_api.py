@@ -52,7 +52,9 @@ def test_exhibits_articles_inheritors(client):
         "title": "彝族火把节",
         "category": "民俗",
         "note": torch["items"][0]["note"],
+        "section": 0,
     }
+    assert torch["sections"][0]["heading"] == "祭火、玩火、送火" and torch["sources"]
     assert client.get("/api/exhibits/draft-exhibit").status_code == 404
     news = client.get("/api/articles").get_json()
     assert "ich-law-2011" in {a["id"] for a in news} and "draft-article" not in {a["id"] for a in news}

@@ -47,6 +47,15 @@ def loaded_width(image) -> int:
     return image.evaluate("img => img.decode().then(() => img.naturalWidth, () => 0)")
 
 
+def signed_in(page, server: str, name: str, password: str) -> None:
+    """Sign in through the login form and wait for the workspace."""
+    page.goto(server + "/login")
+    page.fill("#username", name)
+    page.fill("#password", password)
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url("**/curate/")
+
+
 class Watched:
     """A page whose console errors, page errors and failed responses are collected."""
 
@@ -181,14 +190,7 @@ def test_curator_login_new_record_image_review_publish_found(server, browser, co
     watched = Watched(browser, viewport={"width": 1280, "height": 900})
     page = watched.page
 
-    def sign_in(name: str, password: str) -> None:
-        page.goto(server + "/login")
-        page.fill("#username", name)
-        page.fill("#password", password)
-        page.click("form.stacked button[type=submit]")
-        page.wait_for_url("**/curate/")
-
-    sign_in("browser-curator", "curator-pass-9")
+    signed_in(page, server, "browser-curator", "curator-pass-9")
     watched.shot("20-curate-dashboard")
     page.locator("nav.curate a", has_text="新建记录").click()
     page.fill("#f-title", "浏览器里新建的水族剪纸")
@@ -222,7 +224,7 @@ def test_curator_login_new_record_image_review_publish_found(server, browser, co
     record_url = page.url
 
     page.click("button.link")  # 退出
-    sign_in("browser-reviewer", "reviewer-pass-9")
+    signed_in(page, server, "browser-reviewer", "reviewer-pass-9")
     page.locator("nav.curate a", has_text="待审核").click()
     page.locator("a", has_text="浏览器里新建的水族剪纸").click()
     assert page.url == record_url

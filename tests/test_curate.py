@@ -341,22 +341,39 @@ def test_exhibits_are_curated_and_ordered(app):
         intro="茶的技艺。",
         status="草稿",
         position="9",
-        items="C165 武夷岩茶\nC154",
+        section_heading=["制茶", ""],
+        section_body=["两种茶。", ""],
+        item_record=["C165", "C154"],
+        item_section=["0", "0"],
+        item_note=["武夷岩茶", ""],
     )
     assert response.status_code == 302
     assert Session(app).get("/exhibits/tea").status_code == 404  # a draft is not shown
-    curator.post(
+    form = {"title": "茶", "intro": "茶的技艺。", "status": "已发布", "position": "9", "section_heading": "制茶"}
+    version = re.search(r'name="version" value="(\d+)"', curator.text("/curate/exhibits/tea"))[1]
+    refused = curator.post("/curate/exhibits/tea", version=version, item_record=["C165"], item_section=["0"], **form)
+    assert refused.status_code == 422 and "只有审核人可以发布专题展览" in refused.get_data(as_text=True)
+    assert Session(app).get("/exhibits/tea").status_code == 404
+    Session(app, "li").post(
         "/curate/exhibits/tea",
-        title="茶",
-        intro="茶的技艺。",
-        status="已发布",
-        position="9",
-        items="C154 德昂族酸茶\nC165",
+        version=version,
+        item_record=["C165", "C154"],
+        item_section=["0", "0"],
+        item_note=["", "德昂族酸茶"],
+        down="0",
+        **form,
     )
     public = Session(app).text("/exhibits/tea")
-    assert public.index("德昂族酸茶制作技艺") < public.index("武夷岩茶")
-    bad = curator.post("/curate/exhibits/tea", title="茶", status="已发布", position="9", items="NOPE")
+    assert public.index("德昂族酸茶制作技艺") < public.index("武夷岩茶") and "德昂族酸茶</p>" in public
+    stale = curator.post("/curate/exhibits/tea", version=version, item_record="C154", item_section="0", **form)
+    assert stale.status_code == 422 and "已被他人修改" in stale.get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', curator.text("/curate/exhibits/tea"))[1]
+    bad = curator.post(
+        "/curate/exhibits/tea", version=version, item_record="NOPE", item_section="", item_note="", **form
+    )
     assert bad.status_code == 422 and "记录 NOPE 不存在" in bad.get_data(as_text=True)
+    taken = curator.post("/curate/exhibits/new", id="tea", title="另一个茶")
+    assert taken.status_code == 422 and "已被另一个专题展览使用" in taken.get_data(as_text=True)
 
 
 def test_bulk_import_shows_the_report_then_imports_on_confirmation(app, corpus_index, tmp_path):

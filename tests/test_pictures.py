@@ -106,7 +106,10 @@ def test_an_exhibit_has_its_own_cover_then_a_photograph_then_the_curators_choice
         "intro": "两个民族的技艺与歌。",
         "status": "已发布",
         "position": "0",
-        "items": "W1\nW2",
+        "item_record": ["W1", "W2"],
+        "item_section": ["", ""],
+        "item_note": ["", ""],
+        "version": re.search(r'name="version" value="(\d+)"', curator.text("/curate/exhibits/ex"))[1],
     }
     refused = curator.post("/curate/exhibits/ex", cover_record="W1", **form)
     assert refused.status_code == 422 and "记录 W1 不存在或还没有上传图片" in refused.get_data(as_text=True)

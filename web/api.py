@@ -61,16 +61,18 @@ def api_facets():
 
 
 def _exhibit_json(exhibit: dict[str, Any]) -> dict[str, Any]:
-    return {key: exhibit[key] for key in ("id", "title", "intro", "updated_at")} | {
+    return {key: exhibit[key] for key in ("id", "title", "intro", "updated_at", "sources")} | {
+        "sections": [{"heading": s["heading"], "body": s["body"]} for s in exhibit["sections"]],
         "items": [
             {
                 "id": i["record"]["id"],
                 "title": i["record"].get("title"),
                 "category": i["record"].get("category"),
                 "note": i["note"],
+                "section": i["section"],
             }
             for i in exhibit["items"]
-        ]
+        ],
     }
 
 

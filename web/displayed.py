@@ -17,7 +17,8 @@ FEATURED = {"民俗": 4, "传统技艺": 2, "传统美术": 2}
 
 
 def public_exhibit(exhibit_id: str) -> dict[str, Any] | None:
-    """A published exhibit with its public records in order (each with the curator's note), or None."""
+    """A published exhibit with its public records in order (each with the curator's note), its sections
+    (each with its own items; ``loose`` holds items in none), sources and picture; or None."""
     exhibit = exhibits.get(get_db(), exhibit_id)
     if not published(exhibit):
         return None
@@ -25,10 +26,16 @@ def public_exhibit(exhibit_id: str) -> dict[str, Any] | None:
     for item in exhibit["items"]:
         record = record_or_none(item["record_id"])
         if record:
-            items.append({"record": record, "note": item["note"]})
+            items.append({"record": record, "note": item["note"], "section": item["section"]})
+    sections = [s | {"items": [i for i in items if i["section"] == n]} for n, s in enumerate(exhibit["sections"])]
     chosen = [exhibit["cover_record"]] if exhibit["cover_record"] and record_or_none(exhibit["cover_record"]) else []
     picture = exhibit_picture(exhibit_id, chosen + [item["record"]["id"] for item in items])
-    return {key: exhibit[key] for key in ("id", "title", "intro", "updated_at")} | {"items": items, "picture": picture}
+    return {key: exhibit[key] for key in ("id", "title", "intro", "updated_at", "sources")} | {
+        "items": items,
+        "sections": sections,
+        "loose": [i for i in items if i["section"] is None],
+        "picture": picture,
+    }
 
 
 def public_exhibits() -> list[dict[str, Any]]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Blueprint, abort, render_template, send_file, url_for
 
 from heritage import articles, covers
 from web.db import get_db, home
 from web.displayed import public_article, public_exhibit, public_exhibits
+from web.exhibit_story import coming_festivals, places
 from web.linked_data import json_ld
 
 bp = Blueprint("showcase", __name__)
@@ -20,7 +23,8 @@ def exhibit_list():
 
 @bp.route("/exhibits/<exhibit_id>")
 def exhibit_page(exhibit_id: str):
-    """One exhibit: its introduction and its records in order."""
+    """One exhibit as a story: introduction, sections with their records and notes, places, coming
+    festivals and sources."""
     exhibit = public_exhibit(exhibit_id) or abort(404)
     url = url_for("showcase.exhibit_page", exhibit_id=exhibit_id, _external=True)
     ld = {
@@ -38,7 +42,14 @@ def exhibit_page(exhibit_id: str):
             for n, item in enumerate(exhibit["items"])
         ],
     }
-    return render_template("exhibit.html", exhibit=exhibit, ld=json_ld(ld))
+    records = [item["record"] for item in exhibit["items"]]
+    return render_template(
+        "exhibit.html",
+        exhibit=exhibit,
+        places=places(records),
+        festivals=coming_festivals(records, dt.date.today()),
+        ld=json_ld(ld),
+    )
 
 
 @bp.route("/exhibits/<exhibit_id>/cover.png")

@@ -1,33 +1,26 @@
-"""Curators create and order exhibits (专题展览) shown on the public site."""
+"""Curators create exhibits (专题展览) as stories: introduction, sections, and records picked by
+searching, each with a note, ordered and placed in a section; saved through the versioned save."""
 
 from __future__ import annotations
 
-import re
 import secrets
+from typing import Any
 
+import sqlite_utils
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from heritage import exhibits
 from heritage.db import write
+from heritage.visibility import PUBLIC, RESEARCHER
 from heritage.workflow import EDITORS
-from web.db import get_store
+from indexer.search import search
+from web.curate.exhibit_form import apply_buttons, read
+from web.db import get_store, home
 from web.sessions import current_user, requires
+from web.visible import record_or_none
 
 bp = Blueprint("curate_exhibits", __name__, url_prefix="/curate/exhibits")
-
-
-def _items_text(exhibit: dict) -> str:
-    """One line per record: its id, then the note."""
-    return "\n".join(f"{i['record_id']} {i['note'] or ''}".strip() for i in exhibit.get("items", []))
-
-
-def _items(text: str) -> list[dict[str, str]]:
-    items = []
-    for line in text.splitlines():
-        parts = re.split(r"\s+", line.strip(), maxsplit=1)
-        if parts[0]:
-            items.append({"record_id": parts[0], "note": parts[1] if len(parts) > 1 else ""})
-    return items
+FOUND = 12  # search results listed in the editor
 
 
 @bp.route("/")
@@ -37,43 +30,79 @@ def listing():
     return render_template("curate/exhibits.html", exhibits=exhibits.listing(get_store(), published_only=False))
 
 
+def _blank() -> dict[str, Any]:
+    draft = exhibits.STATUSES[0]
+    return {"id": "", "title": "", "intro": "", "status": draft, "position": 0, "cover_record": "", "sources": ""}
+
+
+def _stored(exhibit: dict[str, Any]) -> dict[str, Any]:
+    """A stored exhibit as the form shows it."""
+    return exhibit | {"sources": "\n".join(exhibit["sources"]), "cover_record": exhibit["cover_record"] or ""}
+
+
+def _found(query: str, chosen: set[str]) -> dict[str, Any] | None:
+    """The published records matching the curator's search (what the public would see), each marked
+    when it is in the exhibit already; None when nothing was asked."""
+    if not query.strip():
+        return None
+    answer = search(home(), get_store(), query[:200], limit=FOUND, audience=PUBLIC, with_facets=False)
+    answer["results"] = [hit | {"chosen": hit["id"] in chosen} for hit in answer["results"]]
+    return answer
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @bp.route("/<exhibit_id>", methods=["GET", "POST"])
 @requires(*EDITORS)
 def edit(exhibit_id: str | None = None):
-    """Title, introduction, status, position, cover, and the records in order (one per line: id and note)."""
+    """The editor: a search box lists matching records with 加入; the items can be given a section and
+    a note, moved up or down, removed. 搜索 only searches; every other button saves the whole form."""
     db = get_store()
-    exhibit = exhibits.get(db, exhibit_id) if exhibit_id else None
-    if exhibit_id and exhibit is None:
+    stored = exhibits.get(db, exhibit_id) if exhibit_id else None
+    if exhibit_id and stored is None:
         abort(404)
-    form = {
-        "id": exhibit_id or "",
-        "title": "",
-        "intro": "",
-        "status": "草稿",
-        "position": 0,
-        "items": "",
-        "cover_record": "",
-    }
-    if exhibit:
-        form.update(exhibit, items=_items_text(exhibit), cover_record=exhibit["cover_record"] or "")
-    error = None
+    form = _stored(stored) if stored else _blank() | {"sections": [], "items": []}
+    query, error = request.values.get("q", "")[:200], None
     if request.method == "POST":
-        form.update(
-            {
-                k: request.form.get(k, "")[:60_000]
-                for k in ("title", "intro", "status", "position", "items", "cover_record")
-            }
-        )
-        form["id"] = exhibit_id or request.form.get("id", "").strip() or "E" + secrets.token_hex(4).upper()
-        try:
-            with write(db):
-                exhibits.put(db, {**form, "items": _items(form["items"])}, current_user()["username"])
-        except (exhibits.ExhibitError, ValueError) as failure:
-            error = str(failure)
-        else:
-            flash("已保存专题展览。")
-            return redirect(url_for("curate_exhibits.edit", exhibit_id=form["id"]))
+        chosen_id = exhibit_id or request.form.get("id", "").strip()[:64]
+        form = {"id": chosen_id, "version": request.form.get("version", "")} | read(request.form)
+        form["status"] = form["status"] or (stored["status"] if stored else exhibits.STATUSES[0])
+        pressed = apply_buttons(form, request.form)
+        if request.form.get("action") != "search" or pressed:
+            form["id"] = form["id"] or "E" + secrets.token_hex(4).upper()
+            error = _save(db, form, stored)
+            if error is None:
+                flash("已保存专题展览。")
+                return redirect(url_for("curate_exhibits.edit", exhibit_id=form["id"], q=query or None))
     return render_template(
-        "curate/exhibit.html", form=form, error=error, new=exhibit_id is None, statuses=exhibits.STATUSES
+        "curate/exhibit.html",
+        form=form,
+        error=error,
+        new=exhibit_id is None,
+        published_status=exhibits.STATUSES[-1],
+        statuses=exhibits.statuses_for(current_user()["role"], stored["status"] if stored else None),
+        titles={i["record_id"]: _title(i["record_id"]) for i in form["items"]},
+        query=query,
+        found=_found(query, {i["record_id"] for i in form["items"]}),
     ), 422 if error else 200
+
+
+def _title(record_id: str) -> str | None:
+    record = record_or_none(record_id, RESEARCHER)
+    return record.get("title") if record else None
+
+
+def _save(db: sqlite_utils.Database, form: dict[str, Any], stored: dict[str, Any] | None) -> str | None:
+    """Save through the versioned save; the error in Chinese, or None. A form opened on an older
+    version than the stored one is refused (checked in the same transaction as the save), so one
+    curator's save never silently undoes another's."""
+    try:
+        with write(db):
+            current = exhibits.get(db, form["id"])
+            if stored and (current is None or request.form.get("version", "") != str(current["version"])):
+                return "保存前这个展览已被他人修改：请重新打开编辑页面，再把你的修改做一遍。"
+            if not stored and current:
+                return f"编号“{form['id']}”已被另一个专题展览使用，请换一个。"
+            exhibits.put(db, form, current_user()["username"], current_user()["role"])
+    except (exhibits.ExhibitError, ValueError) as failure:
+        return str(failure)
+    return None
