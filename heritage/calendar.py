@@ -68,3 +68,9 @@ def between(rules: Iterable[str], start: dt.date, end: dt.date) -> list[Occurren
         for year in range(start.year, end.year + 1):
             found += [o for o in occurrences(rule, year) if start <= o.date <= end]
     return sorted(set(found), key=lambda o: o.date)
+
+
+def upcoming(rules: Iterable[str], today: dt.date, count: int = 3) -> list[Occurrence]:
+    """The next ``count`` days, within two years from today, on which any of the rules falls (the
+    record page and a search's answer to 什么时候 show these)."""
+    return between(rules, today, today + dt.timedelta(days=2 * 365))[:count]
