@@ -13,6 +13,7 @@ from heritage.db import write
 from indexer import index
 from indexer.intents import asked, process_excerpt
 from indexer.search import search
+from tests.test_browser import CHROMIUM, Watched, browser, server  # noqa: F401 (fixtures)
 from web import create_app
 
 
@@ -130,3 +131,21 @@ def test_the_command_line_prints_the_answer(folder):
     lines = run.output.splitlines()
     assert lines[0].startswith("【侗族大歌的分布区域】") and "黎平县" in lines[0]
     assert lines[1] == "  依据记录：侗族大歌（C067）" and lines[2].startswith("共 ")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="未安装 Debian 的 chromium")
+def test_a_visitor_asks_in_the_browser_and_follows_the_answer(folder, server, browser):
+    watched = Watched(browser, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = watched.page
+    page.goto(server + "/")
+    page.fill("#home-q", "侗族大歌在哪里")
+    page.press("#home-q", "Enter")
+    page.wait_for_url("**/search?q=*")
+    box = page.locator("section.answer")
+    assert "侗族大歌的分布区域" in box.inner_text() and "黎平县" in box.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    watched.shot("answer-place")
+    box.locator("a", has_text="黎平县").click()
+    page.wait_for_url("**/regions/522631")
+    assert watched.problems == []
+    watched.context.close()
