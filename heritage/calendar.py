@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lunar_python import Lunar, LunarYear, Solar
 
@@ -24,12 +25,14 @@ class Occurrence:
     days: int = 1
 
 
+@lru_cache(maxsize=4096)  # the library builds a whole lunar year (tens of ms) for each conversion
 def _lunar(year: int, month: int, day: int) -> dt.date:
     last = LunarYear.fromYear(year).getMonth(month).getDayCount()
     solar = Lunar.fromYmd(year, month, min(day, last) if day else last).getSolar()
     return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
+@lru_cache(maxsize=4096)
 def _solar_term(year: int, term: str) -> dt.date | None:
     for lunar_year in (year, year + 1):
         found = Lunar.fromYmd(lunar_year, 1, 1).getJieQiTable().get(term)
