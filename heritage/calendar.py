@@ -25,10 +25,17 @@ class Occurrence:
     days: int = 1
 
 
-@lru_cache(maxsize=4096)  # the library builds a whole lunar year (tens of ms) for each conversion
+@lru_cache(maxsize=256)
+def _lunar_year(year: int) -> LunarYear:
+    """A lunar year's months (building one takes the library tens of milliseconds, and it keeps only
+    the last one, while a Gregorian year needs two lunar years)."""
+    return LunarYear(year)
+
+
 def _lunar(year: int, month: int, day: int) -> dt.date:
-    last = LunarYear.fromYear(year).getMonth(month).getDayCount()
-    solar = Lunar.fromYmd(year, month, min(day, last) if day else last).getSolar()
+    lunar_month = _lunar_year(year).getMonth(month)
+    last = lunar_month.getDayCount()
+    solar = Solar.fromJulianDay(lunar_month.getFirstJulianDay() + (min(day, last) if day else last) - 1)
     return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
