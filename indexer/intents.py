@@ -70,10 +70,9 @@ def asked(query: str) -> Question | None:
 
 
 def answer(
-    db: sqlite_utils.Database, question: Question, results: Sequence[dict[str, Any]], reader: str, today: dt.date
+    db: sqlite_utils.Database, question: Question, records: list[dict[str, Any]], reader: str, today: dt.date
 ) -> dict[str, Any] | None:
-    """The direct answer to a question, from the hits of a search for its subject (None: no answer)."""
-    records = _one_item(db, question.subject, results, reader) if results else []
+    """The direct answer to a question about one item's records (views, see :func:`one_item`), or None."""
     found = _ANSWERS[question.intent](db, records, reader, today) if records else None
     if not found:
         return None
@@ -92,9 +91,12 @@ def _names(record: dict[str, Any]) -> list[str]:
     return [title, title.split("（")[0], *(analysis.normalize(a) for a in record.get("aliases", []))]
 
 
-def _one_item(db: sqlite_utils.Database, subject: str, results: Sequence[dict[str, Any]], reader: str) -> list[dict]:
-    """The visible records of the one item the subject names, top hit first, or [] when it names none
-    or several (火把节 for the Yi, Bai and Lisu festivals is not one item)."""
+def one_item(db: sqlite_utils.Database, subject: str, results: Sequence[dict[str, Any]], reader: str) -> list[dict]:
+    """Among a search's hits, the records of the one item the subject names, as the reader may see
+    them, top hit first; [] when the top hit is not named by it, or it names several items (火把节
+    for the Yi, Bai and Lisu festivals is not one item)."""
+    if not results:
+        return []
     seen = [view(store.get(db, store.RECORD, hit["id"]), store.RECORD.fields, reader) for hit in results]
     named = [r for r in seen if r and any(subject in name or (name and name in subject) for name in _names(r))]
     if not named or named[0]["id"] != results[0]["id"]:

@@ -134,11 +134,11 @@ def run(home: Path, db: sqlite_utils.Database, request: SearchRequest) -> Search
     question = intents.asked(result.suggestion if result.corrected and result.suggestion else request.query)
     if result.error or request.mode != PLAIN_MODE or request.page != 1 or question is None:
         return result
-    today = dt.date.today()
-    found = intents.answer(db, question, result.results, request.audience, today)
-    if found is None:  # the question's own hits may not lead with its subject: search the subject alone
+    records = intents.one_item(db, question.subject, result.results, request.audience)
+    if not records:  # the question's own hits may not lead with its subject: search the subject alone
         about = _corrected(home, db, dataclasses.replace(request, query=question.subject, with_facets=False))
-        found = intents.answer(db, question, about.results, request.audience, today)
+        records = intents.one_item(db, question.subject, about.results, request.audience)
+    found = intents.answer(db, question, records, request.audience, dt.date.today())
     return dataclasses.replace(result, answer=found) if found else result
 
 
