@@ -5,7 +5,11 @@ is the same on every run).  A query names one thing in one form (a name, its pin
 a question around it); it is graded from fields the query does not spell: the sub-item code an
 inheritor carries on, the category, the division codes, the item number.  Nothing here asks an
 engine or reuses its rules (no tokenizer, no synonym table, no place resolver of ours): pinyin
-comes from pypinyin, traditional forms from OpenCC, homophones from the text's own characters.
+comes from pypinyin, traditional forms from OpenCC, homophones from the text's own characters,
+everyday names from the list's own descriptions (俗称“…”), never from corpus/synonyms.txt.  One
+exception, by design: near-shape typos are drawn from the same confusion set the engine corrects
+with (pycorrector's), so that class measures that corrections are made and ranked, not how
+complete the set is.
 
 Grades: 3 the record the query is about, 2 another sub-item of the same item or a record that
 meets every condition less directly, 1 related, 0 otherwise.
