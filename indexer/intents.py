@@ -49,23 +49,26 @@ EXCERPT_CHARS = 160
 
 @dataclass(frozen=True)
 class Question:
-    """What a question asks for (a key of ASKING), the words that ask it, and its subject words joined."""
+    """What a question asks for (a key of ASKING), the words that ask it, its subject words joined,
+    and whether those are all the subject words the whole query has (then its hits are the subject's)."""
 
     intent: str
     word: str
     subject: str
+    whole: bool = False
 
 
 def asked(query: str) -> Question | None:
     """The question a query asks, when it asks exactly one thing about a subject of two characters
     or more: 彝族火把节是什么时候 -> (date, 什么时候, 彝族火把节); None otherwise."""
     text = analysis.normalize(query)
+    whole = "".join(analysis.question_parts(text)[0])
     found = []
     for intent, words in ASKING.items():
         word = next((w for w in words if w in text), None)
         if word:
             subject = "".join(analysis.question_parts(text.replace(word, " "))[0])
-            found.append(Question(intent, word, subject))
+            found.append(Question(intent, word, subject, subject == whole))
     return found[0] if len(found) == 1 and len(found[0].subject) >= 2 else None
 
 

@@ -135,7 +135,8 @@ def run(home: Path, db: sqlite_utils.Database, request: SearchRequest) -> Search
     if result.error or request.mode != PLAIN_MODE or request.page != 1 or question is None:
         return result
     records = intents.one_item(db, question.subject, result.results, request.audience)
-    if not records:  # the question's own hits may not lead with its subject: search the subject alone
+    subject_searched = question.whole and result.total  # the hits were already those of its subject words
+    if not records and not subject_searched:
         about = _corrected(home, db, dataclasses.replace(request, query=question.subject, with_facets=False))
         records = intents.one_item(db, question.subject, about.results, request.audience)
     found = intents.answer(db, question, records, request.audience, dt.date.today())
