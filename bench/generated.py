@@ -5,7 +5,11 @@ is the same on every run).  A query names one thing in one form (a name, its pin
 a question around it); it is graded from fields the query does not spell: the sub-item code an
 inheritor carries on, the category, the division codes, the item number.  Nothing here asks an
 engine or reuses its rules (no tokenizer, no synonym table, no place resolver of ours): pinyin
-comes from pypinyin, traditional forms from OpenCC, homophones from the text's own characters.
+comes from pypinyin, traditional forms from OpenCC, homophones from the text's own characters,
+everyday names from the list's own descriptions (俗称“…”), never from corpus/synonyms.txt.  One
+exception, by design: near-shape typos are drawn from the same confusion set the engine corrects
+with (pycorrector's), so that class measures that corrections are made and ranked, not how
+complete the set is.
 
 Grades: 3 the record the query is about, 2 another sub-item of the same item or a record that
 meets every condition less directly, 1 related, 0 otherwise.
@@ -13,6 +17,7 @@ meets every condition less directly, 1 related, 0 otherwise.
 
 from __future__ import annotations
 
+import html
 import json
 import random
 import re
@@ -224,6 +229,63 @@ def traditional(source: Source, rng: random.Random) -> Iterator[tuple[str, Grade
         yield convert.convert(name), source.named(name)
 
 
+# How the list's own descriptions introduce another name of an item: 俗称“扭秧歌”, 侗语称“嘎老”.
+ALIAS_MARKERS = "俗称|又称|又名|亦称|也称|别称|古称|简称|俗名|又叫|也叫|俗叫|土称|民间称|当地称|当地人称|群众称"
+
+
+def everyday_names(source: Source, rng: random.Random) -> Iterator[tuple[str, Grades]]:
+    """Another name the item's own description gives it right after naming it (秧歌……俗称“扭秧歌”),
+    found in no title; the records so described 3, other sub-items of the same item 1.  The names
+    come from the national list's text, not from corpus/synonyms.txt."""
+    pattern = re.compile(rf"[^。；“”]{{0,10}}?(?:{ALIAS_MARKERS})(?:之)?(?:为)?[“「]([\u4e00-\u9fff]{{2,6}})[”」]")
+    described: dict[str, list[dict]] = defaultdict(list)
+    for item in source.items:
+        text = html.unescape(item["content"])
+        names = {item["base"], item["title"].split("（")[-1].rstrip("）")}
+        found = {m[1] for name in names for at in _occurrences(text, name) if (m := pattern.match(text, at))}
+        for alias in found:
+            described[alias].append(item)
+    titles = [item["title"] for item in source.items]
+    chosen = sorted(
+        alias
+        for alias, items in described.items()
+        if len({i["num"] for i in items}) == 1 and not any(alias in title for title in titles)
+    )
+    for alias in _sample(rng, chosen):
+        items = described[alias]
+        grades = {i["id"]: 1 for i in source.by_num[items[0]["num"]]}
+        yield alias, grades | {item["id"]: 3 for item in items}
+
+
+def _occurrences(text: str, name: str) -> Iterator[int]:
+    """Where each mention of a name ends in a text."""
+    at = text.find(name)
+    while at >= 0:
+        yield at + len(name)
+        at = text.find(name, at + 1)
+
+
+SAME_STROKE = Path(__file__).resolve().parents[1] / "corpus" / "same_stroke.txt"
+
+
+def near_shapes(source: Source, rng: random.Random) -> Iterator[tuple[str, Grades]]:
+    """One character of a name replaced by one that looks like it, from pycorrector's confusion set
+    (corpus/same_stroke.txt): 苗族古歌 -> 苗族古歇."""
+    alike: dict[str, set[str]] = defaultdict(set)
+    for line in SAME_STROKE.read_text("utf-8").splitlines():
+        group = line.split() if not line.startswith("#") else []
+        for ch in group:
+            alike[ch] |= set(group) - {ch}
+    made = 0
+    names = source.distinct_names(3, 6)
+    for name in rng.sample(names, len(names)):
+        places = [at for at, ch in enumerate(name) if alike[ch]]
+        if places and made < PER_CLASS:
+            at = rng.choice(places)
+            made += 1
+            yield name[:at] + rng.choice(sorted(alike[name[at]])) + name[at + 1 :], source.named(name)
+
+
 def fragments(source: Source, rng: random.Random) -> Iterator[tuple[str, Grades]]:
     """The bracketed sub-item name alone: 彝族火把节 for 火把节（彝族火把节）."""
     subs = Counter(m[1] for item in source.items if (m := re.search(r"（(.+?)）", item["title"])))
@@ -245,8 +307,10 @@ CLASSES = {
     "拼音": pinyin_names,
     "拼音汉字混写": mixed_script,
     "同音错字": homophones,
+    "形近错字": near_shapes,
     "繁体字": traditional,
     "子项名称": fragments,
+    "日常叫法": everyday_names,
 }
 
 

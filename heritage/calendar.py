@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lunar_python import Lunar, LunarYear, Solar
 
@@ -24,12 +25,21 @@ class Occurrence:
     days: int = 1
 
 
+@lru_cache(maxsize=256)
+def _lunar_year(year: int) -> LunarYear:
+    """A lunar year's months (building one takes the library tens of milliseconds, and it keeps only
+    the last one, while a Gregorian year needs two lunar years)."""
+    return LunarYear(year)
+
+
 def _lunar(year: int, month: int, day: int) -> dt.date:
-    last = LunarYear.fromYear(year).getMonth(month).getDayCount()
-    solar = Lunar.fromYmd(year, month, min(day, last) if day else last).getSolar()
+    lunar_month = _lunar_year(year).getMonth(month)
+    last = lunar_month.getDayCount()
+    solar = Solar.fromJulianDay(lunar_month.getFirstJulianDay() + (min(day, last) if day else last) - 1)
     return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
+@lru_cache(maxsize=4096)
 def _solar_term(year: int, term: str) -> dt.date | None:
     for lunar_year in (year, year + 1):
         found = Lunar.fromYmd(lunar_year, 1, 1).getJieQiTable().get(term)
@@ -68,3 +78,9 @@ def between(rules: Iterable[str], start: dt.date, end: dt.date) -> list[Occurren
         for year in range(start.year, end.year + 1):
             found += [o for o in occurrences(rule, year) if start <= o.date <= end]
     return sorted(set(found), key=lambda o: o.date)
+
+
+def upcoming(rules: Iterable[str], today: dt.date, count: int = 3) -> list[Occurrence]:
+    """The next ``count`` days, within two years from today, on which any of the rules falls (the
+    record page and a search's answer to 什么时候 show these)."""
+    return between(rules, today, today + dt.timedelta(days=2 * 365))[:count]

@@ -21,6 +21,7 @@ LINEAGE_FILE = CORPUS_DIR / "lineage.csv"
 WORDS_FILE = CORPUS_DIR / "words.txt"
 SYNONYMS_FILE = CORPUS_DIR / "synonyms.txt"
 QUESTION_WORDS_FILE = CORPUS_DIR / "question_words.txt"
+NEAR_SHAPES_FILE = CORPUS_DIR / "same_stroke.txt"  # pycorrector's, Apache-2.0: see LICENSE-same_stroke.txt
 EXHIBITS_FILE = CORPUS_DIR / "exhibits.toml"
 ARTICLES_FILE = CORPUS_DIR / "articles.toml"
 
@@ -39,6 +40,11 @@ def domain_words() -> list[str]:
 def synonym_groups() -> list[list[str]]:
     """Groups of words that mean the same (火把节 = 星回节), from the shipped list."""
     return _lines(SYNONYMS_FILE)
+
+
+def near_shape_groups() -> list[list[str]]:
+    """Groups of characters that look alike (龙 拢 笼 庞…), from pycorrector's confusion set."""
+    return _lines(NEAR_SHAPES_FILE)
 
 
 def question_words() -> list[str]:

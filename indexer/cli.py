@@ -111,6 +111,8 @@ def _render(answer: dict) -> str:
         lines.append(f"没有找到“{answer['query']}”，以下是“{answer['suggestion']}”的结果。")
     elif answer["suggestion"]:
         lines.append(f"您是不是要找：{answer['suggestion']}")
+    if answer["answer"]:
+        lines += _told(answer["answer"])
     lines.append(f"共 {answer['total']} 条，第 {answer['page']}/{max(answer['pages'], 1)} 页")
     for number, hit in enumerate(answer["results"], start=(answer["page"] - 1) * answer["limit"] + 1):
         places = "、".join(r["name"] for r in hit["regions"][:3])
@@ -120,6 +122,20 @@ def _render(answer: dict) -> str:
         snippet = hit["snippet"].replace("<mark>", "【").replace("</mark>", "】")
         lines.append("   " + html.unescape(snippet).replace("\n", " ")[:120])
     return "\n".join(lines)
+
+
+def _told(told: dict) -> list[str]:
+    """A question's direct answer (indexer.intents) as lines above the results."""
+    said = {
+        "date": lambda: "；".join(f"{d['text']}（{'；'.join(d['rules'])}）" for d in told["dates"]),
+        "place": lambda: "、".join([p["name"] for p in told["places"]] + told["place_texts"]),
+        "people": lambda: "、".join(
+            p["name"] + (f"（{p['ethnic_group']}）" if p["ethnic_group"] else "") for p in told["people"]
+        ),
+        "process": lambda: told["excerpt"]["text"],
+    }[told["intent"]]()
+    records = "、".join(f"{r['title']}（{r['id']}）" for r in told["sources"])
+    return [f"【{told['item']}的{told['label']}】{said}", f"  依据记录：{records}"]
 
 
 STALLED_AFTER = dt.timedelta(minutes=10)  # an outbox row older than this means no sync is running

@@ -79,7 +79,7 @@ class Compiler:
         together (a phrase, or all in one name) ranks higher.  Only the subject words count
         (analysis.question_parts): function words, and a question's generic words, are left out."""
         subject, _ = analysis.question_parts(text)
-        groups = _word_groups(subject or analysis.words(text))
+        groups = _word_groups(self.synonym_words(subject or analysis.words(text)))
         if not groups:
             return Q.NullQuery
         alternatives = self.whole_word(analysis.normalize(text).strip())
@@ -88,9 +88,24 @@ class Compiler:
         each = Q.And([_Or([self.unit(group), *self.whole_word("".join(group))]) for group in groups])
         return _Or([each, self.unit([word for group in groups for word in group]), *alternatives])
 
+    def synonym_words(self, words: list[str]) -> list[str]:
+        """The words with every run of them that the synonym table names whole joined into one word,
+        longest first (放/河灯 -> 放河灯, which the table gives as 河灯): a table word counts only at
+        word boundaries, never as part of a word."""
+        joined: list[str] = []
+        at = 0
+        while at < len(words):
+            end = next((e for e in range(len(words), at + 1, -1) if self.engine.synonyms("".join(words[at:e]))), at + 1)
+            joined.append("".join(words[at:end]))
+            at = end
+        return joined
+
     def unit(self, tokens: list[str]) -> Q.Query:
         text = "".join(tokens)
         options = [self.text_match(tokens, TEXT_BOOSTS)]
+        cut = analysis.words(text)
+        if cut != tokens:  # a word joined for the synonym table is also its words in a row
+            options.append(self.text_match(cut, TEXT_BOOSTS))
         if len(text) == 1 and analysis.HAN_RUN.fullmatch(text):  # 茶 inside 采茶戏, in titles
             options.append(Q.Term("chars", text, boost=TEXT_BOOSTS["title"]))
         elif analysis.HAN_RUN.fullmatch(text):  # 侗族大歌 inside a title the dictionary keeps whole

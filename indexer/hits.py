@@ -18,7 +18,6 @@ def hit(db: sqlite_utils.Database, record_id: str, score: float, marks: set[str]
     record = view(store.get(db, store.RECORD, record_id), store.RECORD.fields, reader)
     if record is None:
         return None
-    tree = divisions()
     return {
         "id": record["id"],
         "ref": record.get("ref"),
@@ -26,11 +25,15 @@ def hit(db: sqlite_utils.Database, record_id: str, score: float, marks: set[str]
         "title_html": str(highlight(record.get("title") or "", marks, width=200)),
         "category": record.get("category"),
         "ethnic_groups": record.get("ethnic_groups", []),
-        "regions": [
-            {"code": c, "name": "".join(r.name for r in tree.ancestors(c)[-2:])} for c in record.get("region_codes", [])
-        ],
+        "regions": places(record.get("region_codes", [])),
         "level": record.get("level"),
         "year": record.get("year"),
         "score": round(score, 4),
         "snippet": str(highlight(record.get("content") or record.get("history") or "", marks)),
     }
+
+
+def places(codes: list[str]) -> list[dict[str, str]]:
+    """Division codes as a hit shows them: code and a short name with its parent (黔东南苗族侗族自治州丹寨县)."""
+    tree = divisions()
+    return [{"code": c, "name": "".join(r.name for r in tree.ancestors(c)[-2:])} for c in codes]

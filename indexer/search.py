@@ -9,6 +9,7 @@ engine (indexer.engine) within what the reader may see (heritage.visibility) and
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from heritage.visibility import OPENS, PUBLIC, RESEARCHER
-from indexer import facets, filters
+from indexer import facets, filters, intents
 from indexer.compiler import Compiler
 from indexer.engine import Engine, engine
 from indexer.errors import SearchError
@@ -80,7 +81,8 @@ class SearchRequest:
 @dataclass(frozen=True)
 class SearchResult:
     """A search's answer: one page of hits (dicts, see indexer.hits), facet counts by facet name,
-    a did-you-mean ``suggestion`` (``corrected`` when the answer is for it), or an ``error``."""
+    a did-you-mean ``suggestion`` (``corrected`` when the answer is for it), a question's direct
+    ``answer`` (indexer.intents), or an ``error``."""
 
     query: str
     mode: str
@@ -91,6 +93,7 @@ class SearchResult:
     facets: Mapping[str, list[dict[str, Any]]] = field(default_factory=dict)
     suggestion: str | None = None
     corrected: bool = False
+    answer: Mapping[str, Any] | None = None
     error: SearchError | None = None
 
     @property
@@ -110,6 +113,7 @@ class SearchResult:
             "facets": dict(self.facets),
             "suggestion": self.suggestion,
             "corrected": self.corrected,
+            "answer": dict(self.answer) if self.answer else None,
             "error": self.error.message if self.error else None,
         }
 
@@ -124,7 +128,23 @@ def search(home: Path, db: sqlite_utils.Database, query: str, **options: Any) ->
 
 
 def run(home: Path, db: sqlite_utils.Database, request: SearchRequest) -> SearchResult:
-    """Search the census records; a query that cannot be answered comes back with an ``error``."""
+    """Search the census records; a query that cannot be answered comes back with an ``error``; a
+    plain question about one item gets its direct answer (first page only)."""
+    result = _corrected(home, db, request)
+    question = intents.asked(result.suggestion if result.corrected and result.suggestion else request.query)
+    if result.error or request.mode != PLAIN_MODE or request.page != 1 or question is None:
+        return result
+    records = intents.one_item(db, question.subject, result.results, request.audience)
+    subject_searched = question.whole and result.total  # the hits were already those of its subject words
+    if not records and not subject_searched:
+        about = _corrected(home, db, dataclasses.replace(request, query=question.subject, with_facets=False))
+        records = intents.one_item(db, question.subject, about.results, request.audience)
+    found = intents.answer(db, question, records, request.audience, dt.date.today())
+    return dataclasses.replace(result, answer=found) if found else result
+
+
+def _corrected(home: Path, db: sqlite_utils.Database, request: SearchRequest) -> SearchResult:
+    """The search, answered for a known word that sounds like an unknown one when that finds more."""
     eng = engine(home)
     with eng.lock:
         try:

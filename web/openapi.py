@@ -60,6 +60,43 @@ _ANSWER = {
         "facets": {"type": "object"},
         "suggestion": {"type": ["string", "null"]},
         "corrected": {"type": "boolean"},
+        "answer": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/DirectAnswer"}]},
+    },
+}
+_LINKED = {"type": "object", "properties": {"id": _TEXT, "title": _TEXT}}
+# A question about one item answered directly (indexer.intents): only the key of its intent is present.
+_DIRECT_ANSWER = {
+    "type": "object",
+    "description": "问句的直接回答（只在问题指向一个项目时给出）：时间、分布区域、传承人或制作工序，只含读者可见的内容",
+    "properties": {
+        "intent": {"type": "string", "enum": ["date", "place", "people", "process"]},
+        "label": _TEXT,
+        "asked": _TEXT,
+        "item": _TEXT,
+        "sources": {"type": "array", "items": _LINKED},
+        "dates": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "record": _TEXT,
+                    "date": {"type": "string", "format": "date"},
+                    "days": {"type": "integer"},
+                    "rules": {"type": "array", "items": _TEXT},
+                    "text": _TEXT,
+                },
+            },
+        },
+        "places": {"type": "array", "items": {"type": "object", "properties": {"code": _TEXT, "name": _TEXT}}},
+        "place_texts": {"type": "array", "items": _TEXT},
+        "people": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"id": _TEXT, "name": _TEXT, "ethnic_group": _TEXT, "region_text": _TEXT},
+            },
+        },
+        "excerpt": {"type": "object", "properties": {"record": _TEXT, "text": _TEXT}},
     },
 }
 
@@ -129,6 +166,7 @@ def openapi() -> dict[str, Any]:
                 },
                 "Result": _RESULT,
                 "Answer": _ANSWER,
+                "DirectAnswer": _DIRECT_ANSWER,
             }
         },
     }

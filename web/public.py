@@ -204,7 +204,7 @@ def record_page(record_id: str):
     places = [tree.ancestors(code) for code in record.get("region_codes", [])]
     related = more_like_this(home(), get_db(), record_id, audience=reader, limit=6)
     today = dt.date.today()
-    upcoming = calendar.between(record.get("dates", []), today, today + dt.timedelta(days=2 * 365))[:3]
+    upcoming = calendar.upcoming(record.get("dates", []), today)
     db = get_db()
     return render_template(
         "record.html",
