@@ -111,6 +111,7 @@ def _render(answer: dict) -> str:
         lines.append(f"没有找到“{answer['query']}”，以下是“{answer['suggestion']}”的结果。")
     elif answer["suggestion"]:
         lines.append(f"您是不是要找：{answer['suggestion']}")
+    lines += [_person(person) for person in answer["people"]]
     lines.append(f"共 {answer['total']} 条，第 {answer['page']}/{max(answer['pages'], 1)} 页")
     for number, hit in enumerate(answer["results"], start=(answer["page"] - 1) * answer["limit"] + 1):
         places = "、".join(r["name"] for r in hit["regions"][:3])
@@ -120,6 +121,18 @@ def _render(answer: dict) -> str:
         snippet = hit["snippet"].replace("<mark>", "【").replace("</mark>", "】")
         lines.append("   " + html.unescape(snippet).replace("\n", " ")[:120])
     return "\n".join(lines)
+
+
+def _person(person: dict) -> str:
+    """One line for an inheritor the query names: who they are, and the items they carry on."""
+    about = [
+        person["sex"],
+        person["ethnic_group"],
+        f"{person['birth_year']} 年生" if person["birth_year"] else "",
+        "、".join(r["name"] for r in person["regions"]),
+    ]
+    items = "、".join(f"{item['title']}（{item['id']}）" for item in person["items"]) or "无公开的项目"
+    return f"传承人：{person['name']}（{'，'.join(filter(None, about))}）({person['id']})  传承项目：{items}"
 
 
 STALLED_AFTER = dt.timedelta(minutes=10)  # an outbox row older than this means no sync is running

@@ -19,7 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from heritage.visibility import OPENS, PUBLIC, RESEARCHER
-from indexer import facets, filters
+from indexer import facets, filters, persons
 from indexer.compiler import Compiler
 from indexer.engine import Engine, engine
 from indexer.errors import SearchError
@@ -80,7 +80,8 @@ class SearchRequest:
 @dataclass(frozen=True)
 class SearchResult:
     """A search's answer: one page of hits (dicts, see indexer.hits), facet counts by facet name,
-    a did-you-mean ``suggestion`` (``corrected`` when the answer is for it), or an ``error``."""
+    a did-you-mean ``suggestion`` (``corrected`` when the answer is for it), or an ``error``; and the
+    inheritors the query names (``people``, see indexer.persons), whatever the page and filters."""
 
     query: str
     mode: str
@@ -92,6 +93,7 @@ class SearchResult:
     suggestion: str | None = None
     corrected: bool = False
     error: SearchError | None = None
+    people: tuple[dict[str, Any], ...] = ()
 
     @property
     def pages(self) -> int:
@@ -111,6 +113,7 @@ class SearchResult:
             "suggestion": self.suggestion,
             "corrected": self.corrected,
             "error": self.error.message if self.error else None,
+            "people": list(self.people),
         }
 
 
@@ -124,7 +127,8 @@ def search(home: Path, db: sqlite_utils.Database, query: str, **options: Any) ->
 
 
 def run(home: Path, db: sqlite_utils.Database, request: SearchRequest) -> SearchResult:
-    """Search the census records; a query that cannot be answered comes back with an ``error``."""
+    """Search the census records and the inheritors a query names; a query that cannot be answered comes
+    back with an ``error``.  A query that names an inheritor is never corrected to another word."""
     eng = engine(home)
     with eng.lock:
         try:
@@ -134,6 +138,9 @@ def run(home: Path, db: sqlite_utils.Database, request: SearchRequest) -> Search
             return SearchResult(request.query, request.mode, error=SearchError("unavailable", f"检索暂不可用：{error}"))
         except SearchError as error:
             return SearchResult(request.query, request.mode, error=error)
+        named = tuple(persons.named_in(home, db, request.query, request.audience))
+        if named:
+            return dataclasses.replace(answer, people=named, suggestion=None)
         if request.correct and answer.suggestion:  # an unknown word that sounds like a known one: try the known one
             retry = _answer(eng, db, request, answer.suggestion)
             if retry.total > answer.total:
@@ -145,7 +152,7 @@ def run(home: Path, db: sqlite_utils.Database, request: SearchRequest) -> Search
 
 def _answer(eng: Engine, db: sqlite_utils.Database, request: SearchRequest, query: str) -> SearchResult:
     """One query answered as the request's reader may see it, within its filters."""
-    compiler = Compiler(eng)
+    compiler = Compiler(eng, request.audience)
     compiled = compiler.top(parse_research(query) if request.mode == RESEARCH_MODE else parse_public(query))
     chosen = filters.resolve(request.filters)
     allowed = eng.visible(request.audience)
