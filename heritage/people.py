@@ -81,7 +81,8 @@ def hidden_from(db: sqlite_utils.Database, reader: str, inheritor_ids: Iterable[
 
 def person(db: sqlite_utils.Database, inheritor_id: str, reader: str) -> dict[str, Any] | None:
     """An inheritor as a search result for ``reader`` (None when not for them): id, name, sex, ethnic
-    group, birth year (when the birth date is open to them), regions, and the items they may see."""
+    group, birth year (when the birth date is open to them), regions, and the items they may see (id, title,
+    item number)."""
     seen = view(store.get(db, store.INHERITOR, inheritor_id), INHERITOR_FIELDS, reader)
     if seen is None:
         return None
@@ -98,5 +99,9 @@ def person(db: sqlite_utils.Database, inheritor_id: str, reader: str) -> dict[st
         "regions": [
             {"code": c, "name": "".join(r.name for r in tree.ancestors(c)[-2:])} for c in seen.get("region_codes", [])
         ],
-        "items": [{"id": item["id"], "title": item.get("title") or WITHHELD_NAME} for item in items if item],
+        "items": [
+            {"id": item["id"], "title": item.get("title") or WITHHELD_NAME, "item_number": item.get("item_number")}
+            for item in items
+            if item
+        ],
     }

@@ -25,7 +25,7 @@ from indexer.analysis import (
 
 # The shape of the documents and the analysis that made them: raised whenever either changes, so that
 # an index built before is known to need a rebuild (2: digits of days and ordinals as Chinese numerals;
-# 3: the names of a record's inheritors).
+# 3: the names of a record's inheritors, its item number).
 SCHEMA_VERSION = 3
 # Long text fields that make up the body, in the order a reader meets them.
 BODY_FIELDS = (
@@ -75,6 +75,7 @@ def make_schema() -> Schema:
         title_key=ID(sortable=True),
         people=KEYWORD(commas=True),
         inheritors=KEYWORD(commas=True),
+        item_number=KEYWORD(commas=True),
     )
 
 
@@ -135,6 +136,7 @@ def document(record: dict[str, Any], people: dict[str, list[str]] | None = None)
         "title_key": pinyin_of(record["title"]),
         "people": ",".join(people_terms(people or {})),
         "inheritors": ",".join((people or {}).get("ids", [])),
+        "item_number": (record.get("item_number") or "").replace(",", ""),
     }
     if record["year"]:
         doc["year"] = record["year"]

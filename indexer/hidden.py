@@ -42,6 +42,7 @@ INDEXED_AS_STORED = frozenset(
         "batch",
         "listing_type",
         "year",
+        "item_number",
     }
 )
 # The fields that say who may see a record: a change of one, not yet indexed, makes the record a suspect.

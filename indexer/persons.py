@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,12 +42,30 @@ def _table(home: Path, db: sqlite_utils.Database, reader: str) -> Table:
         return _tables[key][1]
 
 
-def named_in(home: Path, db: sqlite_utils.Database, query: str, reader: str) -> list[dict[str, Any]]:
-    """The persons (heritage.people.person) a query names: as a whole, or one of its space-separated words."""
+@dataclass(frozen=True)
+class Named:
+    """The persons a query names (heritage.people.person), and for each word that is a person's name or
+    its full pinyin, the item numbers of the items they carry on (their other sub-items are related)."""
+
+    people: tuple[dict[str, Any], ...] = ()
+    item_numbers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+def named_in(home: Path, db: sqlite_utils.Database, query: str, reader: str) -> Named:
+    """The persons a query names: as a whole, or one of its space-separated words."""
     table = _table(home, db, reader)
-    typed = [query, *normalize(query).split()]
+    typed = list(dict.fromkeys(name_key(text) for text in [query, *normalize(query).split()]))
     best: dict[str, tuple[int, str, str]] = {}
-    for how, name, inheritor_id in (entry for text in typed for entry in table.get(name_key(text), [])):
-        best[inheritor_id] = min(best.get(inheritor_id, (how, name, inheritor_id)), (how, name, inheritor_id))
-    found = (people.person(db, inheritor_id, reader) for _, _, inheritor_id in sorted(best.values())[:MAX_PEOPLE])
-    return [p for p in found if p]
+    words: dict[str, str] = {}  # inheritor id -> the word that names them in full
+    for text in typed:
+        for how, name, inheritor_id in table.get(text, []):
+            best[inheritor_id] = min(best.get(inheritor_id, (how, name, inheritor_id)), (how, name, inheritor_id))
+            if how != _BY_INITIALS:
+                words.setdefault(inheritor_id, text)
+    chosen = sorted(best.values())[:MAX_PEOPLE]
+    found = [p for p in (people.person(db, inheritor_id, reader) for _, _, inheritor_id in chosen) if p]
+    numbers: dict[str, list[str]] = defaultdict(list)
+    for person in found:
+        if person["id"] in words:
+            numbers[words[person["id"]]] += [i["item_number"] for i in person["items"] if i.get("item_number")]
+    return Named(tuple(found), {word: tuple(dict.fromkeys(n)) for word, n in numbers.items()})

@@ -131,16 +131,16 @@ def run(home: Path, db: sqlite_utils.Database, request: SearchRequest) -> Search
     back with an ``error``.  A query that names an inheritor is never corrected to another word."""
     eng = engine(home)
     with eng.lock:
+        named = persons.named_in(home, db, request.query, request.audience)
         try:
             eng.refresh()
-            answer = _answer(eng, db, request, request.query)
+            answer = _answer(eng, db, request, request.query, named)
         except IndexUnavailable as error:
             return SearchResult(request.query, request.mode, error=SearchError("unavailable", f"检索暂不可用：{error}"))
         except SearchError as error:
             return SearchResult(request.query, request.mode, error=error)
-        named = tuple(persons.named_in(home, db, request.query, request.audience))
-        if named:
-            return dataclasses.replace(answer, people=named, suggestion=None)
+        if named.people:
+            return dataclasses.replace(answer, people=named.people, suggestion=None)
         if request.correct and answer.suggestion:  # an unknown word that sounds like a known one: try the known one
             retry = _answer(eng, db, request, answer.suggestion)
             if retry.total > answer.total:
@@ -150,9 +150,12 @@ def run(home: Path, db: sqlite_utils.Database, request: SearchRequest) -> Search
         return answer
 
 
-def _answer(eng: Engine, db: sqlite_utils.Database, request: SearchRequest, query: str) -> SearchResult:
-    """One query answered as the request's reader may see it, within its filters."""
-    compiler = Compiler(eng, request.audience)
+def _answer(
+    eng: Engine, db: sqlite_utils.Database, request: SearchRequest, query: str, named: persons.Named | None = None
+) -> SearchResult:
+    """One query answered as the request's reader may see it, within its filters (``named``: the persons
+    the query names, whose other sub-items of their items are related)."""
+    compiler = Compiler(eng, request.audience, named.item_numbers if named else {})
     compiled = compiler.top(parse_research(query) if request.mode == RESEARCH_MODE else parse_public(query))
     chosen = filters.resolve(request.filters)
     allowed = eng.visible(request.audience)

@@ -21,7 +21,8 @@ from web import create_app
 
 PUBLISHED = {"status": "已发布", "access": "public", "category": "传统技艺"}
 RECORDS = [
-    {"id": "RA", "title": "蜡染技艺", "content": "以蜡作防染。"} | PUBLISHED,
+    {"id": "RA", "title": "蜡染技艺", "content": "以蜡作防染。", "item_number": "Ⅷ-99"} | PUBLISHED,
+    {"id": "RE", "title": "蜡染技艺（另一地）", "content": "同一项目的另一处。", "item_number": "Ⅷ-99"} | PUBLISHED,
     {"id": "RB", "title": "刺绣技艺", "content": "测试员甲也曾学过刺绣。"} | PUBLISHED,
     {"id": "RC", "title": "剪纸", "content": "以剪刀剪出花样。"} | PUBLISHED,
     {"id": "RD", "title": "皮影戏", "content": "以灯影演故事。"} | PUBLISHED,
@@ -75,11 +76,12 @@ def test_a_name_finds_the_person_and_the_items_they_carry_on_first(people_home):
     answer = _ask(*people_home, "测试员甲")
     assert [p["id"] for p in answer["people"]] == ["PA"]
     person = answer["people"][0]
-    assert person["items"] == [{"id": "RA", "title": "蜡染技艺"}]
+    assert person["items"] == [{"id": "RA", "title": "蜡染技艺", "item_number": "Ⅷ-99"}]
     assert (person["sex"], person["ethnic_group"]) == ("女", "苗族")
     assert person["regions"] == [{"code": "522630", "name": "黔东南苗族侗族自治州台江县"}]
     assert person["birth_year"] is None  # a birth date is for researchers by default
-    assert _ids(answer)[0] == "RA" and "RB" in _ids(answer)  # the item carried on outranks a mention
+    # the item carried on, then another sub-item of the same item, then a record that mentions the name
+    assert _ids(answer) == ["RA", "RE", "RB"]
     assert answer["suggestion"] is None and not answer["corrected"]
 
 
@@ -108,17 +110,22 @@ def test_a_name_the_reader_may_not_see_finds_no_person_and_no_item(people_home):
 
 def test_saving_an_inheritor_reindexes_their_items_through_the_outbox(fresh):
     home, db = fresh
-    with write(db):
-        store.put(db, store.INHERITOR, store.get(db, store.INHERITOR, "PA") | {"name": "测试员戊"}, "form")
-    assert "RA" not in _ids(_ask(home, db, "测试员戊"))  # not in the index until the outbox is synced
+
+    def save(**changes):
+        with write(db):
+            store.put(db, store.INHERITOR, store.get(db, store.INHERITOR, "PC") | changes, "form")
+
+    save(name="测试员戊", access="public")  # RD has no item number: only its index document links the name
+    assert "RD" not in _ids(_ask(home, db, "测试员戊"))  # not in the index until the outbox is synced
     index.sync(home, db)
-    assert _ids(_ask(home, db, "测试员戊"))[0] == "RA"
-    assert "RA" not in _ids(_ask(home, db, "测试员甲"))
-    with write(db):  # the link removed: the item the index holds them under is indexed again
-        store.put(db, store.INHERITOR, store.get(db, store.INHERITOR, "PA") | {"items": []}, "form")
+    assert _ids(_ask(home, db, "测试员戊"))[0] == "RD"
+    save(name="测试员庚")
     index.sync(home, db)
-    answer = _ask(home, db, "测试员戊")
-    assert "RA" not in _ids(answer) and answer["people"][0]["items"] == []
+    assert _ids(_ask(home, db, "测试员庚"))[0] == "RD" and "RD" not in _ids(_ask(home, db, "测试员戊"))
+    save(items=[])  # the link removed: the item the index holds them under is indexed again
+    index.sync(home, db)
+    answer = _ask(home, db, "测试员庚")
+    assert "RD" not in _ids(answer) and answer["people"][0]["items"] == []
 
 
 def test_importing_inheritors_reindexes_the_items_they_are_linked_to(fresh, tmp_path):

@@ -79,8 +79,11 @@ _PERSON = {
         "regions": {"type": "array", "items": {"type": "object", "properties": {"code": _TEXT, "name": _TEXT}}},
         "items": {
             "type": "array",
-            "description": "读者能看到的所传承项目",
-            "items": {"type": "object", "properties": {"id": _TEXT, "title": _TEXT}},
+            "description": "读者能看到的所传承项目（项目编号相同的其他子项在检索结果中紧随其后）",
+            "items": {
+                "type": "object",
+                "properties": {"id": _TEXT, "title": _TEXT, "item_number": {"type": ["string", "null"]}},
+            },
         },
     },
 }
