@@ -17,6 +17,8 @@ from heritage.store import open_store
 from indexer import index
 from indexer.search import search
 from tests.conftest import write_csv
+from tests.live import start_server
+from tests.test_browser import CHROMIUM, Watched, browser  # noqa: F401 -- browser is a fixture
 from web import create_app
 
 PUBLISHED = {"status": "已发布", "access": "public", "category": "传统技艺"}
@@ -171,3 +173,31 @@ def test_heritage_search_prints_the_person(people_home):
     assert first.startswith("传承人：测试员甲（女，苗族，") and "(PA)" in first and "蜡染技艺（RA）" in first
     run = CliRunner().invoke(main, ["--home", str(home), "search", "--json", "测试员甲"], catch_exceptions=False)
     assert '"people": [{"id": "PA"' in run.output
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="未安装 Debian 的 chromium（scripts/test 以 root 运行时会安装）")
+def test_a_researcher_sees_the_person_first_and_follows_the_links(people_home, browser):
+    """In a real browser on the real server: the person block is above the results, in the first screen."""
+    home, _ = people_home
+    process, address = start_server(home, home.parent / "serve.log")
+    try:
+        watched = Watched(browser, viewport={"width": 1280, "height": 800})
+        page = watched.page
+        page.goto(address + "/")
+        page.fill("#home-q", "ceshiyuanjia")
+        page.press("#home-q", "Enter")
+        page.wait_for_url("**/search?q=*")
+        block = page.locator("section.people-hits")
+        assert "测试员甲" in block.inner_text() and "蜡染技艺" in block.inner_text()
+        box, results = block.bounding_box(), page.locator("ol.results").bounding_box()
+        assert box is not None and results is not None
+        assert box["y"] + box["height"] <= 800 and box["y"] < results["y"]
+        watched.shot("people-search")
+        block.locator("a.name").click()
+        page.wait_for_url("**/inheritors/PA")
+        assert "测试员甲" in page.locator("h1").inner_text()
+        assert watched.problems == []
+        watched.context.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
