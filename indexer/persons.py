@@ -7,6 +7,7 @@ name the same person.  The table of names is built once per reader and store sta
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -26,6 +27,14 @@ _tables: dict[tuple[str, str], tuple[int | None, Table]] = {}  # (store, reader)
 _lock = threading.Lock()
 
 
+@functools.lru_cache(maxsize=65536)
+def _keys(name: str) -> tuple[str, ...]:
+    """A name as compared, then its full pinyin and initials (remembered: the table is rebuilt after every
+    change to the store, and pinyin is most of its cost)."""
+    compared = name_key(name)
+    return (compared, *whole_pinyin(compared))
+
+
 def _table(home: Path, db: sqlite_utils.Database, reader: str) -> Table:
     """Every key a reader may find an inheritor by, for the store of a data folder as it is now."""
     key, state = (str(Path(home).resolve()), reader), history.last_change(db)
@@ -33,9 +42,7 @@ def _table(home: Path, db: sqlite_utils.Database, reader: str) -> Table:
         if key not in _tables or _tables[key][0] != state:
             table: Table = defaultdict(list)
             for inheritor_id, name in people.names(db, reader):
-                compared = name_key(name)
-                keys = [compared, *whole_pinyin(compared)]
-                for how, found in zip((_BY_NAME, _BY_PINYIN, _BY_INITIALS), keys, strict=False):
+                for how, found in zip((_BY_NAME, _BY_PINYIN, _BY_INITIALS), _keys(name), strict=False):
                     if len(found) >= 2:
                         table[found].append((how, name, inheritor_id))
             _tables[key] = (state, dict(table))
