@@ -272,11 +272,10 @@ def sync(home: Path, db: sqlite_utils.Database, batch: int = 500, wait: float = 
             changes = outbox.pending(db, batch)
             if not changes:
                 return applied
-            record_ids = list(dict.fromkeys(c.entity_id for c in changes if c.entity == store.RECORD.name))
-            record_ids += _carried_by(
-                generation, db, {c.entity_id for c in changes if c.entity == store.INHERITOR.name}
-            )
-            records = {record_id: store.get(db, store.RECORD, record_id) for record_id in dict.fromkeys(record_ids)}
+            saved = [c.entity_id for c in changes if c.entity == store.RECORD.name]
+            carried = _carried_by(generation, db, {c.entity_id for c in changes if c.entity == store.INHERITOR.name})
+            record_ids = list(dict.fromkeys([*saved, *carried]))
+            records = {record_id: store.get(db, store.RECORD, record_id) for record_id in record_ids}
             added = new_words(generation.segmenter, records.values())
             if added:
                 with generation.index.searcher() as searcher:
