@@ -29,13 +29,16 @@ from heritage.db import write  # noqa: E402
 from heritage.importer import import_file  # noqa: E402
 from heritage.store import open_store  # noqa: E402
 
-NATIONAL_LIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "ich-national-list" / "records.jsonl"
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+NATIONAL_LIST = SHARED_DATA / "ich-national-list" / "records.jsonl"
+INHERITORS = SHARED_DATA / "ich-inheritors" / "records.jsonl"
 
 
 def make_store(home: Path, size: int) -> None:
-    """The national list, and past 3,610 records, derived records up to the size."""
+    """The national list with its inheritors, and past 3,610 records, derived records up to the size."""
     db = open_store(home)
     assert import_file(db, NATIONAL_LIST, "ich-list").committed
+    assert import_file(db, INHERITORS, "ich-inheritors").committed
     base = list(store.iterate(db, store.RECORD))
     rng = random.Random(11)
     with write(db):

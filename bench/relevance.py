@@ -4,7 +4,7 @@ Two sets: the 64 hand-written queries (bench/labelled.py) and a generated set of
 queries in twelve classes (bench/generated.py), both graded from the records' metadata.
 
 Run: .venv/bin/python bench/relevance.py [--details] [--only generated|labelled]
-Needs ../shared/data (skips with a message when it is absent).
+Loads the national list and its inheritors; needs ../shared/data (skips with a message when it is absent).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from indexer.search import search  # noqa: E402
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 NATIONAL_LIST = SHARED_DATA / "ich-national-list" / "records.jsonl"
+INHERITORS = SHARED_DATA / "ich-inheritors" / "records.jsonl"
 
 
 def ndcg(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
@@ -78,6 +79,7 @@ def main() -> None:
         home = Path(work) / "instance"
         db = open_store(home)
         assert import_file(db, NATIONAL_LIST, "ich-list").committed
+        assert import_file(db, INHERITORS, "ich-inheritors").committed
         records = list(store.iterate(db, store.RECORD))
         started = time.perf_counter()
         index.rebuild(home, db)

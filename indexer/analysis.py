@@ -304,12 +304,26 @@ def pinyin_keys(text: str) -> list[str]:
     normalized = normalize(text)
     parts = [normalized] + [word for word, _ in _tokens(normalized, subwords=True) if len(word) > 1]
     for part in parts:
-        if not HAN_RUN.search(part):
-            continue
-        syllables = [s for s in lazy_pinyin(part, errors="ignore") if s.isalpha()]
-        initials = [s for s in lazy_pinyin(part, style=Style.FIRST_LETTER, errors="ignore") if s.isalpha()]
-        keys += ["".join(syllables), "".join(initials)]
+        keys += whole_pinyin(part)
     return list(dict.fromkeys(k for k in keys if k))
+
+
+_NAME_SEPARATORS = re.compile(r"[\s,，·・•.．]+")
+
+
+def name_key(text: str) -> str:
+    """A person's name as it is compared: normalized, without spaces, commas or middle dots
+    (阿依古丽·买买提 = 阿依古丽买买提, 王 安江 = 王安江)."""
+    return _NAME_SEPARATORS.sub("", normalize(text))
+
+
+def whole_pinyin(text: str) -> list[str]:
+    """Toneless pinyin of a whole normalized name, full and initials (王安江 -> wanganjiang, waj); none without Han."""
+    if not HAN_RUN.search(text):
+        return []
+    syllables = [s for s in lazy_pinyin(text, errors="ignore") if s.isalpha()]
+    initials = [s for s in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore") if s.isalpha()]
+    return ["".join(syllables), "".join(initials)]
 
 
 def pinyin_of(text: str) -> str:

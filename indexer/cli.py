@@ -113,6 +113,7 @@ def _render(answer: dict) -> str:
         lines.append(f"您是不是要找：{answer['suggestion']}")
     if answer["answer"]:
         lines += _told(answer["answer"])
+    lines += [_person(person) for person in answer["people"]]
     lines.append(f"共 {answer['total']} 条，第 {answer['page']}/{max(answer['pages'], 1)} 页")
     for number, hit in enumerate(answer["results"], start=(answer["page"] - 1) * answer["limit"] + 1):
         places = "、".join(r["name"] for r in hit["regions"][:3])
@@ -136,6 +137,18 @@ def _told(told: dict) -> list[str]:
     }[told["intent"]]()
     records = "、".join(f"{r['title']}（{r['id']}）" for r in told["sources"])
     return [f"【{told['item']}的{told['label']}】{said}", f"  依据记录：{records}"]
+
+
+def _person(person: dict) -> str:
+    """One line for an inheritor the query names: who they are, and the items they carry on."""
+    about = [
+        person["sex"],
+        person["ethnic_group"],
+        f"{person['birth_year']} 年生" if person["birth_year"] else "",
+        "、".join(r["name"] for r in person["regions"]),
+    ]
+    items = "、".join(f"{item['title']}（{item['id']}）" for item in person["items"]) or "无公开的项目"
+    return f"传承人：{person['name']}（{'，'.join(filter(None, about))}）({person['id']})  传承项目：{items}"
 
 
 STALLED_AFTER = dt.timedelta(minutes=10)  # an outbox row older than this means no sync is running

@@ -14,11 +14,13 @@ from whoosh import query as Q
 from heritage import store, vocab
 from heritage.fields import parse_value
 from heritage.regions import divisions
+from heritage.visibility import PUBLIC
 from indexer import analysis
+from indexer.documents import person_term
 from indexer.engine import Engine
 from indexer.filters import BY_NAME
 from indexer.query import And, FieldQuery, Not, Or, Phrase, QuerySyntaxError, Words
-from indexer.rules import CONCEPTS, METADATA_BOOST, TEXT_BOOSTS
+from indexer.rules import CONCEPTS, METADATA_BOOST, PERSON_BOOST, RELATED_ITEM_BOOST, TEXT_BOOSTS
 
 _BATCH_FIELD = next(f for f in store.RECORD.fields if f.name == "batch")
 # Field queries checked by their filter's resolver, and what a value it does not know is told.
@@ -39,10 +41,13 @@ class _Or(Q.Or):
 
 
 class Compiler:
-    """AST -> Whoosh query, with the engine's dictionary, synonyms, regions and vocabularies."""
+    """AST -> Whoosh query, with the engine's dictionary, synonyms, regions and vocabularies; the
+    inheritors' names it matches are those ``audience`` may see (heritage.people)."""
 
-    def __init__(self, engine: Engine):
+    def __init__(self, engine: Engine, audience: str = PUBLIC, item_numbers: dict[str, tuple[str, ...]] | None = None):
         self.engine = engine
+        self.audience = audience
+        self.item_numbers = item_numbers or {}  # a named person's word -> the item numbers they carry on
         self.marks: set[str] = set()
 
     def top(self, node: Any) -> Q.Query:
@@ -150,7 +155,18 @@ class Compiler:
         category = vocab.category_by_name(text) if not text.isdigit() and not re.fullmatch(r"[ivx]+", text) else None
         if category:
             found.append(Q.Term("category", category.name, boost=METADATA_BOOST))
-        return found
+        return found + self.person(text)
+
+    def person(self, text: str) -> list[Q.Query]:
+        """The word as the name (or full pinyin) of an inheritor the reader may see: their items rank first,
+        then the other sub-items of the same items (indexer.persons), then records that mention the word."""
+        if len(text) < 2:
+            return []
+        related = [
+            Q.Term("item_number", n, boost=RELATED_ITEM_BOOST)
+            for n in self.item_numbers.get(analysis.name_key(text), ())
+        ]
+        return [Q.Term("people", person_term(self.audience, text), boost=PERSON_BOOST), *related]
 
     def field(self, node: FieldQuery) -> Q.Query:
         name, value = node.field, node.value.strip()

@@ -12,11 +12,21 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from heritage import corpus, store, vocab
 from heritage.fields import public_fields
 from heritage.regions import divisions, name_stem
-from indexer.analysis import CharAnalyzer, FastPositions, HeritageAnalyzer, PinyinAnalyzer, pinyin_of
+from heritage.visibility import OPENS
+from indexer.analysis import (
+    CharAnalyzer,
+    FastPositions,
+    HeritageAnalyzer,
+    PinyinAnalyzer,
+    name_key,
+    pinyin_of,
+    whole_pinyin,
+)
 
 # The shape of the documents and the analysis that made them: raised whenever either changes, so that
-# an index built before is known to need a rebuild (2: digits of days and ordinals as Chinese numerals).
-SCHEMA_VERSION = 2
+# an index built before is known to need a rebuild (2: digits of days and ordinals as Chinese numerals;
+# 3: the names of a record's inheritors, its item number).
+SCHEMA_VERSION = 3
 # Long text fields that make up the body, in the order a reader meets them.
 BODY_FIELDS = (
     "content",
@@ -63,6 +73,9 @@ def make_schema() -> Schema:
         access=KEYWORD(commas=True),
         year=NUMERIC(sortable=True),
         title_key=ID(sortable=True),
+        people=KEYWORD(commas=True),
+        inheritors=KEYWORD(commas=True),
+        item_number=KEYWORD(commas=True),
     )
 
 
@@ -76,8 +89,27 @@ def region_codes_with_ancestors(codes: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(r.code for code in codes for r in tree.ancestors(code)))
 
 
-def document(record: dict[str, Any]) -> dict[str, Any]:
-    """The index document of a record; fields a record keeps from the public are left out."""
+def person_term(reader: str, name: str) -> str:
+    """The ``people`` term that lets ``reader`` find a record by an inheritor's name (or its full pinyin)."""
+    return f"{reader}:{name_key(name)}"
+
+
+def people_terms(people: dict[str, list[str]]) -> list[str]:
+    """The ``people`` terms of a record's inheritors (heritage.people.names_by_record): each name, and
+    its full pinyin, under each reader who may see it."""
+    names = {reader: people.get(reader, []) for reader in OPENS}
+    terms = [
+        person_term(reader, key)
+        for reader, found in names.items()
+        for name in found
+        for key in (name, *whole_pinyin(name_key(name))[:1])
+    ]
+    return list(dict.fromkeys(terms))
+
+
+def document(record: dict[str, Any], people: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """The index document of a record; fields a record keeps from the public are left out.  ``people``
+    (heritage.people.names_by_record) gives its inheritors: their ids, and the names each reader may see."""
     natives = [" ".join(filter(None, (n["name"], n["transliteration"]))) for n in record["native_names"]]
     names = [record["title"], *record["aliases"], *[n["transliteration"] for n in record["native_names"]]]
     regions = region_codes_with_ancestors(record["region_codes"])
@@ -102,6 +134,9 @@ def document(record: dict[str, Any]) -> dict[str, Any]:
         "status": record["status"],
         "access": record["access"],
         "title_key": pinyin_of(record["title"]),
+        "people": ",".join(people_terms(people or {})),
+        "inheritors": ",".join((people or {}).get("ids", [])),
+        "item_number": (record.get("item_number") or "").replace(",", ""),
     }
     if record["year"]:
         doc["year"] = record["year"]

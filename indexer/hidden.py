@@ -20,7 +20,7 @@ from whoosh import query as Q
 from whoosh.filedb.filestore import RamStorage
 from whoosh.searching import Searcher
 
-from heritage import outbox, store
+from heritage import outbox, people, store
 from heritage.fields import LIST_TYPES, RECORD_FIELDS
 from heritage.history import changed_since
 from heritage.visibility import OPENS, view
@@ -42,6 +42,7 @@ INDEXED_AS_STORED = frozenset(
         "batch",
         "listing_type",
         "year",
+        "item_number",
     }
 )
 # The fields that say who may see a record: a change of one, not yet indexed, makes the record a suspect.
@@ -68,7 +69,8 @@ class Suspects:
 
 def suspect_ids(db: sqlite_utils.Database, reader: str, indexed_version: Callable[[str], int | None]) -> list[str]:
     """Records with an indexed-as-stored field the reader may not see, then those whose status or access
-    changed after the version the index holds (``indexed_version``: id -> that version, None if absent)."""
+    changed after the version the index holds (``indexed_version``: id -> that version, None if absent), then
+    the records of inheritors with a pending change whose name the reader may not see."""
     ids = [
         record_id
         for record_id, overrides in store.field_access_overrides(db, store.RECORD).items()
@@ -78,6 +80,8 @@ def suspect_ids(db: sqlite_utils.Database, reader: str, indexed_version: Callabl
         version = indexed_version(record_id)
         if version is not None and changed_since(db, store.RECORD, record_id, version, WHO_MAY_SEE):
             ids.append(record_id)
+    hidden_people = people.hidden_from(db, reader, outbox.pending_ids(db, store.INHERITOR.name))
+    ids += people.records_of(db, hidden_people)
     return list(dict.fromkeys(ids))
 
 
@@ -106,10 +110,11 @@ def suspects(
     if not ids:
         return Suspects(frozenset(), None, locate)
     index = RamStorage().create_index(make_schema())
+    carried = people.names_by_record(db, ids[:MAX_REMATCH])
     with index.writer() as writer:
         for record_id in ids[:MAX_REMATCH]:
             record = store.get(db, store.RECORD, record_id)
             masked = _masked(record, reader) if record else None
             if masked:
-                writer.add_document(**document(masked))
+                writer.add_document(**document(masked, carried.get(record_id)))
     return Suspects(frozenset().union(*(locate(i) for i in ids)), index.searcher(), locate)

@@ -28,7 +28,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 
-from heritage import outbox, store
+from heritage import outbox, people, store
 from heritage.db import now
 from indexer.analysis import Segmenter, dictionary, use_dictionary
 from indexer.documents import SCHEMA_VERSION, dictionary_words, document, make_schema, name_words
@@ -226,12 +226,13 @@ def rebuild(home: Path, db: sqlite_utils.Database, procs: int = 2, progress: Pro
         generation.mkdir(parents=True)
         index = whoosh_index.create_in(str(generation), make_schema())
         total = store.count(db, store.RECORD)
+        carried = people.names_by_record(db)
         _building[0] = True
         try:
             writer = index.writer(procs=procs, multisegment=procs > 1, limitmb=256, codec=BuildCodec())
             done = 0
             for record in store.iterate(db, store.RECORD):
-                writer.add_document(**document(record))
+                writer.add_document(**document(record, carried.get(record["id"])))
                 done += 1
                 if progress:
                     progress(done, total)
@@ -260,6 +261,8 @@ def sync(home: Path, db: sqlite_utils.Database, batch: int = 500, wait: float = 
 
     Titles and aliases that bring new dictionary words grow the stored dictionary, and the
     records already indexed that hold those words are indexed again with it (indexer.newwords).
+    A saved inheritor has the records they carry on indexed again (those linked now, and those the index
+    still holds them under), so that their name finds exactly what it should.
     The outbox rows are marked done only after the Whoosh commit and the dictionary are written,
     so a crash at any point replays them; applying a record twice is harmless (update by id)."""
     applied = 0
@@ -269,7 +272,9 @@ def sync(home: Path, db: sqlite_utils.Database, batch: int = 500, wait: float = 
             changes = outbox.pending(db, batch)
             if not changes:
                 return applied
-            record_ids = list(dict.fromkeys(c.entity_id for c in changes if c.entity == store.RECORD.name))
+            saved = [c.entity_id for c in changes if c.entity == store.RECORD.name]
+            carried = _carried_by(generation, db, {c.entity_id for c in changes if c.entity == store.INHERITOR.name})
+            record_ids = list(dict.fromkeys([*saved, *carried]))
             records = {record_id: store.get(db, store.RECORD, record_id) for record_id in record_ids}
             added = new_words(generation.segmenter, records.values())
             if added:
@@ -277,14 +282,32 @@ def sync(home: Path, db: sqlite_utils.Database, batch: int = 500, wait: float = 
                     holders = records_containing(searcher, added)
                 records |= {i: store.get(db, store.RECORD, i) for i in sorted(holders - records.keys())}
                 grown = use_dictionary([*generation.segmenter.words, *added])
-            _apply(generation.index, records, wait)
+            _apply(generation.index, records, people.names_by_record(db, records), wait)
             if added:
                 generation = _store_dictionary(generation, grown)
             outbox.mark_done(db, changes)
             applied += len(record_ids)
 
 
-def _apply(index: whoosh_index.Index, records: dict[str, dict | None], wait: float) -> None:
+def _carried_by(generation: Generation, db: sqlite_utils.Database, inheritor_ids: set[str]) -> list[str]:
+    """The records these inheritors carry on now, and those the index holds them under (a link since removed)."""
+    if not inheritor_ids:
+        return []
+    with generation.index.searcher() as searcher:
+        indexed = {
+            searcher.stored_fields(docnum)["id"]
+            for inheritor_id in sorted(inheritor_ids)
+            for docnum in searcher.document_numbers(inheritors=inheritor_id)
+        }
+    return sorted(set(people.records_of(db, inheritor_ids)) | indexed)
+
+
+def _apply(
+    index: whoosh_index.Index,
+    records: dict[str, dict | None],
+    carried: dict[str, dict[str, list[str]]],
+    wait: float,
+) -> None:
     """Write these records (None: deleted) into the index in one commit.
 
     Old versions are deleted through one searcher: Whoosh's update_document opens a fresh
@@ -297,7 +320,7 @@ def _apply(index: whoosh_index.Index, records: dict[str, dict | None], wait: flo
                 writer.delete_by_term("id", record_id, searcher=searcher)
         for record in records.values():
             if record is not None:
-                writer.add_document(**document(record))
+                writer.add_document(**document(record, carried.get(record["id"])))
         writer.commit()
     except BaseException:
         writer.cancel()

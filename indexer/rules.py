@@ -7,6 +7,10 @@ from __future__ import annotations
 SORTS = ("relevance", "year", "year_asc", "title")
 TEXT_BOOSTS = {"title": 6.0, "aliases": 4.0, "native": 4.0, "body": 1.0}
 METADATA_BOOST = 6.0  # a record recorded as of a place, group or category outranks one that mentions it
+# Keyword fields score their boost alone, text fields by BM25 (tens of points for a title word): a record an
+# inheritor named in the query carries on comes first, then other sub-items of the same item, then mentions.
+PERSON_BOOST = 200.0
+RELATED_ITEM_BOOST = 60.0
 # Words too common to tell one record from another, left out of a record's telling words (indexer.related);
 # which words of a query carry its subject is analysis.question_parts' decision.
 STOPWORDS = frozenset(

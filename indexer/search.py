@@ -20,7 +20,7 @@ from typing import Any
 import sqlite_utils
 
 from heritage.visibility import OPENS, PUBLIC, RESEARCHER
-from indexer import facets, filters, intents
+from indexer import facets, filters, intents, persons
 from indexer.compiler import Compiler
 from indexer.engine import Engine, engine
 from indexer.errors import SearchError
@@ -82,7 +82,8 @@ class SearchRequest:
 class SearchResult:
     """A search's answer: one page of hits (dicts, see indexer.hits), facet counts by facet name,
     a did-you-mean ``suggestion`` (``corrected`` when the answer is for it), a question's direct
-    ``answer`` (indexer.intents), or an ``error``."""
+    ``answer`` (indexer.intents), or an ``error``; and the inheritors the query names (``people``, see
+    indexer.persons), whatever the page and filters."""
 
     query: str
     mode: str
@@ -95,6 +96,7 @@ class SearchResult:
     corrected: bool = False
     answer: Mapping[str, Any] | None = None
     error: SearchError | None = None
+    people: tuple[dict[str, Any], ...] = ()
 
     @property
     def pages(self) -> int:
@@ -115,6 +117,7 @@ class SearchResult:
             "corrected": self.corrected,
             "answer": dict(self.answer) if self.answer else None,
             "error": self.error.message if self.error else None,
+            "people": list(self.people),
         }
 
 
@@ -144,16 +147,20 @@ def run(home: Path, db: sqlite_utils.Database, request: SearchRequest) -> Search
 
 
 def _corrected(home: Path, db: sqlite_utils.Database, request: SearchRequest) -> SearchResult:
-    """The search, answered for a known word that sounds like an unknown one when that finds more."""
+    """The search of the records and of the inheritors a query names, answered for a known word that sounds
+    like an unknown one when that finds more; a query that names an inheritor is never corrected."""
     eng = engine(home)
     with eng.lock:
+        named = persons.named_in(home, db, request.query, request.audience)
         try:
             eng.refresh()
-            answer = _answer(eng, db, request, request.query)
+            answer = _answer(eng, db, request, request.query, named)
         except IndexUnavailable as error:
             return SearchResult(request.query, request.mode, error=SearchError("unavailable", f"检索暂不可用：{error}"))
         except SearchError as error:
             return SearchResult(request.query, request.mode, error=error)
+        if named.people:
+            return dataclasses.replace(answer, people=named.people, suggestion=None)
         if request.correct and answer.suggestion:  # an unknown word that sounds like a known one: try the known one
             retry = _answer(eng, db, request, answer.suggestion)
             if retry.total > answer.total:
@@ -163,9 +170,12 @@ def _corrected(home: Path, db: sqlite_utils.Database, request: SearchRequest) ->
         return answer
 
 
-def _answer(eng: Engine, db: sqlite_utils.Database, request: SearchRequest, query: str) -> SearchResult:
-    """One query answered as the request's reader may see it, within its filters."""
-    compiler = Compiler(eng)
+def _answer(
+    eng: Engine, db: sqlite_utils.Database, request: SearchRequest, query: str, named: persons.Named | None = None
+) -> SearchResult:
+    """One query answered as the request's reader may see it, within its filters (``named``: the persons
+    the query names, whose other sub-items of their items are related)."""
+    compiler = Compiler(eng, request.audience, named.item_numbers if named else {})
     compiled = compiler.top(parse_research(query) if request.mode == RESEARCH_MODE else parse_public(query))
     chosen = filters.resolve(request.filters)
     allowed = eng.visible(request.audience)

@@ -61,6 +61,11 @@ _ANSWER = {
         "suggestion": {"type": ["string", "null"]},
         "corrected": {"type": "boolean"},
         "answer": {"oneOf": [{"type": "null"}, {"$ref": "#/components/schemas/DirectAnswer"}]},
+        "people": {
+            "type": "array",
+            "description": "检索词所指的传承人（按姓名、繁体或拼音全拼、首字母，至多 10 位；与页码和筛选无关）",
+            "items": {"$ref": "#/components/schemas/Person"},
+        },
     },
 }
 _LINKED = {"type": "object", "properties": {"id": _TEXT, "title": _TEXT}}
@@ -97,6 +102,26 @@ _DIRECT_ANSWER = {
             },
         },
         "excerpt": {"type": "object", "properties": {"record": _TEXT, "text": _TEXT}},
+    },
+}
+_PERSON = {
+    "type": "object",
+    "properties": {
+        "id": _TEXT,
+        "name": _TEXT,
+        "sex": {"type": ["string", "null"]},
+        "ethnic_group": {"type": ["string", "null"]},
+        "birth_year": {"type": ["integer", "null"], "description": "出生日期对读者公开时才有"},
+        "category": {"type": ["string", "null"]},
+        "regions": {"type": "array", "items": {"type": "object", "properties": {"code": _TEXT, "name": _TEXT}}},
+        "items": {
+            "type": "array",
+            "description": "读者能看到的所传承项目（项目编号相同的其他子项在检索结果中紧随其后）",
+            "items": {
+                "type": "object",
+                "properties": {"id": _TEXT, "title": _TEXT, "item_number": {"type": ["string", "null"]}},
+            },
+        },
     },
 }
 
@@ -167,6 +192,7 @@ def openapi() -> dict[str, Any]:
                 "Result": _RESULT,
                 "Answer": _ANSWER,
                 "DirectAnswer": _DIRECT_ANSWER,
+                "Person": _PERSON,
             }
         },
     }
