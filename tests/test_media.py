@@ -136,7 +136,7 @@ def test_upload_through_the_workspace_and_rebuild(corpus_index, tmp_path):
     )
     refused = upload(bomb_png(), "bomb.png")
     assert refused.status_code == 302 and "图片未保存" in curator.text("/curate/records/C134")
-    assert db.execute("SELECT count(*) FROM media WHERE record_id = 'C134' AND kind = 'image'").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM media WHERE record_id = 'C134' AND medium = 'image'").fetchone()[0] == 0
     upload(picture(), "蜡染.jpg")
     upload(picture("PNG"), "第二张.png")
     rows = media.images(db, "C134")
@@ -157,4 +157,4 @@ def test_upload_through_the_workspace_and_rebuild(corpus_index, tmp_path):
     curator.post(f"/curate/images/{rows[0]['id']}/delete")
     assert not media.folder(home, rows[0]["storage_id"]).exists() and len(media.images(db, "C134")) == 1
     with write(db):
-        db.execute("DELETE FROM media WHERE kind = 'image'")
+        db.execute("DELETE FROM media WHERE medium = 'image'")
