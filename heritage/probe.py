@@ -65,7 +65,10 @@ def available() -> bool:
 
 def accepted() -> str:
     """The kinds of file we take, for messages and the upload form."""
-    return "、".join(dict.fromkeys(f"{c.label}（.{ext}）" for ext, c in CONTAINERS.items()))
+    extensions: dict[str, list[str]] = {}
+    for extension, container in CONTAINERS.items():
+        extensions.setdefault(container.label, []).append(f".{extension}")
+    return "、".join(f"{label}（{'、'.join(names)}）" for label, names in extensions.items())
 
 
 def container_for(name: str) -> Container:

@@ -90,3 +90,33 @@ def test_a_video_plays_on_the_exhibit_page_with_its_transcript(site, browser):
         assert page.evaluate("document.documentElement.scrollWidth") <= width  # nothing wider than the phone
         watched.shot(f"player-video-{name}")
         assert watched.problems == []
+
+
+def test_a_curator_uploads_a_song_watches_it_transcode_and_plays_it(site, browser, corpus_index, tmp_path):
+    from heritage import users
+
+    home, db = corpus_index
+    users.add_user(db, "player-curator", "curator-pass-7", "curator")
+    watched = Watched(browser, viewport={"width": 1280, "height": 900})
+    page = watched.page
+    page.goto(site + "/login")
+    page.fill("#username", "player-curator")
+    page.fill("#password", "curator-pass-7")
+    page.click("form.stacked button[type=submit]")
+    page.wait_for_url("**/curate/")
+    page.goto(site + "/curate/records/C067")
+    page.set_input_files("#r-file", files=[{"name": "a.mp3", "mimeType": "audio/mpeg", "buffer": b"MZ\x90\x00" * 100}])
+    page.click("#recording-upload button[type=submit]")
+    assert "音视频未保存：无法识别为音频或视频" in page.locator(".flashes").inner_text()
+    page.set_input_files("#r-file", str(tone(tmp_path / "合唱测试音.flac", 6, "-c:a", "flac")))
+    page.fill("#r-caption", "测试音（ffmpeg 生成）")
+    page.click("#recording-upload button[type=submit]")
+    assert "正在后台转码为网页版本" in page.locator(".flashes").inner_text()
+    assert page.locator("#recordings progress").count() == 1
+    watched.shot("player-curator-queued")
+    # the page asks how the job goes and reloads once it is done: then the player is there
+    page.locator("#recordings audio").wait_for(timeout=WORKER_DEADLINE * 1000)
+    assert "已可播放" in page.locator("#recordings .job-label").inner_text()
+    assert plays(page.locator("#recordings audio")) > 1
+    watched.shot("player-curator-done")
+    assert [p for p in watched.problems if "/recordings" in p or "pageerror" in p] == []
