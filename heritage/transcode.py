@@ -9,12 +9,15 @@ file is written beside the master under a temporary name and renamed when whole;
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -81,10 +84,11 @@ def _alive(pid: int | None) -> bool:
 
 
 def claim(db: sqlite_utils.Database) -> dict[str, Any] | None:
-    """The oldest queued job, now this process's (a job left running by a worker that died is queued again)."""
+    """The oldest queued job, now this process's (a job left running by a worker that died, or by this one
+    when a round failed, is queued again)."""
     with write(db):
         for row in db.query("SELECT media_id, worker FROM media_jobs WHERE state = ?", [RUNNING]):
-            if not _alive(row["worker"]):
+            if row["worker"] == os.getpid() or not _alive(row["worker"]):
                 db.execute(
                     "UPDATE media_jobs SET state = ?, worker = NULL WHERE media_id = ?", [QUEUED, row["media_id"]]
                 )
@@ -228,7 +232,7 @@ def run_worker_process(home: str, interval: float = 2.0) -> None:
     if _LIBC is not None:
         _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     db = open_store(Path(home))
-    stopping = threading.Event()
-    while not stopping.is_set():
-        work(Path(home), db)
-        stopping.wait(interval)
+    while True:
+        with contextlib.suppress(sqlite3.OperationalError):  # the store busy beyond its timeout: next round
+            work(Path(home), db)
+        time.sleep(interval)

@@ -158,3 +158,34 @@ def test_upload_through_the_workspace_and_rebuild(corpus_index, tmp_path):
     assert not media.folder(home, rows[0]["storage_id"]).exists() and len(media.images(db, "C134")) == 1
     with write(db):
         db.execute("DELETE FROM media WHERE medium = 'image'")
+
+
+def test_migration_0009_names_each_row_by_its_medium(tmp_path):
+    from heritage.db import connect
+    from heritage.migrations import MIGRATIONS, migrate
+
+    old = connect(tmp_path / "old.db")
+    with write(old):
+        old.table("migrations").create({"name": str, "applied_at": str}, pk="name")
+    for name, function in MIGRATIONS:
+        if name.startswith("0009"):
+            break
+        with write(old):
+            function(old)
+            old.table("migrations").insert({"name": name, "applied_at": "2026-01-01T00:00:00+00:00"})
+    with write(old):
+        old.table("records").insert(
+            {"id": "C1", "title": "苗族蜡染技艺", "category": "传统技艺", "status": "草稿", "access": "public"}
+        )
+        old.table("media").insert_all(
+            [
+                {"id": "M1", "record_id": "C1", "kind": "image", "position": 0},
+                {"id": "cover-C1", "record_id": "C1", "kind": "cover"},
+            ]
+        )
+    assert "0009_sound_and_video" in migrate(old)
+    assert dict(old.execute("SELECT id, medium FROM media").fetchall()) == {"M1": "image", "cover-C1": "cover"}
+    assert {"duration", "codecs", "captions"} <= set(old.table("media").columns_dict) and "kind" not in old.table(
+        "media"
+    ).columns_dict
+    assert media.images(old, "C1")[0]["id"] == "M1" and old.table("media_jobs").count == 0
