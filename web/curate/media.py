@@ -91,6 +91,16 @@ def upload(record_id: str):
     return _back(record_id)
 
 
+def _for_the_reader(record_id: str) -> bool:
+    """Whether the reader may see the record's media: the record's own rule (heritage.visibility)."""
+    return record_or_none(record_id, audience()) is not None
+
+
+def _for_curators(record_id: str) -> bool:
+    """Curators see every record's media."""
+    return True
+
+
 def _part(row: dict[str, Any]) -> str:
     return "images" if row["medium"] == media.IMAGE else "recordings"
 
@@ -186,14 +196,14 @@ def _send_recording(media_id: str, name: str, visible: Callable[[str], bool]):
 @bp.route("/recordings/<media_id>/<name>")
 def recording(media_id: str, name: str):
     """A sound's or a video's web file of a published record the reader may see."""
-    return _send_recording(media_id, name, lambda record_id: record_or_none(record_id, audience()) is not None)
+    return _send_recording(media_id, name, _for_the_reader)
 
 
 @bp.route("/curate/recordings/<media_id>/<name>")
 @requires(*EDITORS)
 def curator_recording(media_id: str, name: str):
     """Any record's sound or video web file, for curators."""
-    return _send_recording(media_id, name, lambda record_id: True)
+    return _send_recording(media_id, name, _for_curators)
 
 
 def _players(rows: list[dict[str, Any]], endpoint: str) -> list[dict[str, Any]]:
@@ -211,7 +221,7 @@ def _players(rows: list[dict[str, Any]], endpoint: str) -> list[dict[str, Any]]:
 @bp.app_template_global()
 def record_recordings(record_id: str) -> list[dict[str, Any]]:
     """A published record's playable sound and video, for the reader (none when the record is not for them)."""
-    if record_or_none(record_id, audience()) is None:
+    if not _for_the_reader(record_id):
         return []
     return _players(transcode.recordings(get_db(), record_id, ready=True), "curate_media.recording")
 
@@ -252,11 +262,11 @@ def _send(media_id: str, size: str, visible: Callable[[str], bool]):
 @bp.route("/images/<media_id>/<size>.jpg")
 def image(media_id: str, size: str):
     """An image of a published record the reader may see, in one of the web sizes."""
-    return _send(media_id, size, lambda record_id: record_or_none(record_id, audience()) is not None)
+    return _send(media_id, size, _for_the_reader)
 
 
 @bp.route("/curate/images/<media_id>/<size>.jpg")
 @requires(*EDITORS)
 def curator_image(media_id: str, size: str):
     """Any record's image, for curators."""
-    return _send(media_id, size, lambda record_id: True)
+    return _send(media_id, size, _for_curators)
