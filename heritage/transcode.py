@@ -170,6 +170,8 @@ def commands(master: Path, out: Path, medium: str, duration: float) -> list[list
 
 def make(home: Path, row: dict[str, Any], report: Callable[[float], None] = lambda share: None) -> None:
     """Make a recording's web version and picture from its master (RuntimeError when ffmpeg fails)."""
+    if not probe.available():
+        raise RuntimeError("服务器未安装 ffmpeg")
     master = master_file(home, row)
     if not master.is_file():
         raise RuntimeError("原始文件缺失")

@@ -189,3 +189,20 @@ def test_migration_0009_names_each_row_by_its_medium(tmp_path):
         "media"
     ).columns_dict
     assert media.images(old, "C1")[0]["id"] == "M1" and old.table("media_jobs").count == 0
+
+
+def test_without_ffmpeg_sound_and_video_are_refused_and_jobs_say_why(home, db, monkeypatch):
+    from heritage import probe, recordings, transcode
+
+    monkeypatch.setattr(probe.shutil, "which", lambda name: None)
+    with pytest.raises(media.MediaError, match="服务器未安装 ffmpeg"):
+        recordings.ingest(home, io.BytesIO(b"ID3" + b"\0" * 100), "苗歌.mp3")
+    assert [p for p in (home / "media").rglob("*") if p.is_file()] == []
+    with write(db):
+        db.table("records").insert(
+            {"id": "C1", "title": "苗族飞歌", "category": "传统音乐", "status": "草稿", "access": "public"}
+        )
+        stored = {"storage_id": "ab" * 16, "format": "mp3", "duration": 3.0, "original_name": "苗歌.mp3"}
+        transcode.enqueue(db, media.add(db, "C1", stored, {}, probe.AUDIO))
+    transcode.work(home, db)
+    assert [job["message"] for job in transcode.recordings(db, "C1")] == ["转码失败：服务器未安装 ffmpeg"]
