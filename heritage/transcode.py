@@ -3,8 +3,8 @@ recording, worked by a process of its own (``heritage serve`` starts one beside 
 ``heritage media work`` works the queue by hand).
 
 Audio becomes AAC in M4A (``web.m4a``) with a waveform picture (``waveform.png``); video becomes H.264
-and AAC in MP4 (``web.mp4``, at most WEB_WIDTH wide) with a poster frame (``poster.jpg``).  Every
-file is written beside the master under a temporary name and renamed when whole; the job's progress
+and AAC in MP4 (``web.mp4``, at most WEB_WIDTH wide) with a poster frame (``poster.jpg``).  Both
+files are written in a scratch folder beside the master and moved in when whole; the job's progress
 (0–1, from ffmpeg's ``-progress`` report) is saved as it goes, so the workspace can show it."""
 
 from __future__ import annotations
