@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import multiprocessing
 import os
 import signal
 import sqlite3
@@ -234,7 +235,9 @@ def run_worker_process(home: str, interval: float = 2.0) -> None:
     if _LIBC is not None:
         _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
     db = open_store(Path(home))
-    while True:
+    parent = multiprocessing.parent_process()
+    # the death signal is missed when the parent ended before prctl ran: ask each round too
+    while parent is None or parent.is_alive():
         with contextlib.suppress(sqlite3.OperationalError):  # the store busy beyond its timeout: next round
             work(Path(home), db)
         time.sleep(interval)

@@ -206,3 +206,34 @@ def test_without_ffmpeg_sound_and_video_are_refused_and_jobs_say_why(home, db, m
         transcode.enqueue(db, media.add(db, "C1", stored, {}, probe.AUDIO))
     transcode.work(home, db)
     assert [job["message"] for job in transcode.recordings(db, "C1")] == ["转码失败：服务器未安装 ffmpeg"]
+
+
+def _ended(pid: int) -> bool:
+    """Whether a process has ended (gone, or a zombie nobody has reaped yet)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith(("Z", "X"))
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="需要 Linux 的 /proc")
+def test_the_media_worker_ends_when_its_parent_is_gone_even_before_it_started(home, db):
+    import subprocess
+    import sys
+    import time
+
+    parent = (
+        "import multiprocessing, os\n"
+        "from heritage import transcode\n"
+        "worker = multiprocessing.get_context('spawn').Process("
+        f"target=transcode.run_worker_process, args=({str(home)!r}, 0.2))\n"
+        "worker.start()\n"
+        "print(worker.pid, flush=True)\n"
+        "os._exit(0)  # gone at once, before the worker has even imported its modules\n"
+    )
+    with subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE, text=True) as started:
+        pid = int(started.stdout.readline())  # the worker holds the pipe open while it lives: read one line only
+    deadline = time.monotonic() + 60
+    while not _ended(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _ended(pid)
