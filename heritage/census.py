@@ -189,7 +189,7 @@ def _records(db: sqlite_utils.Database, reader: str | None) -> list[dict[str, An
         "SELECT record_id, field, value FROM record_values ORDER BY record_id, field, position"
     ):
         lists[record_id][name].append(value)
-    images = dict(db.execute("SELECT record_id, count(*) FROM media WHERE kind = 'image' GROUP BY record_id"))
+    images = dict(db.execute("SELECT record_id, count(*) FROM media WHERE medium = 'image' GROUP BY record_id"))
     found = []
     for row in db.query(
         f"SELECT {', '.join(_SHORT + filled)}, created_at FROM records WHERE {where} ORDER BY id", params

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from heritage import census, corpus, maintenance, outbox, users
+from heritage import census, corpus, maintenance, outbox, transcode, users
 from heritage import media as media_files
 from heritage.clihelp import ChineseGroup, password_option
 from heritage.exporter import export
@@ -303,18 +303,44 @@ def user_list(ctx) -> None:
 
 @main.group()
 def media() -> None:
-    """管理记录的图片。"""
+    """管理记录的图片、音频和视频。"""
 
 
 @media.command("rebuild")
 @click.pass_context
 def media_rebuild(ctx) -> None:
-    """由保存的原图重新生成三种尺寸的派生图（大、中、缩略图）。"""
+    """重新生成全部派生文件：图片的三种尺寸，音频和视频的网页版本、波形图与海报帧。"""
     home = Path(ctx.find_root().obj)
-    done, missing = media_files.rebuild(home, open_store(home))
+    db = open_store(home)
+    done, missing = media_files.rebuild(home, db)
     click.echo(f"已重新生成 {done} 张图片的派生图。")
-    if missing:
-        _fail(f"{len(missing)} 张图片缺少原图：{'、'.join(missing[:10])}")
+    queued = transcode.queue_all(db)
+    _work(home, db)
+    failed = [r["media_id"] for r in db.query("SELECT media_id FROM media_jobs WHERE state = ?", [transcode.FAILED])]
+    click.echo(f"已重新转码 {queued - len(failed)} 个音频和视频。")
+    problems = [f"{len(missing)} 张图片缺少原图：{'、'.join(missing[:10])}"] if missing else []
+    problems += [f"{len(failed)} 个音频或视频转码失败：{'、'.join(failed[:10])}"] if failed else []
+    if problems:
+        _fail("；".join(problems))
+
+
+def _work(home: Path, db) -> int:
+    return transcode.work(
+        home, db, lambda row: click.echo(f"{row['id']}（{row['original_name']}）：{_job_label(db, row['id'])}")
+    )
+
+
+def _job_label(db, media_id: str) -> str:
+    job = transcode.job(db, media_id) or {}
+    return job.get("message") or job.get("label", "")
+
+
+@media.command("work")
+@click.pass_context
+def media_work(ctx) -> None:
+    """转码排队中的音频和视频（heritage serve 运行时会在后台自动进行）。"""
+    home = Path(ctx.find_root().obj)
+    click.echo(f"已处理 {_work(home, open_store(home))} 个转码任务。")
 
 
 for _command in _plugins("heritage.commands"):

@@ -93,7 +93,7 @@ def draw_missing_covers(db: sqlite_utils.Database, home: Path) -> int:
     for record in store.iterate(
         db, store.RECORD, "id IN (SELECT entity_id FROM revisions WHERE entity = 'record' AND user = 'corpus')"
     ):
-        has_row = db.execute("SELECT 1 FROM media WHERE record_id = ? AND kind = 'cover'", [record["id"]]).fetchone()
+        has_row = db.execute("SELECT 1 FROM media WHERE record_id = ? AND medium = 'cover'", [record["id"]]).fetchone()
         if not has_row or not covers.cover_file(home, record["id"]).exists():
             drawn.append(covers.write_cover(home, record) | {"created_at": now()})
     with write(db):

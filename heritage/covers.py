@@ -183,7 +183,7 @@ def write_cover(home: Path, record: dict[str, Any]) -> dict[str, Any]:
         "id": f"cover-{record['id']}",
         "record_id": record["id"],
         "position": 0,
-        "kind": "cover",
+        "medium": "cover",
         "storage_id": f"covers/{STYLE}/{record['id']}.png",
         "sha256": hashlib.sha256(data).hexdigest(),
         "format": "PNG",

@@ -80,7 +80,7 @@ def _checked(db: sqlite_utils.Database, exhibit: dict[str, Any]) -> dict[str, An
         if not db.execute("SELECT 1 FROM records WHERE id = ?", [item["record_id"]]).fetchone():
             raise ExhibitError(f"专题展览“{clean['id']}”中的记录 {item['record_id']} 不存在")
     cover = clean["cover_record"]
-    if cover and not db.execute("SELECT 1 FROM media WHERE record_id = ? AND kind = 'image'", [cover]).fetchone():
+    if cover and not db.execute("SELECT 1 FROM media WHERE record_id = ? AND medium = 'image'", [cover]).fetchone():
         raise ExhibitError(f"专题展览“{clean['id']}”的封面：记录 {cover} 不存在或还没有上传图片")
     return clean | {"sections": sections, "items": items}
 

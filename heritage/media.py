@@ -1,11 +1,12 @@
-"""Images for records: an upload is checked, cleaned and re-encoded before anything is kept.
+"""Records' media (the ``media`` table: images, sound and video, by ``medium``); and images: an image
+upload is checked, cleaned and re-encoded before anything is kept.
 
 Only JPEG, PNG and WEBP are opened (by content, never by name); a picture claiming more pixels
 than MAX_PIXELS is refused before it is decoded; the whole picture is decoded (a truncated file
 fails here); the EXIF orientation is applied; nothing of the file's metadata survives (EXIF, GPS,
 text chunks, ICC, comments): the pixels are re-encoded into a fresh file.  The kept master goes
 under a random storage id with its SHA-256; three derivative sizes are made from it.  The
-uploaded file name is kept only as metadata.
+uploaded file name is kept only as metadata.  Sound and video are taken in by heritage.recordings.
 """
 
 from __future__ import annotations
@@ -30,15 +31,18 @@ FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 SIZES = {"large": 1600, "medium": 800, "thumb": 240}
+IMAGE = "image"
+# where each medium's files are kept under the data folder's media/
+FOLDERS = {IMAGE: "images", "audio": "recordings", "video": "recordings"}
 
 
 class MediaError(ValueError):
     """An upload that cannot be kept; the message says why, in Chinese."""
 
 
-def folder(home: Path, storage_id: str) -> Path:
-    """Where an image's master and derivatives are kept."""
-    return Path(home) / "media" / "images" / storage_id[:2] / storage_id
+def folder(home: Path, storage_id: str, medium: str = IMAGE) -> Path:
+    """Where a medium's master and derivatives are kept."""
+    return Path(home) / "media" / FOLDERS[medium] / storage_id[:2] / storage_id
 
 
 def _open(data: bytes) -> Image.Image:
@@ -159,10 +163,13 @@ def ingest(home: Path, data: bytes, name: str) -> dict[str, Any]:
     }
 
 
-def add(db: sqlite_utils.Database, record_id: str, stored: dict[str, Any], details: dict[str, Any]) -> str:
-    """Record a kept image as the record's last one, inside an open write transaction; returns its id."""
+def add(
+    db: sqlite_utils.Database, record_id: str, stored: dict[str, Any], details: dict[str, Any], medium: str = IMAGE
+) -> str:
+    """Record a kept image (or sound, or video) as the record's last one of its medium, inside an open write
+    transaction; returns its id."""
     position = db.execute(
-        "SELECT coalesce(max(position), -1) + 1 FROM media WHERE record_id = ? AND kind = 'image'", [record_id]
+        "SELECT coalesce(max(position), -1) + 1 FROM media WHERE record_id = ? AND medium = ?", [record_id, medium]
     ).fetchone()[0]
     media_id = "M" + secrets.token_hex(8).upper()
     db.table("media").insert(
@@ -170,7 +177,7 @@ def add(db: sqlite_utils.Database, record_id: str, stored: dict[str, Any], detai
             "id": media_id,
             "record_id": record_id,
             "position": position,
-            "kind": "image",
+            "medium": medium,
             "created_at": now(),
             **stored,
             **details,
@@ -181,31 +188,39 @@ def add(db: sqlite_utils.Database, record_id: str, stored: dict[str, Any], detai
 
 def images(db: sqlite_utils.Database, record_id: str) -> list[dict[str, Any]]:
     """A record's images in their order."""
-    return list(db.query("SELECT * FROM media WHERE record_id = ? AND kind = 'image' ORDER BY position", [record_id]))
+    return of_medium(db, record_id, IMAGE)
 
 
 def image_files(db: sqlite_utils.Database, media_id: str) -> tuple[str, str] | None:
     """An image's record and storage id, or None when there is no such image."""
-    row = db.execute("SELECT record_id, storage_id FROM media WHERE id = ? AND kind = 'image'", [media_id]).fetchone()
+    row = db.execute(
+        "SELECT record_id, storage_id FROM media WHERE id = ? AND medium = ?", [media_id, IMAGE]
+    ).fetchone()
     return (row[0], row[1]) if row else None
+
+
+def get(db: sqlite_utils.Database, media_id: str) -> dict[str, Any] | None:
+    """An image's or a recording's row (never a drawn cover's), or None."""
+    rows = list(db.query("SELECT * FROM media WHERE id = ? AND medium IN (?, ?, ?)", [media_id, *FOLDERS]))
+    return rows[0] if rows else None
 
 
 def first_images(db: sqlite_utils.Database, record_ids: list[str]) -> dict[str, str]:
     """Each record's first image id, for those of ``record_ids`` that have one."""
     marks = ", ".join("?" * len(record_ids))
     rows = db.execute(
-        f"SELECT record_id, id FROM media WHERE kind = 'image' AND record_id IN ({marks}) ORDER BY position DESC",
-        record_ids,
+        f"SELECT record_id, id FROM media WHERE medium = ? AND record_id IN ({marks}) ORDER BY position DESC",
+        [IMAGE, *record_ids],
     ).fetchall()
     return dict(rows)  # later rows win: the first position is kept
 
 
 def move(db: sqlite_utils.Database, media_id: str, step: int) -> None:
-    """Move an image one place earlier (-1) or later (+1) among its record's images."""
-    row = db.execute("SELECT record_id, position FROM media WHERE id = ? AND kind = 'image'", [media_id]).fetchone()
+    """Move an image (or a recording) one place earlier (-1) or later (+1) among its record's of its medium."""
+    row = db.execute("SELECT record_id, medium FROM media WHERE id = ?", [media_id]).fetchone()
     if row is None:
-        raise MediaError("没有这张图片")
-    ordered = [m["id"] for m in images(db, row[0])]
+        raise MediaError("没有这一媒体文件")
+    ordered = [m["id"] for m in of_medium(db, row[0], row[1])]
     at = ordered.index(media_id)
     other = at + step
     if 0 <= other < len(ordered):
@@ -214,25 +229,33 @@ def move(db: sqlite_utils.Database, media_id: str, step: int) -> None:
         db.execute("UPDATE media SET position = ? WHERE id = ?", [position, each])
 
 
-def delete(db: sqlite_utils.Database, media_id: str) -> str:
-    """Remove an image's row (inside an open write transaction); returns its storage id, whose files
-    the caller removes with remove_files() once the transaction has committed."""
-    row = db.execute("SELECT storage_id FROM media WHERE id = ? AND kind = 'image'", [media_id]).fetchone()
+def of_medium(db: sqlite_utils.Database, record_id: str, medium: str) -> list[dict[str, Any]]:
+    """A record's media of one medium in their order."""
+    return list(
+        db.query("SELECT * FROM media WHERE record_id = ? AND medium = ? ORDER BY position", [record_id, medium])
+    )
+
+
+def delete(db: sqlite_utils.Database, media_id: str) -> tuple[str, str]:
+    """Remove an image's (or a recording's) row and its jobs, inside an open write transaction; returns its
+    storage id and medium, whose files the caller removes with remove_files() once the transaction has committed."""
+    row = get(db, media_id)
     if row is None:
-        raise MediaError("没有这张图片")
+        raise MediaError("没有这一媒体文件")
+    db.execute("DELETE FROM media_jobs WHERE media_id = ?", [media_id])
     db.execute("DELETE FROM media WHERE id = ?", [media_id])
-    return row[0]
+    return row["storage_id"], row["medium"]
 
 
-def remove_files(home: Path, storage_id: str) -> None:
-    """Delete an image's files (after its row is gone)."""
-    shutil.rmtree(folder(home, storage_id), ignore_errors=True)
+def remove_files(home: Path, storage_id: str, medium: str = IMAGE) -> None:
+    """Delete a medium's files (after its row is gone)."""
+    shutil.rmtree(folder(home, storage_id, medium), ignore_errors=True)
 
 
 def rebuild(home: Path, db: sqlite_utils.Database) -> tuple[int, list[str]]:
     """Make every image's derivatives again from its master; (how many, storage ids whose master is missing)."""
     done, missing = 0, []
-    for (storage_id,) in db.execute("SELECT storage_id FROM media WHERE kind = 'image' ORDER BY id").fetchall():
+    for (storage_id,) in db.execute("SELECT storage_id FROM media WHERE medium = ? ORDER BY id", [IMAGE]).fetchall():
         masters = list(folder(home, storage_id).glob("master.*"))
         if not masters:
             missing.append(storage_id)

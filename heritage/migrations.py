@@ -228,6 +228,29 @@ def _article_genre(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration("0009_sound_and_video")
+def _sound_and_video(db: sqlite_utils.Database) -> None:
+    """Media of three media (image, audio, video); a job per recording for its web versions (heritage.transcode)."""
+    db.execute("ALTER TABLE media RENAME COLUMN kind TO medium")
+    for column, column_type in (("duration", float), ("codecs", str), ("captions", str)):
+        db.table("media").add_column(column, column_type)
+    db.table("media_jobs").create(
+        {
+            "media_id": str,
+            "state": str,
+            "progress": float,
+            "message": str,
+            "worker": int,
+            "queued_at": str,
+            "started_at": str,
+            "done_at": str,
+        },
+        pk="media_id",
+        foreign_keys=[("media_id", "media", "id")],
+    )
+    db.table("media_jobs").create_index(["state", "queued_at"])
+
+
 @migration("0010_lineage")
 def _lineage(db: sqlite_utils.Database) -> None:
     """Master -> apprentice links (传承谱系) of an item, as a public source states them (heritage.lineage)."""

@@ -135,3 +135,26 @@ def test_the_checks_see_what_they_look_for(tmp_path, db):
     assert sorted(hit.split(":")[0] for hit in sql_in(sample, db.table_names())) == ["4", "4", "6"]
     assert sorted(hit.split(":")[0] for hit in literals_in(sample)) == ["4", "5"]
     assert _defines_blueprint(sample)
+
+
+KIND_ATTRIBUTE = re.compile(r"\b\w+\.kind\b")
+KIND_COLUMN = re.compile(r"\bkind\s*(=|IN\b)", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("package", ("heritage", "indexer", "web"))
+def test_kind_means_only_the_kind_of_entity(package):
+    """ "kind" names the kind of entity (record, inheritor) and nothing else: a field has a value type, a
+    medium is image, audio or video, an article has a genre.  So nothing has a ``.kind`` attribute, no
+    column is called kind, and no template reads ``x.kind``."""
+    found = []
+    for path in sources(package):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found += [
+            f"{_name(path)}:{n.lineno}: .kind"
+            for n in ast.walk(tree)
+            if isinstance(n, ast.Attribute) and n.attr == "kind"
+        ]
+        found += [f"{_name(path)}:{n.lineno}: {n.value[:50]}" for n in _strings(tree) if KIND_COLUMN.search(n.value)]
+    for path in sorted((ROOT / package).rglob("*.html")):
+        found += [f"{_name(path)}: {m}" for m in KIND_ATTRIBUTE.findall(path.read_text(encoding="utf-8"))]
+    assert not found, "kind used for something other than the kind of entity:\n" + "\n".join(found)

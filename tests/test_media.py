@@ -136,7 +136,7 @@ def test_upload_through_the_workspace_and_rebuild(corpus_index, tmp_path):
     )
     refused = upload(bomb_png(), "bomb.png")
     assert refused.status_code == 302 and "图片未保存" in curator.text("/curate/records/C134")
-    assert db.execute("SELECT count(*) FROM media WHERE record_id = 'C134' AND kind = 'image'").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM media WHERE record_id = 'C134' AND medium = 'image'").fetchone()[0] == 0
     upload(picture(), "蜡染.jpg")
     upload(picture("PNG"), "第二张.png")
     rows = media.images(db, "C134")
@@ -157,4 +157,83 @@ def test_upload_through_the_workspace_and_rebuild(corpus_index, tmp_path):
     curator.post(f"/curate/images/{rows[0]['id']}/delete")
     assert not media.folder(home, rows[0]["storage_id"]).exists() and len(media.images(db, "C134")) == 1
     with write(db):
-        db.execute("DELETE FROM media WHERE kind = 'image'")
+        db.execute("DELETE FROM media WHERE medium = 'image'")
+
+
+def test_migration_0009_names_each_row_by_its_medium(tmp_path):
+    from heritage.db import connect
+    from heritage.migrations import MIGRATIONS, migrate
+
+    old = connect(tmp_path / "old.db")
+    with write(old):
+        old.table("migrations").create({"name": str, "applied_at": str}, pk="name")
+    for name, function in MIGRATIONS:
+        if name.startswith("0009"):
+            break
+        with write(old):
+            function(old)
+            old.table("migrations").insert({"name": name, "applied_at": "2026-01-01T00:00:00+00:00"})
+    with write(old):
+        old.table("records").insert(
+            {"id": "C1", "title": "苗族蜡染技艺", "category": "传统技艺", "status": "草稿", "access": "public"}
+        )
+        old.table("media").insert_all(
+            [
+                {"id": "M1", "record_id": "C1", "kind": "image", "position": 0},
+                {"id": "cover-C1", "record_id": "C1", "kind": "cover"},
+            ]
+        )
+    assert "0009_sound_and_video" in migrate(old)
+    assert dict(old.execute("SELECT id, medium FROM media").fetchall()) == {"M1": "image", "cover-C1": "cover"}
+    assert {"duration", "codecs", "captions"} <= set(old.table("media").columns_dict) and "kind" not in old.table(
+        "media"
+    ).columns_dict
+    assert media.images(old, "C1")[0]["id"] == "M1" and old.table("media_jobs").count == 0
+
+
+def test_without_ffmpeg_sound_and_video_are_refused_and_jobs_say_why(home, db, monkeypatch):
+    from heritage import probe, recordings, transcode
+
+    monkeypatch.setattr(probe.shutil, "which", lambda name: None)
+    with pytest.raises(media.MediaError, match="服务器未安装 ffmpeg"):
+        recordings.ingest(home, io.BytesIO(b"ID3" + b"\0" * 100), "苗歌.mp3")
+    assert [p for p in (home / "media").rglob("*") if p.is_file()] == []
+    with write(db):
+        db.table("records").insert(
+            {"id": "C1", "title": "苗族飞歌", "category": "传统音乐", "status": "草稿", "access": "public"}
+        )
+        stored = {"storage_id": "ab" * 16, "format": "mp3", "duration": 3.0, "original_name": "苗歌.mp3"}
+        transcode.enqueue(db, media.add(db, "C1", stored, {}, probe.AUDIO))
+    transcode.work(home, db)
+    assert [job["message"] for job in transcode.recordings(db, "C1")] == ["转码失败：服务器未安装 ffmpeg"]
+
+
+def _ended(pid: int) -> bool:
+    """Whether a process has ended (gone, or a zombie nobody has reaped yet)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith(("Z", "X"))
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="需要 Linux 的 /proc")
+def test_the_media_worker_ends_when_its_parent_is_gone_even_before_it_started(home, db):
+    import subprocess
+    import sys
+    import time
+
+    parent = (
+        "import multiprocessing, os\n"
+        "from heritage import transcode\n"
+        "worker = multiprocessing.get_context('spawn').Process("
+        f"target=transcode.run_worker_process, args=({str(home)!r}, 0.2))\n"
+        "worker.start()\n"
+        "print(worker.pid, flush=True)\n"
+        "os._exit(0)  # gone at once, before the worker has even imported its modules\n"
+    )
+    with subprocess.Popen([sys.executable, "-c", parent], stdout=subprocess.PIPE, text=True) as started:
+        pid = int(started.stdout.readline())  # the worker holds the pipe open while it lives: read one line only
+    deadline = time.monotonic() + 60
+    while not _ended(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert _ended(pid)

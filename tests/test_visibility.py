@@ -196,6 +196,7 @@ ARGUMENTS = {
     "article_id": ["none"],
     "media_id": ["none"],
     "size": ["thumb"],
+    "name": ["web.m4a", "captions.vtt"],  # a recording's files
     "status": ["已发布"],
     "kinds": ["records"],
     "version": ["1"],

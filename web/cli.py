@@ -1,5 +1,6 @@
-"""``heritage serve``: the site on a real WSGI server (waitress), with the index worker running beside it
-(a process of its own, so that indexing never holds the GIL against the request threads)."""
+"""``heritage serve``: the site on a real WSGI server (waitress), with the index worker and the media
+jobs worker (heritage.transcode) running beside it, each a process of its own (so that neither indexing
+nor transcoding holds the GIL against the request threads)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from heritage import transcode
 from heritage.store import open_store
 from heritage.users import any_account
 from indexer.index import run_worker_process
@@ -28,7 +30,7 @@ def _stop(ctx: click.Context, message: str) -> None:
 @click.option("--dev", is_flag=True, help="开发模式：没有 HERITAGE_SECRET_KEY 时使用临时密钥，Cookie 不限 HTTPS。")
 @click.pass_context
 def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: bool) -> None:
-    """启动网站（waitress），并在后台把修改同步进检索索引。"""
+    """启动网站（waitress），并在后台把修改同步进检索索引、把音频和视频转码为网页版本。"""
     import waitress
 
     home = Path(ctx.find_root().obj)
@@ -50,10 +52,15 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: b
             )
         _stop(ctx, f"无法在 {host}:{port} 上启动网站：{error.strerror or error}")
     logging.basicConfig()  # waitress reports through logging
-    worker = multiprocessing.get_context("spawn").Process(
-        target=run_worker_process, args=(str(home),), name="heritage-index-sync", daemon=True
-    )
-    worker.start()
+    workers = [
+        multiprocessing.get_context("spawn").Process(target=target, args=(str(home),), name=name, daemon=True)
+        for target, name in (
+            (run_worker_process, "heritage-index-sync"),
+            (transcode.run_worker_process, "heritage-media-jobs"),
+        )
+    ]
+    for worker in workers:
+        worker.start()
     click.echo(f"网站已启动：http://{host}:{port}/ （数据：{home}）")
     db = open_store(home)
     has_users = any_account(db)
@@ -66,5 +73,6 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: b
     try:
         server.run()
     finally:
-        worker.terminate()
-        worker.join(10)
+        for worker in workers:
+            worker.terminate()
+            worker.join(10)
