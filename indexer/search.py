@@ -19,14 +19,15 @@ from typing import Any
 import sqlite_utils
 
 from heritage.visibility import OPENS, PUBLIC, RESEARCHER
-from indexer import facets, filters
+from indexer import facets, filters, ranking
+from indexer.collapse import collapse
 from indexer.compiler import Compiler
 from indexer.engine import Engine, engine
 from indexer.errors import SearchError
 from indexer.hits import hit
 from indexer.index import IndexUnavailable
 from indexer.query import parse_public, parse_research
-from indexer.rules import SORTS
+from indexer.rules import RELAX_BELOW, SORTS
 from indexer.suggest import suggest
 
 PLAIN_MODE, RESEARCH_MODE = "public", "research"  # the query languages: plain words, or the research syntax
@@ -80,7 +81,10 @@ class SearchRequest:
 @dataclass(frozen=True)
 class SearchResult:
     """A search's answer: one page of hits (dicts, see indexer.hits), facet counts by facet name,
-    a did-you-mean ``suggestion`` (``corrected`` when the answer is for it), or an ``error``."""
+    a did-you-mean ``suggestion`` (``corrected`` when the answer is for it), or an ``error``.
+    ``relaxed`` says when no record or few held every content word and records holding some follow:
+    ``strict_total`` (how many held all), ``words`` (the content words), ``dropped`` (those the first
+    hit lacks), ``note`` (saying so in Chinese); each hit then lists the words it lacks (``missing``)."""
 
     query: str
     mode: str
@@ -92,6 +96,7 @@ class SearchResult:
     suggestion: str | None = None
     corrected: bool = False
     error: SearchError | None = None
+    relaxed: dict[str, Any] | None = None
 
     @property
     def pages(self) -> int:
@@ -110,6 +115,7 @@ class SearchResult:
             "facets": dict(self.facets),
             "suggestion": self.suggestion,
             "corrected": self.corrected,
+            "relaxed": self.relaxed,
             "error": self.error.message if self.error else None,
         }
 
@@ -144,26 +150,46 @@ def run(home: Path, db: sqlite_utils.Database, request: SearchRequest) -> Search
 
 
 def _answer(eng: Engine, db: sqlite_utils.Database, request: SearchRequest, query: str) -> SearchResult:
-    """One query answered as the request's reader may see it, within its filters."""
+    """One query answered as the request's reader may see it, within its filters (a plain search
+    finding fewer than rules.RELAX_BELOW records relaxed, see indexer.ranking)."""
     compiler = Compiler(eng)
-    compiled = compiler.top(parse_research(query) if request.mode == RESEARCH_MODE else parse_public(query))
+    tree = parse_research(query) if request.mode == RESEARCH_MODE else parse_public(query)
+    compiled = compiler.top(tree)
     chosen = filters.resolve(request.filters)
     allowed = eng.visible(request.audience)
     for name, value in chosen.items():
         allowed = allowed & eng.docs(name, value)
     suspects = eng.suspects(db, request.audience)
-    matched = eng.matching(compiled) & allowed - suspects.docnums
-    if suspects.docnums:  # matched again on what the reader may see, within the filters
-        matched |= suspects.verify(compiler.within(compiled, chosen))
+
+    def matching(q: Any) -> frozenset[int]:
+        found = eng.matching(q) & allowed - suspects.docnums
+        if suspects.docnums:  # matched again on what the reader may see, within the filters
+            found |= suspects.verify(compiler.within(q, chosen))
+        return found
+
+    matched, units, strict = matching(compiled), compiler.units, None
+    relaxed: dict[str, Any] | None = None
+    plain = request.mode == PLAIN_MODE
+    loose = ranking.relaxed(compiler, tree) if plain and len(matched) < RELAX_BELOW else None
+    if loose:
+        more = matching(loose.query)
+        if len(more) > len(matched):
+            relaxed = {"strict_total": len(matched), "words": [u.word for u in loose.units]}
+            compiled, matched, units, strict = loose.query, more, loose.units, matched
+    matched = collapse(eng, db, compiled, matched)
     total = len(matched)
+    order = ranking.order(eng, units if plain and request.sort == "relevance" else [], matched, strict)
     found = (
-        eng.ranked(compiled, matched, request.sort, request.page, request.limit)
+        ranking.page(eng, compiled, order.tiers, request.sort, request.page, request.limit)
         if total and (request.page - 1) * request.limit < total
         else []
     )
     results = [
         r for r in (hit(db, record_id, score, compiler.marks, request.audience) for record_id, score in found) if r
     ]
+    if relaxed is not None:
+        relaxed["dropped"] = _mark_relaxed(eng, order, results, [u.word for u in units])
+        relaxed["note"] = ranking.note(relaxed["words"], relaxed["strict_total"], relaxed["dropped"])
     return SearchResult(
         query,
         request.mode,
@@ -173,4 +199,14 @@ def _answer(eng: Engine, db: sqlite_utils.Database, request: SearchRequest, quer
         results=tuple(results),
         facets=facets.count(eng, matched - suspects.docnums, request.filters) if request.with_facets else {},
         suggestion=suggest(eng, query),
+        relaxed=relaxed,
     )
+
+
+def _mark_relaxed(eng: Engine, order: ranking.Order, results: list[dict[str, Any]], words: list[str]) -> list[str]:
+    """Each hit of a relaxed search given the content words it lacks (``missing``); the words the first lacks."""
+    for result in results:
+        docnums = eng.docs("id", result["id"])
+        present = set(order.words_of(min(docnums))) if docnums else set()
+        result["missing"] = [word for word in words if word not in present]
+    return results[0]["missing"] if results else list(words)

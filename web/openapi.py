@@ -47,6 +47,7 @@ _RESULT = {
         "year": {"type": "integer"},
         "score": {"type": "number"},
         "snippet": _TEXT,
+        "missing": {"type": "array", "items": _TEXT, "description": "放宽检索时：这条结果未包含的词"},
     },
 }
 _ANSWER = {
@@ -60,6 +61,16 @@ _ANSWER = {
         "facets": {"type": "object"},
         "suggestion": {"type": ["string", "null"]},
         "corrected": {"type": "boolean"},
+        "relaxed": {
+            "type": ["object", "null"],
+            "description": "全部实词都须匹配时结果太少，改为按包含的词数排列：strict_total、words、dropped、note",
+            "properties": {
+                "strict_total": {"type": "integer"},
+                "words": {"type": "array", "items": _TEXT},
+                "dropped": {"type": "array", "items": _TEXT},
+                "note": _TEXT,
+            },
+        },
     },
 }
 

@@ -1,0 +1,104 @@
+"""Ranking before the score, and relaxing a strict search.
+
+A record matching more of a query's content words comes first; among those matching as many, one
+matching the rarer words; then one recorded as of the places, groups and kinds of heritage the query
+names rather than only mentioning them (weights: indexer.rules.METADATA_WEIGHTS); then Whoosh's score.  A plain search that requires every content word and finds fewer than
+rules.RELAX_BELOW records is relaxed: any content word may match, ranked the same way, so the
+strict matches still come first and a question never finds nothing when its words find records."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh import query as Q
+
+from indexer.compiler import Compiler, Unit
+from indexer.engine import Engine
+from indexer.query import And, Words
+from indexer.rules import METADATA_WEIGHTS
+
+
+@dataclass(frozen=True)
+class Order:
+    """The matched documents in tiers, best first, and which documents each content word matched."""
+
+    tiers: list[frozenset[int]]
+    by_word: dict[str, frozenset[int]]
+
+    def words_of(self, docnum: int) -> list[str]:
+        return [word for word, docs in self.by_word.items() if docnum in docs]
+
+
+def order(eng: Engine, units: list[Unit], matched: frozenset[int], strict: frozenset[int] | None = None) -> Order:
+    """The documents in tiers, best first: the ``strict`` matches of a relaxed search, then by how many
+    content words they match, then by which (the word fewer records match first: 木偶戏 before 山西),
+    then by the weight of what they are recorded as."""
+    by_word = {unit.word: eng.matching(unit.query) & matched for unit in units}
+    if strict is None and len(units) < 2 and not any(unit.recorded for unit in units):
+        return Order([matched], by_word)
+    recorded: Counter[int] = Counter()
+    for unit in units:
+        for name, query in unit.recorded.items():
+            docs = eng.matching(query) & matched
+            for _ in range(METADATA_WEIGHTS[name]):
+                recorded.update(docs)
+    rarest_first = sorted(by_word.values(), key=len)
+    tiers: dict[tuple[Any, ...], set[int]] = defaultdict(set)
+    for docnum in matched:
+        which = tuple(docnum in docs for docs in rarest_first)
+        tiers[strict is None or docnum in strict, sum(which), which, recorded[docnum]].add(docnum)
+    return Order([frozenset(tiers[key]) for key in sorted(tiers, reverse=True)], by_word)
+
+
+def page(
+    eng: Engine, query: Q.Query, tiers: Iterable[frozenset[int]], sort: str, number: int, limit: int
+) -> list[tuple[str, float]]:
+    """(record id, score) of one page: the tiers in turn, each by Whoosh's score or the sort key."""
+    skip, found = (number - 1) * limit, list[tuple[str, float]]()
+    for tier in tiers:
+        if skip >= len(tier):
+            skip -= len(tier)
+            continue
+        wanted = limit - len(found)
+        found += eng.ranked(query, tier, sort, 1, skip + wanted)[skip : skip + wanted]
+        skip = 0
+        if len(found) >= limit:
+            break
+    return found
+
+
+@dataclass(frozen=True)
+class Relaxed:
+    """A relaxed search: its query (any content word, other conditions still required) and its words."""
+
+    query: Q.Query
+    units: list[Unit]
+
+
+def relaxed(compiler: Compiler, tree: object) -> Relaxed | None:
+    """The relaxed form of a plain search's tree, or None when it has fewer than two content words
+    (a lone long word is relaxed into its dictionary sub-words: 秦淮灯彩 -> 秦淮, 灯彩)."""
+    if not isinstance(tree, And):
+        return None
+    units = compiler.units if len(compiler.units) >= 2 else compiler.subword_units()
+    if len(units) < 2:
+        return None
+    required = [compiler.compile(node) for node in tree.nodes if not isinstance(node, Words)]
+    return Relaxed(
+        Q.And([*required, Q.Or([unit.query for unit in units])]) if required else Q.Or([u.query for u in units]), units
+    )
+
+
+def note(words: list[str], strict_total: int, dropped: list[str]) -> str:
+    """What a relaxed search did, in a sentence for the reader."""
+    quoted = "".join(f"“{word}”" for word in words)
+    said = (
+        f"同时包含{quoted}的记录只有 {strict_total} 条，排在最前；其后的记录只包含其中部分词语"
+        if strict_total
+        else f"没有同时包含{quoted}的记录，以下是包含其中部分词语的记录，包含的词多的在前"
+    )
+    lacking = "".join(f"“{word}”" for word in dropped)
+    return said + (f"（第一条未包含{lacking}）。" if dropped and not strict_total else "。")
