@@ -1,13 +1,15 @@
 """Ranking before the score, and relaxing a strict search.
 
-A record matching more of a query's content words comes first; among those matching as many, one
-matching the rarer words; then one recorded as of the places, groups and kinds of heritage the query
-names rather than only mentioning them (weights: indexer.rules.METADATA_WEIGHTS); then Whoosh's score.  A plain search that requires every content word and finds fewer than
+A record matching more of a query's content words comes first, a rare word counting more than a
+common one (inverse document frequency); then one recorded as of the places, groups and kinds of
+heritage the query names rather than only mentioning them (weights: indexer.rules.METADATA_WEIGHTS);
+then Whoosh's score.  A plain search that requires every content word and finds fewer than
 rules.RELAX_BELOW records is relaxed: any content word may match, ranked the same way, so the
 strict matches still come first and a question never finds nothing when its words find records."""
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,9 +35,10 @@ class Order:
 
 
 def order(eng: Engine, units: list[Unit], matched: frozenset[int], strict: frozenset[int] | None = None) -> Order:
-    """The documents in tiers, best first: the ``strict`` matches of a relaxed search, then by how many
-    content words they match, then by which (the word fewer records match first: 木偶戏 before 山西),
-    then by the weight of what they are recorded as."""
+    """The documents in tiers, best first: the ``strict`` matches of a relaxed search, then by the
+    content words they match, each weighing as much as it is rare among the matched (its inverse
+    document frequency: 木偶戏 outweighs 山西, 热巴舞 outweighs 准备), then by the weight of what they
+    are recorded as."""
     by_word = {unit.word: eng.matching(unit.query) & matched for unit in units}
     if strict is None and len(units) < 2 and not any(unit.recorded for unit in units):
         return Order([matched], by_word)
@@ -45,11 +48,11 @@ def order(eng: Engine, units: list[Unit], matched: frozenset[int], strict: froze
             docs = eng.matching(query) & matched
             for _ in range(METADATA_WEIGHTS[name]):
                 recorded.update(docs)
-    rarest_first = sorted(by_word.values(), key=len)
+    rarity = {word: math.log((len(matched) + 1) / (len(docs) + 0.5)) for word, docs in by_word.items()}
     tiers: dict[tuple[Any, ...], set[int]] = defaultdict(set)
     for docnum in matched:
-        which = tuple(docnum in docs for docs in rarest_first)
-        tiers[strict is None or docnum in strict, sum(which), which, recorded[docnum]].add(docnum)
+        weight = round(sum(rarity[word] for word, docs in by_word.items() if docnum in docs), 6)
+        tiers[strict is None or docnum in strict, weight, recorded[docnum]].add(docnum)
     return Order([frozenset(tiers[key]) for key in sorted(tiers, reverse=True)], by_word)
 
 
