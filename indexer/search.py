@@ -142,9 +142,9 @@ def run(home: Path, db: sqlite_utils.Database, request: SearchRequest) -> Search
             return SearchResult(request.query, request.mode, error=error)
         if request.correct and answer.suggestion:  # an unknown word that sounds like a known one: try the known one
             retry = _answer(eng, db, request, answer.suggestion)
-            if retry.total > answer.total:
+            if _strict_total(retry) > _strict_total(answer):
                 return dataclasses.replace(retry, query=request.query, suggestion=answer.suggestion, corrected=True)
-            if not retry.total:  # its words may come from what the reader may not see: not a suggestion
+            if not _strict_total(retry):  # its words may come from what the reader may not see: not a suggestion
                 return dataclasses.replace(answer, suggestion=None)
         return answer
 
@@ -201,6 +201,11 @@ def _answer(eng: Engine, db: sqlite_utils.Database, request: SearchRequest, quer
         suggestion=suggest(eng, query),
         relaxed=relaxed,
     )
+
+
+def _strict_total(answer: SearchResult) -> int:
+    """How many records held every content word (a relaxed answer's records holding some do not count)."""
+    return answer.relaxed["strict_total"] if answer.relaxed else answer.total
 
 
 def _mark_relaxed(eng: Engine, order: ranking.Order, results: list[dict[str, Any]], words: list[str]) -> list[str]:

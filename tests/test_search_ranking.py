@@ -125,3 +125,10 @@ def test_the_site_the_api_and_the_command_say_a_search_was_relaxed(ranked, clien
     assert "没有同时包含“侗族大歌”“火星”的记录" in cli.output and "未包含：" in cli.output
     as_json = json.loads(CliRunner().invoke(main, ["--home", str(home), "search", "侗族大歌 火星", "--json"]).stdout)
     assert as_json["relaxed"]["strict_total"] == 0
+
+
+def test_a_typo_is_corrected_rather_than_relaxed_away(ranked):
+    home, db = ranked
+    for typed, meant in (("苗族腊染技艺", "苗族蜡染技艺"), ("腊染 技艺", "蜡染 技艺")):
+        answer = search(home, db, typed)
+        assert answer["corrected"] and answer["suggestion"] == meant and ids(answer)[0] == "C134"
