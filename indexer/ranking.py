@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,18 +34,23 @@ class Order:
         return [word for word, docs in self.by_word.items() if docnum in docs]
 
 
-def order(eng: Engine, units: list[Unit], matched: frozenset[int], strict: frozenset[int] | None = None) -> Order:
+def order(
+    matching: Callable[[Q.Query], frozenset[int]],
+    units: list[Unit],
+    matched: frozenset[int],
+    strict: frozenset[int] | None = None,
+) -> Order:
     """The documents in tiers, best first: the ``strict`` matches of a relaxed search, then by the
     content words they match, each weighing as much as it is rare among the matched (its inverse
     document frequency: 木偶戏 outweighs 山西, 热巴舞 outweighs 准备), then by the weight of what they
-    are recorded as."""
-    by_word = {unit.word: eng.matching(unit.query) & matched for unit in units}
+    are recorded as.  ``matching`` gives the documents a query matches as the reader may see them."""
+    by_word = {unit.word: matching(unit.query) & matched for unit in units}
     if strict is None and len(units) < 2 and not any(unit.recorded for unit in units):
         return Order([matched], by_word)
     recorded: Counter[int] = Counter()
     for unit in units:
         for name, query in unit.recorded.items():
-            docs = eng.matching(query) & matched
+            docs = matching(query) & matched
             for _ in range(METADATA_WEIGHTS[name]):
                 recorded.update(docs)
     rarity = {word: math.log((len(matched) + 1) / (len(docs) + 0.5)) for word, docs in by_word.items()}
@@ -56,20 +61,36 @@ def order(eng: Engine, units: list[Unit], matched: frozenset[int], strict: froze
     return Order([frozenset(tiers[key]) for key in sorted(tiers, reverse=True)], by_word)
 
 
+# Tiers of a page holding at most this many documents together are scored in one pass of Whoosh
+# (each pass scores every document the query matches), then put in tier order.
+ONE_PASS = 500
+
+
 def page(
     eng: Engine, query: Q.Query, tiers: Iterable[frozenset[int]], sort: str, number: int, limit: int
 ) -> list[tuple[str, float]]:
     """(record id, score) of one page: the tiers in turn, each by Whoosh's score or the sort key."""
-    skip, found = (number - 1) * limit, list[tuple[str, float]]()
+    start, end, seen = (number - 1) * limit, number * limit, 0
+    needed: list[tuple[int, frozenset[int]]] = []  # (documents before the tier, the tier)
     for tier in tiers:
-        if skip >= len(tier):
-            skip -= len(tier)
-            continue
+        if seen + len(tier) > start:
+            needed.append((seen, tier))
+        seen += len(tier)
+        if seen >= end:
+            break
+    if not needed:
+        return []
+    together = frozenset().union(*(tier for _, tier in needed))
+    if len(needed) > 1 and len(together) <= ONE_PASS:
+        level = {docnum: at for at, (_, tier) in enumerate(needed) for docnum in tier}
+        scored = eng.ranked(query, together, sort, 1, len(together))
+        scored.sort(key=lambda hit: min(level[d] for d in eng.docs("id", hit[0]) if d in level))
+        return scored[start - needed[0][0] : end - needed[0][0]]
+    found: list[tuple[str, float]] = []
+    for before, tier in needed:
+        skip = max(0, start - before)
         wanted = limit - len(found)
         found += eng.ranked(query, tier, sort, 1, skip + wanted)[skip : skip + wanted]
-        skip = 0
-        if len(found) >= limit:
-            break
     return found
 
 

@@ -178,7 +178,7 @@ def _answer(eng: Engine, db: sqlite_utils.Database, request: SearchRequest, quer
             compiled, matched, units, strict = loose.query, more, loose.units, matched
     matched = collapse(eng, db, compiled, matched)
     total = len(matched)
-    order = ranking.order(eng, units if plain and request.sort == "relevance" else [], matched, strict)
+    order = ranking.order(matching, units if plain and request.sort == "relevance" else [], matched, strict)
     found = (
         ranking.page(eng, compiled, order.tiers, request.sort, request.page, request.limit)
         if total and (request.page - 1) * request.limit < total

@@ -132,3 +132,11 @@ def test_a_typo_is_corrected_rather_than_relaxed_away(ranked):
     for typed, meant in (("苗族腊染技艺", "苗族蜡染技艺"), ("腊染 技艺", "蜡染 技艺")):
         answer = search(home, db, typed)
         assert answer["corrected"] and answer["suggestion"] == meant and ids(answer)[0] == "C134"
+
+
+def test_pages_of_a_ranked_search_follow_on(ranked):
+    home, db = ranked
+    for query in ("雾凇坪 灯彩", "苗族 音乐", "贵州 火星"):
+        whole = ids(search(home, db, query, limit=20))
+        parts = ids(search(home, db, query, limit=10)) + ids(search(home, db, query, limit=10, page=2))
+        assert len(whole) > 10 and parts == whole, query
