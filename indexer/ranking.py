@@ -10,10 +10,8 @@ strict matches still come first and a question never finds nothing when its word
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from whoosh import query as Q
 
@@ -34,6 +32,9 @@ class Order:
         return [word for word, docs in self.by_word.items() if docnum in docs]
 
 
+Key = tuple[bool, float, int]  # a tier's (held every word, weight of the words matched, weight recorded)
+
+
 def order(
     matching: Callable[[Q.Query], frozenset[int]],
     units: list[Unit],
@@ -47,18 +48,32 @@ def order(
     by_word = {unit.word: matching(unit.query) & matched for unit in units}
     if strict is None and len(units) < 2 and not any(unit.recorded for unit in units):
         return Order([matched], by_word)
-    recorded: Counter[int] = Counter()
+    rarity = {word: math.log((len(matched) + 1) / (len(docs) + 0.5)) for word, docs in by_word.items()}
+    # (held every word, weight of the words matched, weight of what they are recorded as) -> documents,
+    # split by set operations, one distinguishing set at a time (no loop over the documents)
+    parts: dict[Key, frozenset[int]] = {(True, 0.0, 0): matched}
+    if strict is not None:
+        parts = _split(parts, strict, strict=True)
+    for word, docs in by_word.items():
+        parts = _split(parts, docs, words=rarity[word])
     for unit in units:
         for name, query in unit.recorded.items():
-            docs = matching(query) & matched
-            for _ in range(METADATA_WEIGHTS[name]):
-                recorded.update(docs)
-    rarity = {word: math.log((len(matched) + 1) / (len(docs) + 0.5)) for word, docs in by_word.items()}
-    tiers: dict[tuple[Any, ...], set[int]] = defaultdict(set)
-    for docnum in matched:
-        weight = round(sum(rarity[word] for word, docs in by_word.items() if docnum in docs), 6)
-        tiers[strict is None or docnum in strict, weight, recorded[docnum]].add(docnum)
-    return Order([frozenset(tiers[key]) for key in sorted(tiers, reverse=True)], by_word)
+            parts = _split(parts, matching(query) & matched, recorded=METADATA_WEIGHTS[name])
+    return Order([parts[key] for key in sorted(parts, reverse=True)], by_word)
+
+
+def _split(
+    parts: dict[Key, frozenset[int]], docs: frozenset[int], words: float = 0.0, recorded: int = 0, strict: bool = False
+) -> dict[Key, frozenset[int]]:
+    """Each part split into its documents in ``docs``, which gain the weights, and the others (no longer
+    holding every word when ``docs`` are the strict matches)."""
+    split: dict[Key, frozenset[int]] = {}
+    for (held, weight, points), part in parts.items():
+        inside = ((held, round(weight + words, 6), points + recorded), part & docs)
+        for key, these in (inside, ((held and not strict, weight, points), part - docs)):
+            if these:
+                split[key] = split.get(key, frozenset()) | these
+    return split
 
 
 # Tiers of a page holding at most this many documents together are scored in one pass of Whoosh
