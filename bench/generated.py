@@ -44,12 +44,16 @@ KIND_WORDS = {
     "传统医药": ("医药", "医术"),
     "民俗": ("民俗", "习俗"),
 }
+# Long questions as people put them, written apart from the engine's list of generic question words
+# (corpus/question_words.txt): no word of two or more characters of that list occurs in them, which
+# generate() checks, so the engine must find their subject by parts of speech and relaxing alone.
 LONG_QUESTIONS = (
-    "我想了解一下{}的历史和现在的传承情况",
-    "请问{}是哪个地方的非物质文化遗产",
-    "{}有哪些代表性传承人在传承",
-    "能不能给我介绍一下{}这个项目",
-    "{}主要流传在哪些地区，有什么特点",
+    "听说过{}吗，给讲讲它的来龙去脉",
+    "{}最早出现于何时，又是谁带起来的",
+    "带孩子去看{}之前应该准备些啥",
+    "{}和别处的同类相比有啥独到之处",
+    "为了保护{}，政府这些年做过哪方面的努力",
+    "打小就听奶奶说起{}，现今还能见到吗",
 )
 SHORT_QUESTIONS = ("{}在哪里", "什么是{}", "{}是什么", "{}怎么样", "哪里有{}")
 PROVINCE_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
@@ -314,9 +318,23 @@ CLASSES = {
 }
 
 
+QUESTION_WORDS = Path(__file__).resolve().parents[1] / "corpus" / "question_words.txt"
+
+
+def _apart_from_question_words() -> None:
+    """The long questions share no word of two or more characters with the engine's generic list."""
+    listed = {
+        w for line in QUESTION_WORDS.read_text("utf-8").splitlines() if not line.startswith("#") for w in line.split()
+    }
+    shared = sorted(w for w in listed if len(w) >= 2 and any(w in template for template in LONG_QUESTIONS))
+    if shared:
+        raise SystemExit(f"长问句模板与 corpus/question_words.txt 重叠：{'、'.join(shared)}")
+
+
 def generate(data: Path, seed: int = 2026) -> list[tuple[str, str, Grades]]:
     """(class, query, grades by source id) for every class, the same set for the same seed;
     ``data`` is ../shared/data."""
+    _apart_from_question_words()
     source = Source(
         load(data / "ich-national-list" / "records.jsonl"),
         load(data / "ich-inheritors" / "records.jsonl"),

@@ -53,6 +53,7 @@ RECORD_FIELDS = (
     Field("item_number", "项目编号"),
     Field("sub_item_code", "子项编码"),
     Field("ethnic_groups", "民族", "ethnic"),
+    Field("derived_ethnic_groups", "推断的民族", "ethnic"),
     Field("region_codes", "分布区域代码", "regions"),
     Field("region_text", "分布区域"),
     Field("nominating_unit", "申报地区或单位"),

@@ -89,6 +89,8 @@ def item_row(source: dict[str, Any]) -> dict[str, Any]:
     """A census row from one record of the national list."""
     title = str(source.get("title") or "").strip()
     batch, year = _batch_and_year(str(source.get("rx_time") or ""))
+    content, regions = _content(str(source.get("content") or "")), _regions(source)
+    derived = derived_ethnic_groups(title, content, regions)
     return {
         "ref": f"ihchina:{source.get('id')}",
         "title": title,
@@ -99,16 +101,38 @@ def item_row(source: dict[str, Any]) -> dict[str, Any]:
         "listing_type": str(source.get("cate") or "").strip(),
         "item_number": str(source.get("num") or "").strip(),
         "sub_item_code": str(source.get("project_num") or "").strip(),
-        "ethnic_groups": ethnic_groups_in(title),
-        "region_codes": _regions(source),
+        "ethnic_groups": [*ethnic_groups_in(title), *derived],
+        "derived_ethnic_groups": derived,
+        "region_codes": regions,
         "region_text": str(source.get("province") or "").strip(),
         "nominating_unit": str(source.get("unit") or "").strip(),
         "protecting_unit": str(source.get("protect_unit") or "").strip(),
-        "content": _content(str(source.get("content") or "")),
+        "content": content,
         "sources": ["中国非物质文化遗产网·国家级非物质文化遗产代表性项目名录"],
         "status": "已发布",
         "access": "public",
     }
+
+
+_MANY_GROUPS = re.compile("汉族|各族|各民族|多民族|少数民族")
+
+
+def derived_ethnic_groups(title: str, content: str, region_codes: list[str]) -> list[str]:
+    """The ethnic group of a list item whose title names none, where its text and place leave no doubt:
+    the text names exactly one group and nothing that speaks of others (汉族, 各族, 多民族 …), and
+    names it at least twice or the item lies in an area autonomous for that group (苗族 in
+    黔东南苗族侗族自治州, 蒙古族 in 巴音郭楞蒙古自治州).  A place alone is not enough: many peoples
+    live in an autonomous area, so an item there without a group in its text is left without one."""
+    named = ethnic_groups_in(content)
+    if ethnic_groups_in(title) or len(named) != 1 or _MANY_GROUPS.search(content):
+        return []
+    group = named[0]
+    stem = group.removesuffix("族") + "自治"
+    tree = divisions()
+    autonomous = any(
+        "自治" in r.name and (group in r.name or stem in r.name) for code in region_codes for r in tree.ancestors(code)
+    )
+    return [group] if content.count(group) >= 2 or autonomous else []
 
 
 def inheritor_row(source: dict[str, Any]) -> dict[str, Any]:

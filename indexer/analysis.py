@@ -241,6 +241,11 @@ def _tokens(text: str, subwords: bool) -> Iterator[tuple[str, int]]:
             position += 1
 
 
+def subwords(word: str) -> list[str]:
+    """The dictionary words inside a longer word, once each: 秦淮灯彩 -> [秦淮, 灯彩]."""
+    return list(dict.fromkeys(_dictionary_subwords(normalize(word), segmenter())))
+
+
 def _dictionary_subwords(word: str, seg: Segmenter) -> Iterator[str]:
     """The dictionary words inside a longer word (苗族古歌 -> 苗族, 古歌), as jieba's search mode finds them."""
     for size in (2, 3):

@@ -114,12 +114,16 @@ def _render(answer: dict) -> str:
     if answer["answer"]:
         lines += _told(answer["answer"])
     lines += [_person(person) for person in answer["people"]]
+    if answer.get("relaxed"):
+        lines.append(answer["relaxed"]["note"])
     lines.append(f"共 {answer['total']} 条，第 {answer['page']}/{max(answer['pages'], 1)} 页")
     for number, hit in enumerate(answer["results"], start=(answer["page"] - 1) * answer["limit"] + 1):
         places = "、".join(r["name"] for r in hit["regions"][:3])
         lines.append(
             f"{number}. {hit['title']}〔{hit['category']}〕{'、'.join(hit['ethnic_groups'])} {places}  ({hit['id']})"
         )
+        if hit.get("missing"):
+            lines.append(f"   未包含：{'、'.join(hit['missing'])}")
         snippet = hit["snippet"].replace("<mark>", "【").replace("</mark>", "】")
         lines.append("   " + html.unescape(snippet).replace("\n", " ")[:120])
     return "\n".join(lines)

@@ -5,6 +5,7 @@ of field queries and filters are checked here and in indexer.filters, in Chinese
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 from typing import Any
@@ -20,7 +21,7 @@ from indexer.documents import person_term
 from indexer.engine import Engine
 from indexer.filters import BY_NAME
 from indexer.query import And, FieldQuery, Not, Or, Phrase, QuerySyntaxError, Words
-from indexer.rules import CONCEPTS, METADATA_BOOST, PERSON_BOOST, RELATED_ITEM_BOOST, TEXT_BOOSTS
+from indexer.rules import CONCEPTS, METADATA_BOOST, METADATA_WEIGHTS, PERSON_BOOST, RELATED_ITEM_BOOST, TEXT_BOOSTS
 
 _BATCH_FIELD = next(f for f in store.RECORD.fields if f.name == "batch")
 # Field queries checked by their filter's resolver, and what a value it does not know is told.
@@ -40,15 +41,28 @@ class _Or(Q.Or):
     matcher_type = Q.Or.DEFAULT_MATCHER
 
 
+@dataclasses.dataclass(frozen=True)
+class Unit:
+    """One content word of a query (a word jieba cut, with the characters it carries): what matches
+    it anywhere (``query``) and, for a place, a group or a kind word, what is recorded as of it
+    (``recorded``: the record's field -> the query on that field)."""
+
+    word: str
+    query: Q.Query
+    recorded: dict[str, Q.Query] = dataclasses.field(default_factory=dict)
+
+
 class Compiler:
     """AST -> Whoosh query, with the engine's dictionary, synonyms, regions and vocabularies; the
-    inheritors' names it matches are those ``audience`` may see (heritage.people)."""
+    inheritors' names it matches are those ``audience`` may see (heritage.people); the
+    content words of plain words are kept as ``units`` for ranking and relaxing (indexer.ranking)."""
 
     def __init__(self, engine: Engine, audience: str = PUBLIC, item_numbers: dict[str, tuple[str, ...]] | None = None):
         self.engine = engine
         self.audience = audience
         self.item_numbers = item_numbers or {}  # a named person's word -> the item numbers they carry on
         self.marks: set[str] = set()
+        self.units: list[Unit] = []
 
     def top(self, node: Any) -> Q.Query:
         """The query for a whole parsed tree (no words: every record, within the filters)."""
@@ -89,8 +103,8 @@ class Compiler:
             return Q.NullQuery
         alternatives = self.whole_word(analysis.normalize(text).strip())
         if len(groups) == 1:
-            return _Or([self.unit(groups[0]), *alternatives])
-        each = Q.And([_Or([self.unit(group), *self.whole_word("".join(group))]) for group in groups])
+            return self._kept("".join(groups[0]), _Or([self.unit(groups[0]), *alternatives]))
+        each = Q.And([self._kept("".join(g), _Or([self.unit(g), *self.whole_word("".join(g))])) for g in groups])
         return _Or([each, self.unit([word for group in groups for word in group]), *alternatives])
 
     def synonym_words(self, words: list[str]) -> list[str]:
@@ -104,6 +118,22 @@ class Compiler:
             joined.append("".join(words[at:end]))
             at = end
         return joined
+
+    def _kept(self, word: str, query: Q.Query) -> Q.Query:
+        """The query of one content word, kept as a unit with its recorded-field terms."""
+        recorded: dict[str, list[Q.Query]] = {}
+        for leaf in query.leaves():
+            if isinstance(leaf, Q.Term) and leaf.fieldname in METADATA_WEIGHTS:
+                recorded.setdefault(leaf.fieldname, []).append(Q.Term(leaf.fieldname, leaf.text))
+        self.units.append(Unit(word, query, {name: _Or(terms) for name, terms in recorded.items()}))
+        return query
+
+    def subword_units(self) -> list[Unit]:
+        """A lone long word's dictionary sub-words as units (秦淮灯彩 -> 秦淮, 灯彩), to relax it by."""
+        if len(self.units) != 1:
+            return []
+        parts = analysis.subwords(self.units[0].word)
+        return [Unit(part, self.unit([part])) for part in parts] if len(parts) >= 2 else []
 
     def unit(self, tokens: list[str]) -> Q.Query:
         text = "".join(tokens)

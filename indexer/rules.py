@@ -11,6 +11,13 @@ METADATA_BOOST = 6.0  # a record recorded as of a place, group or category outra
 # inheritor named in the query carries on comes first, then other sub-items of the same item, then mentions.
 PERSON_BOOST = 200.0
 RELATED_ITEM_BOOST = 60.0
+# Ranking before the score (indexer.ranking): what a record is recorded as — its places, groups and
+# category — for the words of a query that name them, a place counting twice (a place in a question
+# is where the asker looks; a kind word or a group can be met in the text of a neighbouring kind).
+METADATA_WEIGHTS = {"region": 2, "ethnic": 1, "category": 1}
+# A strict search (every content word) finding fewer records than this is relaxed: records matching
+# most of the words follow the strict ones (indexer.ranking).
+RELAX_BELOW = 10
 # Words too common to tell one record from another, left out of a record's telling words (indexer.related);
 # which words of a query carry its subject is analysis.question_parts' decision.
 STOPWORDS = frozenset(
@@ -28,6 +35,7 @@ CONCEPTS = {
     "手艺": ["传统技艺"],
     "工艺": ["传统技艺", "传统美术"],
     "手工艺": ["传统技艺", "传统美术"],
+    "工艺品": ["传统美术", "传统技艺"],
     "美术": ["传统美术"],
     "刺绣": ["传统美术"],
     "音乐": ["传统音乐"],
@@ -42,6 +50,9 @@ CONCEPTS = {
     "说唱": ["曲艺"],
     "医药": ["传统医药"],
     "医学": ["传统医药"],
+    "医术": ["传统医药"],
+    "中医": ["传统医药"],
+    "疗法": ["传统医药"],
     "体育": ["传统体育、游艺与杂技"],
     "杂技": ["传统体育、游艺与杂技"],
     "竞技": ["传统体育、游艺与杂技"],

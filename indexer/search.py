@@ -20,14 +20,15 @@ from typing import Any
 import sqlite_utils
 
 from heritage.visibility import OPENS, PUBLIC, RESEARCHER
-from indexer import facets, filters, intents, persons
+from indexer import facets, filters, intents, persons, ranking
+from indexer.collapse import collapse
 from indexer.compiler import Compiler
 from indexer.engine import Engine, engine
 from indexer.errors import SearchError
 from indexer.hits import hit
 from indexer.index import IndexUnavailable
 from indexer.query import parse_public, parse_research
-from indexer.rules import SORTS
+from indexer.rules import RELAX_BELOW, SORTS
 from indexer.suggest import suggest
 
 PLAIN_MODE, RESEARCH_MODE = "public", "research"  # the query languages: plain words, or the research syntax
@@ -82,8 +83,11 @@ class SearchRequest:
 class SearchResult:
     """A search's answer: one page of hits (dicts, see indexer.hits), facet counts by facet name,
     a did-you-mean ``suggestion`` (``corrected`` when the answer is for it), a question's direct
-    ``answer`` (indexer.intents), or an ``error``; and the inheritors the query names (``people``, see
-    indexer.persons), whatever the page and filters."""
+    ``answer`` (indexer.intents), or an ``error``; the inheritors the query names (``people``, see
+    indexer.persons), whatever the page and filters.
+    ``relaxed`` says when no record or few held every content word and records holding some follow:
+    ``strict_total`` (how many held all), ``words`` (the content words), ``dropped`` (those the first
+    hit lacks), ``note`` (saying so in Chinese); each hit then lists the words it lacks (``missing``)."""
 
     query: str
     mode: str
@@ -97,6 +101,7 @@ class SearchResult:
     answer: Mapping[str, Any] | None = None
     error: SearchError | None = None
     people: tuple[dict[str, Any], ...] = ()
+    relaxed: dict[str, Any] | None = None
 
     @property
     def pages(self) -> int:
@@ -116,6 +121,7 @@ class SearchResult:
             "suggestion": self.suggestion,
             "corrected": self.corrected,
             "answer": dict(self.answer) if self.answer else None,
+            "relaxed": self.relaxed,
             "error": self.error.message if self.error else None,
             "people": list(self.people),
         }
@@ -163,9 +169,9 @@ def _corrected(home: Path, db: sqlite_utils.Database, request: SearchRequest) ->
             return dataclasses.replace(answer, people=named.people, suggestion=None)
         if request.correct and answer.suggestion:  # an unknown word that sounds like a known one: try the known one
             retry = _answer(eng, db, request, answer.suggestion)
-            if retry.total > answer.total:
+            if _strict_total(retry) > _strict_total(answer):
                 return dataclasses.replace(retry, query=request.query, suggestion=answer.suggestion, corrected=True)
-            if not retry.total:  # its words may come from what the reader may not see: not a suggestion
+            if not _strict_total(retry):  # its words may come from what the reader may not see: not a suggestion
                 return dataclasses.replace(answer, suggestion=None)
         return answer
 
@@ -174,26 +180,46 @@ def _answer(
     eng: Engine, db: sqlite_utils.Database, request: SearchRequest, query: str, named: persons.Named | None = None
 ) -> SearchResult:
     """One query answered as the request's reader may see it, within its filters (``named``: the persons
-    the query names, whose other sub-items of their items are related)."""
+    the query names, whose other sub-items of their items are related; a plain search finding fewer
+    than rules.RELAX_BELOW records relaxed, see indexer.ranking)."""
     compiler = Compiler(eng, request.audience, named.item_numbers if named else {})
-    compiled = compiler.top(parse_research(query) if request.mode == RESEARCH_MODE else parse_public(query))
+    tree = parse_research(query) if request.mode == RESEARCH_MODE else parse_public(query)
+    compiled = compiler.top(tree)
     chosen = filters.resolve(request.filters)
     allowed = eng.visible(request.audience)
     for name, value in chosen.items():
         allowed = allowed & eng.docs(name, value)
     suspects = eng.suspects(db, request.audience)
-    matched = eng.matching(compiled) & allowed - suspects.docnums
-    if suspects.docnums:  # matched again on what the reader may see, within the filters
-        matched |= suspects.verify(compiler.within(compiled, chosen))
+
+    def matching(q: Any) -> frozenset[int]:
+        found = eng.matching(q) & allowed - suspects.docnums
+        if suspects.docnums:  # matched again on what the reader may see, within the filters
+            found |= suspects.verify(compiler.within(q, chosen))
+        return found
+
+    matched, units, strict = matching(compiled), compiler.units, None
+    relaxed: dict[str, Any] | None = None
+    plain = request.mode == PLAIN_MODE
+    loose = ranking.relaxed(compiler, tree) if plain and len(matched) < RELAX_BELOW else None
+    if loose:
+        more = matching(loose.query)
+        if len(more) > len(matched):
+            relaxed = {"strict_total": len(matched), "words": [u.word for u in loose.units]}
+            compiled, matched, units, strict = loose.query, more, loose.units, matched
+    matched = collapse(eng, db, compiled, matched)
     total = len(matched)
+    order = ranking.order(matching, units if plain and request.sort == "relevance" else [], matched, strict)
     found = (
-        eng.ranked(compiled, matched, request.sort, request.page, request.limit)
+        ranking.page(eng, compiled, order.tiers, request.sort, request.page, request.limit)
         if total and (request.page - 1) * request.limit < total
         else []
     )
     results = [
         r for r in (hit(db, record_id, score, compiler.marks, request.audience) for record_id, score in found) if r
     ]
+    if relaxed is not None:
+        relaxed["dropped"] = _mark_relaxed(eng, order, results, [u.word for u in units])
+        relaxed["note"] = ranking.note(relaxed["words"], relaxed["strict_total"], relaxed["dropped"])
     return SearchResult(
         query,
         request.mode,
@@ -203,4 +229,19 @@ def _answer(
         results=tuple(results),
         facets=facets.count(eng, matched - suspects.docnums, request.filters) if request.with_facets else {},
         suggestion=suggest(eng, query),
+        relaxed=relaxed,
     )
+
+
+def _strict_total(answer: SearchResult) -> int:
+    """How many records held every content word (a relaxed answer's records holding some do not count)."""
+    return answer.relaxed["strict_total"] if answer.relaxed else answer.total
+
+
+def _mark_relaxed(eng: Engine, order: ranking.Order, results: list[dict[str, Any]], words: list[str]) -> list[str]:
+    """Each hit of a relaxed search given the content words it lacks (``missing``); the words the first lacks."""
+    for result in results:
+        docnums = eng.docs("id", result["id"])
+        present = set(order.words_of(min(docnums))) if docnums else set()
+        result["missing"] = [word for word in words if word not in present]
+    return results[0]["missing"] if results else list(words)

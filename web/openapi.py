@@ -47,6 +47,7 @@ _RESULT = {
         "year": {"type": "integer"},
         "score": {"type": "number"},
         "snippet": _TEXT,
+        "missing": {"type": "array", "items": _TEXT, "description": "放宽检索时：这条结果未包含的词"},
     },
 }
 _ANSWER = {
@@ -65,6 +66,16 @@ _ANSWER = {
             "type": "array",
             "description": "检索词所指的传承人（按姓名、繁体或拼音全拼、首字母，至多 10 位；与页码和筛选无关）",
             "items": {"$ref": "#/components/schemas/Person"},
+        },
+        "relaxed": {
+            "type": ["object", "null"],
+            "description": "全部实词都须匹配时结果太少，改为按包含的词数排列：strict_total、words、dropped、note",
+            "properties": {
+                "strict_total": {"type": "integer"},
+                "words": {"type": "array", "items": _TEXT},
+                "dropped": {"type": "array", "items": _TEXT},
+                "note": _TEXT,
+            },
         },
     },
 }
