@@ -101,6 +101,8 @@ class Compiler:
         groups = _word_groups(self.synonym_words(subject or analysis.words(text)))
         if not groups:
             return Q.NullQuery
+        if analysis.name_key(text) in self.item_numbers:  # a named inheritor's name is one word (测试/员甲)
+            groups = [[word for group in groups for word in group]]
         alternatives = self.whole_word(analysis.normalize(text).strip())
         if len(groups) == 1:
             return self._kept("".join(groups[0]), _Or([self.unit(groups[0]), *alternatives]))

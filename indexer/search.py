@@ -200,7 +200,8 @@ def _answer(
     matched, units, strict = matching(compiled), compiler.units, None
     relaxed: dict[str, Any] | None = None
     plain = request.mode == PLAIN_MODE
-    loose = ranking.relaxed(compiler, tree) if plain and len(matched) < RELAX_BELOW else None
+    whole_name = bool(named and named.people)  # a person's name is not relaxed into its characters
+    loose = ranking.relaxed(compiler, tree) if plain and len(matched) < RELAX_BELOW and not whole_name else None
     if loose:
         more = matching(loose.query)
         if len(more) > len(matched):
