@@ -197,3 +197,20 @@ def test_a_period_and_a_long_list_keep_to_what_is_counted(app, reviewer, tmp_pat
     (total, one), (_, two) = listed(first), listed(second)
     assert total == 130 and len(one) == 100 and one + two == [f"M{n:03}" for n in range(130)]
     assert 'start="101"' in second
+
+
+def test_every_bar_is_drawn_to_the_scale_of_the_largest(app, reviewer):
+    """A chart in the table's own order (batches, completeness) scales to its largest number, not its
+    first: no bar runs off the chart, and the largest fills it."""
+    for html in (page(reviewer.client, "/curate/dashboard"), page(app.test_client(), "/browse")):
+        charts = re.findall(r'<figure class="chart">(.*?)</figure>', html, re.S)
+        assert charts
+        for chart in charts:
+            bars = [
+                (float(w), int(n))
+                for w, n in re.findall(r'<rect x="118" y="3" width="([\d.]+)".*?：(\d+)</title>', chart)
+            ]
+            if not bars or not max(n for _, n in bars):
+                continue
+            assert all(w <= 190 for w, _ in bars), bars
+            assert max(bars, key=lambda bar: bar[1])[0] == 190, bars
