@@ -155,13 +155,14 @@ def export_command(ctx, fmt, kind, english, output) -> None:
 @click.option("--json", "as_json", is_flag=True, help="以一个 JSON 对象输出。")
 @click.pass_context
 def stats(ctx, as_json: bool) -> None:
-    """按类别、民族、省份统计记录数，以及有县级代码的记录比例。"""
+    """按类别、民族、省份统计记录数，以及传承人、专题展览、有民族语名称与有县级代码的记录数。"""
     numbers = census_stats(_db(ctx))
     if as_json:
         click.echo(json.dumps(numbers, ensure_ascii=False))
         return
     click.echo(
-        f"普查记录：{numbers['records']}　传承人：{numbers['inheritors']}　有县级代码：{numbers['county_coverage']:.1%}"
+        f"普查记录：{numbers['records']}　传承人：{numbers['inheritors']}　专题展览：{numbers['exhibits']}"
+        f"　有民族语名称：{numbers['with_native_names']}　有县级代码：{numbers['county_coverage']:.1%}"
     )
     for title, key in (("按类别", "by_category"), ("按民族", "by_ethnic"), ("按省份", "by_province")):
         click.echo(f"\n{title}：")

@@ -1,4 +1,5 @@
-"""Counts of what the store holds: by category, ethnic group and province, and county coverage."""
+"""Counts of what the store holds: by category, ethnic group and province, county coverage, native names,
+inheritors and exhibits."""
 
 from __future__ import annotations
 
@@ -36,6 +37,10 @@ def census_stats(db: sqlite_utils.Database) -> dict[str, Any]:
     return {
         "records": records,
         "inheritors": db.execute("SELECT count(*) FROM inheritors").fetchone()[0],
+        "exhibits": db.execute("SELECT count(*) FROM exhibits").fetchone()[0],
+        "with_native_names": db.execute(
+            "SELECT count(DISTINCT record_id) FROM record_values WHERE field = 'native_names'"
+        ).fetchone()[0],
         "by_category": by_category,
         "by_ethnic": by_ethnic,
         "by_province": by_province,

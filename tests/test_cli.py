@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from heritage import covers
 from heritage.cli import main
 from tests.conftest import write_csv
-from tests.shipped import SHIPPED
+from tests.shipped import SHIPPED, shipped_exhibits, shipped_records
 
 
 @pytest.fixture
@@ -83,8 +83,13 @@ def test_init_loads_the_corpus_and_stats(cli, home):
     assert len(list(covers.cover_file(home, "C001").parent.glob("*.png"))) == SHIPPED
     assert f"未变 {SHIPPED} 条" in cli("init").output
     numbers = json.loads(cli("stats", "--json").stdout)
-    assert set(numbers) == {"records", "inheritors", "by_category", "by_ethnic", "by_province", "county_coverage"}
+    assert set(numbers) == {
+        *("records", "inheritors", "exhibits", "with_native_names"),
+        *("by_category", "by_ethnic", "by_province", "county_coverage"),
+    }
     assert numbers["records"] == SHIPPED and len(numbers["by_category"]) == 10
+    shipped_native = sum(1 for row in shipped_records() if row["民族语名称"].strip())
+    assert numbers["with_native_names"] == shipped_native and numbers["exhibits"] == len(shipped_exhibits()) >= 8
     assert len([g for g in numbers["by_ethnic"] if g != "汉族"]) >= 25
     assert f"普查记录：{SHIPPED}" in cli("stats").output
 
