@@ -2,7 +2,9 @@
 
 Lunar dates and solar terms come from the ``lunar-python`` calendar library.  A lunar date
 means the regular month (not a leap month); day 30 of a 29-day month, and 除夕, fall on the
-month's last day.
+month's last day.  A 干支 day (农历十月第一个卯日, 夏至后第三个庚日) is found by the day's
+干支 as the library gives it; the term's own day is the first counted (as for 三伏).  A date kept as
+written on another calendar (藏历, 傣历) has no computed occurrences.
 """
 
 from __future__ import annotations
@@ -39,6 +41,33 @@ def _lunar(year: int, month: int, day: int) -> dt.date:
     return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
+def _signed(first_julian_day: float, count: int, sign: str, nth: int) -> dt.date | None:
+    """The ``nth`` day whose 干支 contains ``sign`` (卯, 庚 or 甲子; stems and branches share no
+    character) among ``count`` days from a Julian day, or None when there are fewer."""
+    found = [
+        solar
+        for solar in (Solar.fromJulianDay(first_julian_day + offset) for offset in range(count))
+        if sign in solar.getLunar().getDayInGanZhi()
+    ]
+    if len(found) < nth:
+        return None
+    solar = found[nth - 1]
+    return dt.date(solar.getYear(), solar.getMonth(), solar.getDay())
+
+
+def _lunar_sign(year: int, month: int, sign: str, nth: int) -> dt.date | None:
+    lunar_month = _lunar_year(year).getMonth(month)
+    return _signed(lunar_month.getFirstJulianDay(), lunar_month.getDayCount(), sign, nth)
+
+
+def _term_sign(year: int, term: str, sign: str, nth: int) -> dt.date | None:
+    start = _solar_term(year, term)
+    if start is None:
+        return None
+    first = Solar.fromYmd(start.year, start.month, start.day).getJulianDay()
+    return _signed(first, nth * (60 if len(sign) == 2 else 12), sign, nth)
+
+
 @lru_cache(maxsize=4096)
 def _solar_term(year: int, term: str) -> dt.date | None:
     for lunar_year in (year, year + 1):
@@ -59,6 +88,14 @@ def occurrences(rule: DateRule, year: int) -> list[Occurrence]:
     if rule.calendar == "solar_term":
         found = _solar_term(year, rule.term)
         return [Occurrence(found, rule.days)] if found else []
+    if rule.calendar == "as_written":
+        return []
+    if rule.calendar == "term_sign":
+        found = _term_sign(year, rule.term, rule.sign, rule.nth)
+        return [Occurrence(found, rule.days)] if found else []
+    if rule.calendar == "lunar_sign":
+        signed = (_lunar_sign(lunar_year, rule.month, rule.sign, rule.nth) for lunar_year in (year - 1, year))
+        return [Occurrence(date, rule.days) for date in signed if date and date.year == year]
     dates = (_lunar(lunar_year, rule.month, rule.day) for lunar_year in (year - 1, year))
     return [Occurrence(date, rule.days) for date in dates if date.year == year]
 
@@ -84,3 +121,10 @@ def upcoming(rules: Iterable[str], today: dt.date, count: int = 3) -> list[Occur
     """The next ``count`` days, within two years from today, on which any of the rules falls (the
     record page and a search's answer to 什么时候 show these)."""
     return between(rules, today, today + dt.timedelta(days=2 * 365))[:count]
+
+
+def uncomputed(rules: Iterable[str]) -> list[str]:
+    """For each written rule kept on another calendar, the note a page shows beside it
+    (藏历正月初一（按藏历，不推算） -> 日期按藏历所记，未推算为公历)."""
+    kept = (parse_date_rule(text) for text in rules)
+    return [f"日期按{rule.term}所记，未推算为公历" for rule in kept if rule.calendar == "as_written"]

@@ -444,11 +444,14 @@ def test_published_changes_reach_search_and_the_lag_is_shown(app, corpus_index):
 def test_preview_shows_the_next_dates_without_saving(app, corpus_index):
     curator = Session(app, "zhang")
     before = corpus_index[1].execute("SELECT count(*) FROM records").fetchone()[0]
-    page = curator.post(
-        "/curate/records/new", action="preview", title="预览节日", category="民俗", dates="农历六月二十四"
-    ).get_data(as_text=True)
-    assert re.search(r"近期日期：\d{4}-\d{2}-\d{2}", page)
-    bad = curator.post("/curate/records/new", action="preview", title="预览节日", category="民俗", dates="农历十三月一")
+
+    def preview(rule: str):
+        return curator.post("/curate/records/new", action="preview", title="预览节日", category="民俗", dates=rule)
+
+    assert re.search(r"近期日期：\d{4}-\d{2}-\d{2}", preview("农历六月二十四").get_data(as_text=True))
+    tibetan = preview("藏历正月初一（按藏历，不推算）").get_data(as_text=True)
+    assert "日期按藏历所记，未推算为公历" in tibetan and "近期日期" not in tibetan
+    bad = preview("农历十三月一")
     assert bad.status_code == 422 and 'id="e-dates"' in bad.get_data(as_text=True)
     assert corpus_index[1].execute("SELECT count(*) FROM records").fetchone()[0] == before
 

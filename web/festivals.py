@@ -12,7 +12,7 @@ from flask import Blueprint, Response, abort, jsonify, redirect, render_template
 
 from heritage import calendar
 from web import linked_data
-from web.festival_days import festival_occurrences, first_festivals
+from web.festival_days import festival_occurrences, first_festivals, uncomputed_festivals
 from web.numbers import int_arg
 
 bp = Blueprint("festivals", __name__)
@@ -41,7 +41,14 @@ def year_page(year: int):
     for item in festival_occurrences(dt.date(year, 1, 1), dt.date(year, 12, 31)):
         day = dt.date.fromisoformat(item["date"])
         months[day.month].append(item | {"day": day})
-    return render_template("calendar_year.html", year=year, months=months, first=FIRST_YEAR, last=LAST_YEAR)
+    return render_template(
+        "calendar_year.html",
+        year=year,
+        months=months,
+        first=FIRST_YEAR,
+        last=LAST_YEAR,
+        uncomputed=uncomputed_festivals(),
+    )
 
 
 @bp.route("/calendar/<int:year>/<int:month>")
@@ -87,6 +94,7 @@ def month_page(year: int, month: int):
         listing=listing,
         upcoming=[] if listing else next_festivals(following),
         lunar=calendar.lunar_label,
+        uncomputed=uncomputed_festivals(),
     )
 
 

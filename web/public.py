@@ -213,6 +213,7 @@ def record_page(record_id: str):
         related=related,
         images=media.images(db, record_id),
         upcoming=upcoming,
+        uncomputed=calendar.uncomputed(record.get("dates", [])),
         inheritors=listings.inheritors(db, reader, record_id),
         in_exhibits=exhibits.containing(db, record_id),
         ld=linked_data.json_ld(_record_ld(record, places, upcoming)),

@@ -107,6 +107,7 @@ def _form_page(
         "forms": forms,
         "access_labels": ACCESS_LABELS,
         "upcoming": calendar.between(rules, today, today + dt.timedelta(days=730))[:4],
+        "uncomputed": calendar.uncomputed(rules),
     }
     if kind is store.RECORD and entity:
         images = media.images(db, entity["id"])
