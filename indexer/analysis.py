@@ -205,12 +205,35 @@ def question_parts(text: str) -> tuple[list[str], list[str]]:
     seg = segmenter()
     for match in _RUNS.finditer(normalize(text)):
         tagged = _tagged(match.group(), seg) if match.lastgroup == "han" else [(match.group(), "")]
-        for word, tag in tagged:
+        for piece in _pieces(tagged):
+            if len(piece) > 1:  # characters the dictionary could not join: one unknown word (唱/大/书, 柶/戏)
+                subject += [word for word, _ in piece]
+                continue
+            word, tag = piece[0]
             if word in _generic_words():
                 generic.append(word)
             elif tag == "" or not (_FUNCTION_TAGS.fullmatch(tag) or _is_stop_word(word, tag)):
                 subject.append(word)
     return subject, generic
+
+
+def _pieces(tagged: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+    """Tagged words with each run of two or more single characters (none of them a generic question
+    word, not all of them function words) kept together: such a run is a word the dictionary lacks,
+    a name like 唱大书 or 柶戏, and none of its characters is dropped."""
+    pieces: list[list[tuple[str, str]]] = []
+    run: list[tuple[str, str]] = []
+    for item in [*tagged, ("", "")]:
+        word, tag = item
+        if len(word) == 1 and HAN_RUN.fullmatch(word) and word not in _generic_words():
+            run.append(item)
+            continue
+        lone = len(run) < 2 or all(_FUNCTION_TAGS.fullmatch(t) or _is_stop_word(w, t) for w, t in run)
+        pieces += [[one] for one in run] if lone else [run]
+        run = []
+        if word:
+            pieces.append([item])
+    return pieces
 
 
 def content_words(text: str) -> list[str]:
