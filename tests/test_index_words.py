@@ -44,9 +44,14 @@ def indexed_in_body(home, record_id, term):
         return bool(reader.doc_frequency("body", term)) and docnum in set(reader.postings("body", term).all_ids())
 
 
+def strict_ids(answer):
+    """The records holding every word (a relaxed search adds records holding some after them)."""
+    return sorted(r["id"] for r in answer["results"] if not r.get("missing"))
+
+
 def test_a_new_title_word_is_indexed_everywhere_without_a_rebuild(indexed):
     home, db = indexed
-    assert search(home, db, "剪瓷雕")["total"] == 1  # found the old way: the phrase 剪 瓷雕
+    assert strict_ids(search(home, db, "剪瓷雕")) == ["O1"]  # found the old way: the phrase 剪 瓷雕
     assert not indexed_in_body(home, "O1", "剪瓷雕")
     with write(db):
         store.put(
@@ -70,7 +75,7 @@ def test_a_new_title_word_is_indexed_everywhere_without_a_rebuild(indexed):
     assert check_index(home, db) == []
     answer = search(home, db, "剪瓷雕")
     assert analysis.words("剪瓷雕") == ["剪瓷雕"]  # the search process took up the grown dictionary
-    assert sorted(r["id"] for r in answer["results"]) == ["N2", "O1"]
+    assert strict_ids(answer) == ["N2", "O1"]
     assert search(home, db, "简瓷雕")["suggestion"] == "剪瓷雕"  # the homophones learnt the new word too
 
 
@@ -96,7 +101,7 @@ def test_the_server_worker_grows_the_dictionary_too(indexed):
         worker.stop()
         worker.join(10)
     assert check_index(home, db) == []
-    assert [r["id"] for r in search(home, db, "螺钿漆器")["results"]] == ["N3"]
+    assert strict_ids(search(home, db, "螺钿漆器")) == ["N3"]
 
 
 def test_check_is_green_while_the_outbox_explains_the_lag(indexed):
@@ -164,7 +169,7 @@ def test_heritage_index_leaves_the_work_to_a_running_worker(indexed):
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and index.status(home, db)["pending"]:
             time.sleep(0.1)
-        assert [r["id"] for r in search(home, db, "竹编灯笼")["results"]] == ["N7"]
+        assert strict_ids(search(home, db, "竹编灯笼")) == ["N7"]
     finally:
         worker.stop()
         worker.join(10)
@@ -199,7 +204,7 @@ def test_heritage_index_beside_a_served_folder(indexed, tmp_path):
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             with urllib.request.urlopen(url) as response:
-                if [hit["id"] for hit in json.load(response)["results"]] == ["N8"]:
+                if "N8" in strict_ids(json.load(response)):
                     break
             time.sleep(0.2)
         else:
