@@ -209,3 +209,31 @@ def test_links_underline_only_in_running_text_and_on_focus_with_aa_contrast(serv
                 assert ratio >= 4.5, (path, selector, text, ratio)
     assert watched.problems == []
     watched.context.close()
+
+
+LAST_TWO_ON_ONE_LINE = """h => { const walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT); let last, node;
+  while ((node = walker.nextNode())) if (node.textContent.trim()) last = node;
+  const text = last.textContent.trimEnd(), range = document.createRange();
+  range.setStart(last, text.length - 1); range.setEnd(last, text.length);
+  const end = range.getBoundingClientRect().top;
+  range.setStart(last, text.length - 2); range.setEnd(last, text.length - 1);
+  return Math.abs(range.getBoundingClientRect().top - end) < 2; }"""
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_calendar_shows_each_date_once_and_leaves_no_character_alone(server, browser, width):  # noqa: F811
+    watched = Watched(browser, **screen(width))
+    page = watched.page
+    for path in ("/calendar/2026/12", "/calendar/2026/4", "/calendar/2027/7", "/calendar/2027"):
+        page.goto(server + path)
+        assert page.locator("main h1").evaluate(LAST_TWO_ON_ONE_LINE), path  # no 日 or 历 alone on a line
+        assert page.evaluate(WIDEST) <= width, path
+    page.goto(server + "/calendar/2026/12")
+    assert page.locator("#h-list + ul li", has_text="阔时节").inner_text() == "12月20日 阔时节"
+    watched.shot(f"calendar-{width}")
+    page.goto(server + "/calendar/2026/4")  # a span of fixed days: the length, not the rule
+    assert page.locator("#h-list + ul li", has_text="泼水节").first.inner_text().endswith("泼水节（3 天）")
+    page.goto(server + "/calendar/2027/7")  # a lunar day keeps its rule
+    assert page.locator("#h-list + ul li", has_text="火把节").first.inner_text().endswith("农历六月二十四至二十六")
+    assert watched.problems == []
+    watched.context.close()
