@@ -123,6 +123,8 @@ def test_the_public_summary_on_browse_counts_only_public_records(app):
     client = app.test_client()
     html = page(client, "/browse")
     assert "普查概况：贵州省" in html
+    vitality = re.search(r'<table class="figures" id="t-vitality">(.*?)</thead>', html, re.S)[1]
+    assert "<caption>存续状况</caption>" in vitality and '<th scope="col">状况</th>' in vitality  # no title twice
     shown = numbers(html)
     public = census.census(open_store(app.config["HERITAGE_HOME"]), census.scope(GUIZHOU), PUBLIC)
     assert shown[("vitality", "濒危")][0] == 1  # A3 is unpublished, A5's vitality is internal
