@@ -237,3 +237,18 @@ def test_the_calendar_shows_each_date_once_and_leaves_no_character_alone(server,
     assert page.locator("#h-list + ul li", has_text="火把节").first.inner_text().endswith("农历六月二十四至二十六")
     assert watched.problems == []
     watched.context.close()
+
+
+PLACEHOLDER_FITS = """i => { const style = getComputedStyle(i), pen = document.createElement('canvas').getContext('2d');
+  pen.font = `${style.fontSize} ${style.fontFamily}`;
+  const room = i.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return [pen.measureText(i.placeholder).width, room]; }"""
+
+
+@pytest.mark.parametrize("width", [1280, 375, 320])
+def test_the_header_search_box_shows_its_whole_example(server, browser, width):  # noqa: F811
+    watched = Watched(browser, **screen(width))
+    watched.page.goto(server + "/")
+    text, room = watched.page.locator("header.site #q").evaluate(PLACEHOLDER_FITS)
+    assert 0 < text <= room, (text, room)
+    watched.context.close()
