@@ -252,3 +252,25 @@ def test_the_header_search_box_shows_its_whole_example(server, browser, width): 
     text, room = watched.page.locator("header.site #q").evaluate(PLACEHOLDER_FITS)
     assert 0 < text <= room, (text, room)
     watched.context.close()
+
+
+def test_a_phone_finds_an_inheritor_by_name_and_jumps_to_a_page(server, browser):  # noqa: F811
+    watched = Watched(browser, **screen(375))
+    page = watched.page
+    page.goto(server + "/inheritors")
+    last = page.locator("nav.pages a[aria-label^='第']").last
+    pages = last.inner_text()
+    assert int(pages) > 7 and page.evaluate(WIDEST) <= 375
+    last.click()
+    page.wait_for_url(f"**/inheritors?page={pages}")
+    assert page.locator("nav.pages [aria-current=page]").inner_text() == pages
+    name = page.locator("table.inheritor-list td a").first.inner_text()
+    page.fill("#i-name", name[:2])
+    page.locator("form.filters button").click()
+    page.wait_for_url("**/inheritors?name=*")
+    shown = page.locator("table.inheritor-list td:first-child a").all_inner_texts()
+    assert name in shown and all(name[:2] in n for n in shown)
+    assert page.evaluate(WIDEST) <= 375
+    watched.shot("look-375-inheritors-by-name")
+    assert watched.problems == []
+    watched.context.close()
