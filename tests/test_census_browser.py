@@ -11,6 +11,7 @@ from heritage import census, users
 from heritage.regions import divisions, positions
 from tests.live import start_server
 from tests.test_browser import CHROMIUM, Watched, browser  # noqa: F401 (the browser fixture)
+from web.census_view import ASCENT, DESCENT
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="未安装 Debian 的 chromium（scripts/test 以 root 运行时会安装）"
@@ -52,7 +53,8 @@ def test_dashboard_map_and_browse_summary_render_cleanly(server, browser, size):
     page.goto(server + "/map?region=全国&level=province")
     assert page.locator("figure.map svg text", has_text="贵州").count() == 1
     boxes = page.evaluate(DRAWN_LABELS)
-    assert len(boxes) >= 10 and min(b[4] for b in boxes) >= 10, boxes  # readable: at least 10 px on the phone
+    shortest = min(b[4] for b in boxes) / (ASCENT + DESCENT)  # a line is ascent + descent font sizes high
+    assert len(boxes) >= 10 and shortest >= 10.5, boxes  # readable: letters at least 10.5 px on the phone
     for i, a in enumerate(boxes):
         assert all(a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1] for b in boxes[i + 1 :]), a
     field, button = (page.locator(s).bounding_box() for s in ("#m-region", "form.scope button"))
