@@ -94,9 +94,12 @@ def festivals(db: sqlite_utils.Database, reader: str = PUBLIC) -> Iterator[dict[
             yield seen
 
 
-def inheritors(db: sqlite_utils.Database, reader: str = PUBLIC, record_id: str | None = None) -> list[dict[str, Any]]:
-    """The inheritors ``reader`` may see (of one record, if given), as listing rows: views of id, name,
-    sex, ethnic group, category, level, batch, year and place, in name order."""
+def inheritors(
+    db: sqlite_utils.Database, reader: str = PUBLIC, record_id: str | None = None, name: str = ""
+) -> list[dict[str, Any]]:
+    """The inheritors ``reader`` may see (of one record, if given; whose name as the reader sees it
+    contains ``name``, if given), as listing rows: views of id, name, sex, ethnic group, category,
+    level, batch, year and place, in name order."""
     where, params = sql_condition(reader, INHERITOR_FIELDS)
     if record_id is not None:
         where += " AND id IN (SELECT inheritor_id FROM inheritor_items WHERE record_id = ?)"
@@ -109,7 +112,8 @@ def inheritors(db: sqlite_utils.Database, reader: str = PUBLIC, record_id: str |
     people = [
         view(row | {"field_access": json.loads(row["field_access"] or "{}")}, INHERITOR_FIELDS, reader) for row in rows
     ]
-    return sorted((p for p in people if p), key=lambda p: (p.get("name") or "", p["id"]))
+    shown = (p for p in people if p and name in (p.get("name") or ""))  # a hidden name is never matched
+    return sorted(shown, key=lambda p: (p.get("name") or "", p["id"]))
 
 
 def inheritor_names(db: sqlite_utils.Database, record_id: str) -> list[dict[str, Any]]:

@@ -114,7 +114,7 @@ def tables(found: Census) -> list[Table]:
         coverage(found),
         gaps(found),
         _simple(found, "category", "按类别", "类别", "category", "ranked"),
-        _simple(found, "vitality", "存续状况", "存续状况", "vitality"),
+        _simple(found, "vitality", "存续状况", "状况", "vitality"),
     ]
     if found.reader is not None:
         return public

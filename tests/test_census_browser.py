@@ -11,10 +11,13 @@ from heritage import census, users
 from heritage.regions import divisions, positions
 from tests.live import start_server
 from tests.test_browser import CHROMIUM, Watched, browser  # noqa: F401 (the browser fixture)
+from web.census_view import ASCENT, DESCENT
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="未安装 Debian 的 chromium（scripts/test 以 root 运行时会安装）"
 )
+DRAWN_LABELS = """() => [...document.querySelectorAll('figure.map svg text')].map(t => {
+  const b = t.getBoundingClientRect(); return [b.left, b.top, b.right, b.bottom, b.height]; })"""
 SIZES = {"desktop": {"width": 1280, "height": 900}, "375": {"width": 375, "height": 812}}
 
 
@@ -49,6 +52,13 @@ def test_dashboard_map_and_browse_summary_render_cleanly(server, browser, size):
     watched.shot(f"31-map-{size}")
     page.goto(server + "/map?region=全国&level=province")
     assert page.locator("figure.map svg text", has_text="贵州").count() == 1
+    boxes = page.evaluate(DRAWN_LABELS)
+    shortest = min(b[4] for b in boxes) / (ASCENT + DESCENT)  # a line is ascent + descent font sizes high
+    assert len(boxes) >= 10 and shortest >= 10.5, boxes  # readable: letters at least 10.5 px on the phone
+    for i, a in enumerate(boxes):
+        assert all(a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1] for b in boxes[i + 1 :]), a
+    field, button = (page.locator(s).bounding_box() for s in ("#m-region", "form.scope button"))
+    assert abs(field["y"] + field["height"] / 2 - button["y"] - button["height"] / 2) < 4  # 显示 stays on the line
     watched.shot(f"32-map-country-{size}")
     page.locator("figure.map a:has(circle)").first.dispatch_event("click")
     page.wait_for_url("**/search?region=*")

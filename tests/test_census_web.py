@@ -21,6 +21,7 @@ from indexer import index
 from tests.test_census import GUIZHOU, LEISHAN, TAIJIANG, make
 from tests.test_curate import PASSWORDS, Session
 from web import ConfigError, create_app
+from web.census_view import label_box
 
 NUMBER = re.compile(r'<td class="n" data-figure="(\w+)" data-key="([^"]*)">(?:<a href="([^"]+)">)?(\d+)')
 
@@ -122,6 +123,8 @@ def test_the_public_summary_on_browse_counts_only_public_records(app):
     client = app.test_client()
     html = page(client, "/browse")
     assert "普查概况：贵州省" in html
+    vitality = re.search(r'<table class="figures" id="t-vitality">(.*?)</thead>', html, re.S)[1]
+    assert "<caption>存续状况</caption>" in vitality and '<th scope="col">状况</th>' in vitality  # no title twice
     shown = numbers(html)
     public = census.census(open_store(app.config["HERITAGE_HOME"]), census.scope(GUIZHOU), PUBLIC)
     assert shown[("vitality", "濒危")][0] == 1  # A3 is unpublished, A5's vitality is internal
@@ -154,6 +157,26 @@ def test_the_map_shows_counts_per_place_and_each_place_searches_it(app):
     assert '<text x="' in country and ">贵州</text>" in country  # provinces are labelled
     assert "参数 level 应为" in page(client, "/map?level=township", 400)
     assert "参数 level 应为" in page(client, "/map?region=522630&level=province", 400)
+
+
+LABEL = re.compile(r'<text x="([\d.]+)" y="([\d.]+)" font-size="(\d+)" fill="[^"]+">([^<]+)</text>')
+
+
+@pytest.mark.parametrize("url", ["/map?region=全国&level=province", "/map?region=全国&level=prefecture", "/map"])
+def test_no_two_map_labels_overlap_and_each_stays_on_the_map(app, url):
+    html = page(app.test_client(), url)
+    width, height = map(int, re.search(r'<svg viewBox="0 0 (\d+) (\d+)"', html).groups())
+    labels = [(text, label_box(float(x), float(y), int(size), text)) for x, y, size, text in LABEL.findall(html)]
+    assert len(labels) >= 3, url
+    for i, (text, box) in enumerate(labels):
+        assert box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height, (text, box)
+        for other, second in labels[i + 1 :]:
+            apart = box[2] <= second[0] or second[2] <= box[0] or box[3] <= second[1] or second[3] <= box[1]
+            assert apart, (text, box, other, second)
+    if "province" in url:  # the larger count gets the larger label; a dropped one keeps its tooltip
+        sizes = {text: int(size) for _, _, size, text in LABEL.findall(html)}
+        assert "贵州" in sizes and sizes["贵州"] > min(sizes.values())
+        assert "<title>天津市：0 条</title>" in html and "<title>澳门特别行政区：0 条</title>" in html
 
 
 def test_the_dashboard_map_counts_by_the_level_chosen(app, reviewer):

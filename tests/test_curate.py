@@ -376,6 +376,39 @@ def test_exhibits_are_curated_and_ordered(app):
     assert taken.status_code == 422 and "已被另一个专题展览使用" in taken.get_data(as_text=True)
 
 
+FOUND_HIT = re.compile(
+    r'<li><span class="title">[^<]+</span> <span class="meta">([A-Z0-9]+) ·[^<]*</span>\s*(<span class="badge">已在本展</span>|<button)'
+)
+
+
+def test_the_exhibit_picker_pages_through_every_result_and_marks_those_already_in(app):
+    curator = Session(app, "zhang")
+    assert curator.post("/curate/exhibits/new", id="paged", title="翻页").status_code == 302
+    version = re.search(r'name="version" value="(\d+)"', curator.text("/curate/exhibits/paged"))[1]
+    form = {"version": version, "title": "翻页", "q": "苗族"}
+    first = curator.post("/curate/exhibits/paged", action="search", **form).get_data(as_text=True)
+    total, pages = map(int, re.search(r"找到 (\d+) 条，第 1 / (\d+) 页", first).groups())
+    assert pages == -(-total // 12) >= 2 and 'name="found_page" value="2"' in first and "上一页" not in first
+    seen = [hit for hit, _ in FOUND_HIT.findall(first)]
+    for n in range(2, pages + 1):  # 下一页 is a button of the form: it pages without saving
+        shown = curator.post("/curate/exhibits/paged", found_page=str(n), **form).get_data(as_text=True)
+        assert (
+            f"第 {n} / {pages} 页" in shown and f'name="found_page" value="{n - 1}" class="secondary">上一页' in shown
+        )
+        assert ("下一页" in shown) == (n < pages) and "已保存" not in shown
+        seen += [hit for hit, _ in FOUND_HIT.findall(shown)]
+    assert len(seen) == len(set(seen)) == total  # every result once
+    assert curator.text("/curate/exhibits/paged").count('name="item_record"') == 0
+    added = curator.post("/curate/exhibits/paged", add=seen[13], shown_page="2", **form)
+    assert added.status_code == 302 and "found_page=2" in added.headers["Location"]
+    again = curator.text(added.headers["Location"])
+    marks = dict(FOUND_HIT.findall(again))
+    assert "第 2 / " in again and marks[seen[13]] == '<span class="badge">已在本展</span>'
+    assert f'name="add" value="{seen[13]}"' not in again and list(marks.values()).count("<button") == len(marks) - 1
+    assert "第 1 / " in curator.text("/curate/exhibits/paged?q=苗族&found_page=abc")  # a bad page is the first
+    assert f"第 {pages} / " in curator.text("/curate/exhibits/paged?q=苗族&found_page=999")  # past the last: the last
+
+
 def test_bulk_import_shows_the_report_then_imports_on_confirmation(app, corpus_index, tmp_path):
     import io
 

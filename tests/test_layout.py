@@ -209,3 +209,68 @@ def test_links_underline_only_in_running_text_and_on_focus_with_aa_contrast(serv
                 assert ratio >= 4.5, (path, selector, text, ratio)
     assert watched.problems == []
     watched.context.close()
+
+
+LAST_TWO_ON_ONE_LINE = """h => { const walker = document.createTreeWalker(h, NodeFilter.SHOW_TEXT); let last, node;
+  while ((node = walker.nextNode())) if (node.textContent.trim()) last = node;
+  const text = last.textContent.trimEnd(), range = document.createRange();
+  range.setStart(last, text.length - 1); range.setEnd(last, text.length);
+  const end = range.getBoundingClientRect().top;
+  range.setStart(last, text.length - 2); range.setEnd(last, text.length - 1);
+  return Math.abs(range.getBoundingClientRect().top - end) < 2; }"""
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_calendar_shows_each_date_once_and_leaves_no_character_alone(server, browser, width):  # noqa: F811
+    watched = Watched(browser, **screen(width))
+    page = watched.page
+    for path in ("/calendar/2026/12", "/calendar/2026/4", "/calendar/2027/7", "/calendar/2027"):
+        page.goto(server + path)
+        assert page.locator("main h1").evaluate(LAST_TWO_ON_ONE_LINE), path  # no 日 or 历 alone on a line
+        assert page.evaluate(WIDEST) <= width, path
+    page.goto(server + "/calendar/2026/12")
+    assert page.locator("#h-list + ul li", has_text="阔时节").inner_text() == "12月20日 阔时节"
+    watched.shot(f"calendar-{width}")
+    page.goto(server + "/calendar/2026/4")  # a span of fixed days: the length, not the rule
+    assert page.locator("#h-list + ul li", has_text="泼水节").first.inner_text().endswith("泼水节（3 天）")
+    page.goto(server + "/calendar/2027/7")  # a lunar day keeps its rule
+    assert page.locator("#h-list + ul li", has_text="火把节").first.inner_text().endswith("农历六月二十四至二十六")
+    assert watched.problems == []
+    watched.context.close()
+
+
+PLACEHOLDER_FITS = """i => { const style = getComputedStyle(i), pen = document.createElement('canvas').getContext('2d');
+  pen.font = `${style.fontSize} ${style.fontFamily}`;
+  const room = i.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return [pen.measureText(i.placeholder).width, room]; }"""
+
+
+@pytest.mark.parametrize("width", [1280, 375, 320])
+def test_the_header_search_box_shows_its_whole_example(server, browser, width):  # noqa: F811
+    watched = Watched(browser, **screen(width))
+    watched.page.goto(server + "/")
+    text, room = watched.page.locator("header.site #q").evaluate(PLACEHOLDER_FITS)
+    assert 0 < text <= room, (text, room)
+    watched.context.close()
+
+
+def test_a_phone_finds_an_inheritor_by_name_and_jumps_to_a_page(server, browser):  # noqa: F811
+    watched = Watched(browser, **screen(375))
+    page = watched.page
+    page.goto(server + "/inheritors")
+    last = page.locator("nav.pages a[aria-label^='第']").last
+    pages = last.inner_text()
+    assert int(pages) > 7 and page.evaluate(WIDEST) <= 375
+    last.click()
+    page.wait_for_url(f"**/inheritors?page={pages}")
+    assert page.locator("nav.pages [aria-current=page]").inner_text() == pages
+    name = page.locator("table.inheritor-list td a").first.inner_text()
+    page.fill("#i-name", name[:2])
+    page.locator("form.filters button").click()
+    page.wait_for_url("**/inheritors?name=*")
+    shown = page.locator("table.inheritor-list td:first-child a").all_inner_texts()
+    assert name in shown and all(name[:2] in n for n in shown)
+    assert page.evaluate(WIDEST) <= 375
+    watched.shot("look-375-inheritors-by-name")
+    assert watched.problems == []
+    watched.context.close()

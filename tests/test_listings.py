@@ -130,6 +130,26 @@ def test_inheritors_as_a_reader_may_see_them(every_kind):
     assert sorted(p["id"] for p in names) == [f"P{a}" for a in sorted(ACCESS_LEVELS)]
 
 
+def test_inheritors_by_part_of_the_name_a_reader_sees(every_kind):
+    with write(every_kind):
+        store.put(
+            every_kind,
+            store.INHERITOR,
+            {"id": "Phidden", "name": "传承人隐名", "access": "public", "field_access": {"name": "researcher"}},
+            "test",
+        )
+    assert [p["id"] for p in listings.inheritors(every_kind, PUBLIC, name="传承人")] == ["Ppublic"]
+    assert [p["id"] for p in listings.inheritors(every_kind, RESEARCHER, name="传承人")] == [
+        "Presearcher",
+        "Ppublic",
+        "Phidden",
+    ]
+    assert [p["id"] for p in listings.inheritors(every_kind, RESEARCHER, name="1")] == ["Presearcher"]
+    assert listings.inheritors(every_kind, PUBLIC, name="隐名") == []  # a hidden name is never matched
+    assert listings.inheritors(every_kind, RESEARCHER, name="隐名")[0]["id"] == "Phidden"
+    assert listings.inheritors(every_kind, PUBLIC, name="内部") == []
+
+
 def test_updated_at_and_the_latest_revision(every_kind):
     record = store.get(every_kind, store.RECORD, _id("已发布", "public"))
     assert listings.updated_at(every_kind, store.RECORD, record["id"]) == record["updated_at"]

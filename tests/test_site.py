@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import re
+from urllib.parse import quote
 
 import pytest
 
@@ -108,6 +109,27 @@ def test_inheritor_pages_show_public_fields_and_published_items_only(client):
     assert "13900000000" not in person and "未发布的侗族大歌" not in person
     page(client, "/inheritors/P2", 404)
     page(client, "/inheritors?page=999", 400)
+
+
+def test_inheritors_are_found_by_name_and_every_page_has_its_number(client):
+    found = page(client, "/inheritors?name=测试传承")
+    assert "共 1 位（姓名含“测试传承”）" in found and 'href="/inheritors/P1"' in found
+    assert "没有符合条件的传承人" in page(client, "/inheritors?name=内部传承人乙")  # not public
+    assert "没有符合条件的传承人" in page(client, "/inheritors?name=测试传承&ethnic=彝族")
+    first = page(client, "/inheritors")
+    pages = int(re.search(r'aria-label="第 1 / (\d+) 页"', first)[1])
+    assert pages > 7 and f'href="/inheritors?page={pages}" aria-label="第 {pages} 页">{pages}</a>' in first
+    middle = page(client, "/inheritors?page=6")
+    numbers = [int(n) for n in re.findall(r'aria-label="第 (\d+)(?: / \d+)? 页"', middle)]
+    assert numbers == [1, 4, 5, 6, 7, 8, pages] and middle.count("…") == 2
+    assert '<span aria-current="page" aria-label="第 6 / ' in middle
+    surname = re.search(r'<td><a href="/inheritors/[^"]+">(.)', middle)[1]  # a real family name on that page
+    by_name = page(client, f"/inheritors?name={surname}")
+    assert 'name="name" type="search" value="' + surname + '"' in by_name
+    shown = re.findall(r'<td><a href="/inheritors/[^"]+">([^<]+)</a>', by_name)
+    assert shown and all(surname in n for n in shown)
+    if "下一页" in by_name:  # the pages keep the name
+        assert f"name={quote(surname)}" in re.search(r'<a href="([^"]+)" rel="next"', by_name)[1]
 
 
 def test_calendar_year_and_month_pages_from_the_rules(client):

@@ -58,14 +58,19 @@ def region_page(code: str):
 
 @bp.route("/inheritors")
 def inheritors():
-    """Public inheritors, by the pinyin of their names, optionally of one ethnic group or category, with how many each holds."""
+    """Public inheritors, by the pinyin of their names, optionally of one ethnic group or category or
+    with part of a name, with how many each holds."""
     ethnic, category = request.args.get("ethnic", "")[:20], request.args.get("category", "")[:20]
+    name = request.args.get("name", "").strip()[:20]
     db = get_db()
     everyone = sorted(listings.inheritors(db, audience()), key=lambda p: (_name_key(p.get("name") or ""), p["id"]))
+    named = {p["id"] for p in listings.inheritors(db, audience(), name=name)} if name else None
     people = [
         p
         for p in everyone
-        if (not ethnic or p.get("ethnic_group") == ethnic) and (not category or p.get("category") == category)
+        if (not ethnic or p.get("ethnic_group") == ethnic)
+        and (not category or p.get("category") == category)
+        and (named is None or p["id"] in named)
     ]
     total = len(people)
     pages = max(1, math.ceil(total / INHERITORS_PER_PAGE))
@@ -73,7 +78,9 @@ def inheritors():
     people = people[(page - 1) * INHERITORS_PER_PAGE : page * INHERITORS_PER_PAGE]
 
     def link(page: int) -> str:
-        return url_for("browse.inheritors", ethnic=ethnic or None, category=category or None, page=page)
+        return url_for(
+            "browse.inheritors", name=name or None, ethnic=ethnic or None, category=category or None, page=page
+        )
 
     by_group = Counter(p.get("ethnic_group") for p in everyone if p.get("ethnic_group"))
     by_category = Counter(p.get("category") for p in everyone if p.get("category"))
@@ -88,6 +95,7 @@ def inheritors():
         link=link,
         ethnic=ethnic,
         category=category,
+        name=name,
         categories=[(c.name, by_category[c.name]) for c in vocab.CATEGORIES if by_category[c.name]],
         groups=by_group.most_common(),
     )

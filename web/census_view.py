@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask import abort, current_app, render_template, request
 
@@ -20,8 +20,10 @@ from web.numbers import int_arg
 WIDTH = 400  # of the map's viewBox; it scales to the page (labels stay readable at 375 px)
 MARGIN = 18
 LARGEST = 16  # radius of the largest circle
-LABELLED = 40
-PER_PAGE = 100  # of a list of counted records  # every place is labelled up to this many, else only the largest
+LABELLED = 40  # every place is offered a label up to this many, else only the ten largest
+LABEL_SIZE = 13  # font size of the smallest label (about 11 px at 375 px); the largest count's is 16
+ASCENT, DESCENT = 1.16, 0.29  # of a label's line, in font sizes
+PER_PAGE = 100  # of a list of counted records
 
 
 def configured_area() -> str:
@@ -65,6 +67,52 @@ class Point:
     radius: float
     label: str
     url: str
+    label_x: float = 0.0
+    label_y: float = 0.0
+    label_size: int = LABEL_SIZE
+
+
+Box = tuple[float, float, float, float]
+
+
+def label_box(x: float, baseline: float, size: int, text: str) -> Box:
+    """The box a label drawn from (x, baseline) covers: a font size per character (Chinese is square),
+    from the font's ascent above the baseline to its descent below (Noto CJK's, as browsers measure)."""
+    return (x, baseline - ASCENT * size, x + size * len(text), baseline + DESCENT * size)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_labels(points: list[Point], width: int, height: int, largest: int) -> list[Point]:
+    """Labels that do not collide: each in turn, largest count first, goes above, below, right or left of
+    its circle, the first spot inside the map that overlaps no label already placed; a label with no such
+    spot is dropped (the place keeps its name in its tooltip and in the table)."""
+    placed: list[Box] = []
+    labelled = []
+    for p in points:
+        if not p.label:
+            labelled.append(p)
+            continue
+        size = LABEL_SIZE + round(3 * math.sqrt(p.count / largest))
+        half, gap = size * len(p.label) / 2, p.radius + 2
+        spots = [
+            (p.x - half, p.y - gap - DESCENT * size),
+            (p.x - half, p.y + gap + ASCENT * size),
+            (p.x + gap, p.y + (ASCENT - DESCENT) * size / 2),
+            (p.x - gap - 2 * half, p.y + (ASCENT - DESCENT) * size / 2),
+        ]
+        for x, baseline in spots:
+            box = label_box(x, baseline, size, p.label)
+            inside = box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height
+            if inside and not any(_overlaps(box, other) for other in placed):
+                placed.append(box)
+                labelled.append(replace(p, label_x=round(x, 1), label_y=round(baseline, 1), label_size=size))
+                break
+        else:
+            labelled.append(replace(p, label=""))
+    return labelled
 
 
 @dataclass(frozen=True)
@@ -105,7 +153,7 @@ def point_map(found: census.Census, link: Callable[[Region], str]) -> PointMap:
         for u in sorted(drawn, key=lambda u: -counts[u.code])
     ]
     unplaced = [(u, counts[u.code], link(u) if counts[u.code] else "") for u in found.units if u.code not in seats]
-    return PointMap(width, height, points, unplaced)
+    return PointMap(width, height, place_labels(points, width, height, largest), unplaced)
 
 
 def key_label(figure: str, key: str) -> str:

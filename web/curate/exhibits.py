@@ -16,11 +16,13 @@ from heritage.workflow import EDITORS
 from indexer.search import search
 from web.curate.exhibit_form import apply_buttons, read
 from web.db import get_store, home
+from web.numbers import whole
 from web.sessions import current_user, requires
 from web.visible import record_or_none
 
 bp = Blueprint("curate_exhibits", __name__, url_prefix="/curate/exhibits")
-FOUND = 12  # search results listed in the editor
+FOUND = 12  # search results listed in the editor, a page at a time
+MOST_PAGES = 10_000  # a page number past any search is read as no page
 
 
 @bp.route("/")
@@ -40,12 +42,15 @@ def _stored(exhibit: dict[str, Any]) -> dict[str, Any]:
     return exhibit | {"sources": "\n".join(exhibit["sources"]), "cover_record": exhibit["cover_record"] or ""}
 
 
-def _found(query: str, chosen: set[str]) -> dict[str, Any] | None:
-    """The published records matching the curator's search (what the public would see), each marked
-    when it is in the exhibit already; None when nothing was asked."""
+def _found(query: str, chosen: set[str], page: int) -> dict[str, Any] | None:
+    """One page of the published records matching the curator's search (what the public would see; a
+    page past the last is the last), each marked when it is in the exhibit already; None when nothing
+    was asked."""
     if not query.strip():
         return None
-    answer = search(home(), get_store(), query[:200], limit=FOUND, audience=PUBLIC, with_facets=False)
+    answer = search(home(), get_store(), query[:200], limit=FOUND, page=page, audience=PUBLIC, with_facets=False)
+    if answer["total"] and not answer["results"]:
+        return _found(query, chosen, answer["pages"])
     answer["results"] = [hit | {"chosen": hit["id"] in chosen} for hit in answer["results"]]
     return answer
 
@@ -62,17 +67,21 @@ def edit(exhibit_id: str | None = None):
         abort(404)
     form = _stored(stored) if stored else _blank() | {"sections": [], "items": []}
     query, error = request.values.get("q", "")[:200], None
+    found_page = whole(request.values.get("found_page", ""), 1, MOST_PAGES) or 1
     if request.method == "POST":
         chosen_id = exhibit_id or request.form.get("id", "").strip()[:64]
         form = {"id": chosen_id, "version": request.form.get("version", "")} | read(request.form)
         form["status"] = form["status"] or (stored["status"] if stored else exhibits.STATUSES[0])
         pressed = apply_buttons(form, request.form)
-        if request.form.get("action") != "search" or pressed:
+        searching = request.form.get("action") == "search" or "found_page" in request.form  # 上一页, 下一页
+        if not searching or pressed:
             form["id"] = form["id"] or "E" + secrets.token_hex(4).upper()
             error = _save(db, form, stored)
             if error is None:
                 flash("已保存专题展览。")
-                return redirect(url_for("curate_exhibits.edit", exhibit_id=form["id"], q=query or None))
+                return redirect(
+                    url_for("curate_exhibits.edit", exhibit_id=form["id"], q=query or None, found_page=_shown_page())
+                )
     return render_template(
         "curate/exhibit.html",
         form=form,
@@ -82,8 +91,14 @@ def edit(exhibit_id: str | None = None):
         statuses=exhibits.statuses_for(current_user()["role"], stored["status"] if stored else None),
         titles={i["record_id"]: _title(i["record_id"]) for i in form["items"]},
         query=query,
-        found=_found(query, {i["record_id"] for i in form["items"]}),
+        found=_found(query, {i["record_id"] for i in form["items"]}, found_page),
     ), 422 if error else 200
+
+
+def _shown_page() -> int | None:
+    """The page of search results the saved form was showing, to show it again (None for the first)."""
+    page = whole(request.form.get("shown_page", ""), 1, MOST_PAGES)
+    return page if page and page > 1 else None
 
 
 def _title(record_id: str) -> str | None:
