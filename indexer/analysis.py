@@ -217,7 +217,7 @@ def question_parts(text: str) -> tuple[list[str], list[str]]:
     return subject, generic
 
 
-def _pieces(tagged: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+def _pieces(tagged: Iterable[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     """Tagged words with each run of two or more single characters (none of them a generic question
     word, not all of them function words) kept together: such a run is a word the dictionary lacks,
     a name like 唱大书 or 柶戏, and none of its characters is dropped."""
