@@ -65,7 +65,7 @@ def test_the_craft_named_in_the_title_chooses_the_motif_and_the_title_is_never_w
 
 def test_init_draws_every_shipped_cover_in_the_current_style_and_redraws_missing_ones(corpus_index):
     home, db = corpus_index  # loaded by corpus.load, as `heritage init` does
-    rows = db.execute("SELECT record_id, storage_id, sha256, caption FROM media WHERE kind = 'cover'").fetchall()
+    rows = db.execute("SELECT record_id, storage_id, sha256, caption FROM media WHERE medium = 'cover'").fetchall()
     assert len(rows) == db.execute("SELECT count(*) FROM records").fetchone()[0]
     for record_id, storage_id, sha256, caption in rows:
         path = covers.cover_file(home, record_id)

@@ -132,7 +132,7 @@ def test_the_command_line_prints_the_answer(folder):
     run = CliRunner().invoke(main, ["--home", str(home), "search", "侗族大歌在哪里"], catch_exceptions=False)
     lines = run.output.splitlines()
     assert lines[0].startswith("【侗族大歌的分布区域】") and "黎平县" in lines[0]
-    assert lines[1] == "  依据记录：侗族大歌（C067）" and lines[2].startswith("共 ")
+    assert lines[1] == "  依据记录：侗族大歌（C067）" and any(line.startswith("共 ") for line in lines[2:4])
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="未安装 Debian 的 chromium")
