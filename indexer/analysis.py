@@ -336,6 +336,17 @@ def pinyin_of(text: str) -> str:
     return "".join(lazy_pinyin(normalize(text), errors="default"))
 
 
+def pinyin_initials(text: str) -> str:
+    """The first letters of a text's pinyin syllables: 扭秧歌 -> nyg."""
+    return "".join(lazy_pinyin(normalize(text), style=Style.FIRST_LETTER, errors="default"))
+
+
+# What a user types in pinyin: syllables (niuyangge), or for a short word its initials alone, which
+# are consonants (nyg); a Latin word with vowels is never read as initials (abc is not 阿布才).
+PINYIN_TYPED = re.compile(r"[a-z]{2,}")
+INITIALS_TYPED = re.compile(r"[bcdfghjklmnpqrstwxyz]{2,4}")
+
+
 class _Tokenizer(Tokenizer):
     """Base of the analyzers: one reused Token, filled by ``_pairs``."""
 

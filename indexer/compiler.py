@@ -63,6 +63,7 @@ class Compiler:
         self.item_numbers = item_numbers or {}  # a named person's word -> the item numbers they carry on
         self.marks: set[str] = set()
         self.units: list[Unit] = []
+        self.spelled: dict[str, list[str]] = {}  # a word typed in pinyin -> the Hanzi words searched for it
 
     def top(self, node: Any) -> Q.Query:
         """The query for a whole parsed tree (no words: every record, within the filters)."""
@@ -85,6 +86,8 @@ class Compiler:
             return self.field(node)
         if isinstance(node, Not):
             return Q.Not(self.compile(node.node))
+        if isinstance(node, And) and self._spaced_pinyin(node):  # niu yang ge: one word in syllables
+            return self.words("".join(child.text for child in node.nodes))
         parts = [self.compile(child) for child in node.nodes]
         if isinstance(node, Or):
             return _Or([_standalone(p) for p in parts])
@@ -175,8 +178,8 @@ class Compiler:
     def whole_word(self, text: str) -> list[Q.Query]:
         """The word as something other than text: pinyin, a place, an ethnic group, a category."""
         found: list[Q.Query] = []
-        if re.fullmatch(r"[a-z]{2,}", text):
-            found.append(Q.Term("pinyin", text, boost=8.0))
+        if analysis.PINYIN_TYPED.fullmatch(text):
+            found += [Q.Term("pinyin", text, boost=8.0), *self.pinyin_words(text)]
         elif re.search("[a-z]", text) and analysis.HAN_RUN.search(text):  # 苗族gu歌: a syllable the IME left
             found.append(Q.Term("pinyin", analysis.pinyin_of(text), boost=8.0))
         if len(text) >= 2 and not text.isdigit():  # the largest unit of that name, with all under it
@@ -188,6 +191,29 @@ class Compiler:
         if category:
             found.append(Q.Term("category", category.name, boost=METADATA_BOOST))
         return found + self.person(text)
+
+    def pinyin_words(self, typed: str) -> list[Q.Query]:
+        """A word typed in pinyin as the known Hanzi words it spells (niuyangge -> 扭秧歌; initials, nyg, for a
+        short word), searched as if typed (synonyms, body); of several, those the reader finds most records by."""
+        spelled = self.engine.spelled(typed)
+        if not spelled and analysis.INITIALS_TYPED.fullmatch(typed):
+            spelled = self.engine.spelled(typed, initials=True)
+        visible = self.engine.visible(self.audience)
+        scratch = Compiler(self.engine, self.audience)  # candidates' queries, without their marks
+        found = {word: len(self.engine.matching(scratch.unit(analysis.words(word))) & visible) for word in spelled}
+        best = max(found.values(), default=0)
+        if not best:
+            return []
+        self.spelled[typed] = [word for word in spelled if found[word] == best]
+        return [self.unit(analysis.words(word)) for word in self.spelled[typed]]
+
+    def _spaced_pinyin(self, node: And) -> bool:
+        """True when an AND of two or more Latin words is one word typed in syllables (niu yang ge)."""
+        parts = [child.text for child in node.nodes if isinstance(child, Words)]
+        if len(parts) < 2 or len(parts) != len(node.nodes) or not all(p.isascii() for p in parts):
+            return False
+        joined = analysis.normalize("".join(parts))
+        return bool(analysis.PINYIN_TYPED.fullmatch(joined) and self.engine.spelled(joined))
 
     def person(self, text: str) -> list[Q.Query]:
         """The word as the name (or full pinyin) of an inheritor the reader may see: their items rank first,
