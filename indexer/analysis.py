@@ -21,7 +21,7 @@ from importlib import resources
 
 import opencc
 import rjieba
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 from whoosh.analysis import Token, Tokenizer
 from whoosh.formats import Positions
 
@@ -334,6 +334,11 @@ def whole_pinyin(text: str) -> list[str]:
 def pinyin_of(text: str) -> str:
     """Toneless full pinyin of a text with no separators: 腊染 -> laran (for homophones and sorting)."""
     return "".join(lazy_pinyin(normalize(text), errors="default"))
+
+
+def readings(char: str) -> list[str]:
+    """Every toneless reading of a character: 乐 -> le, yue, ..."""
+    return list(dict.fromkeys(pinyin(char, style=Style.NORMAL, heteronym=True)[0]))
 
 
 def pinyin_initials(text: str) -> str:

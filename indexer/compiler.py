@@ -181,7 +181,7 @@ class Compiler:
         if analysis.PINYIN_TYPED.fullmatch(text):
             found += [Q.Term("pinyin", text, boost=8.0), *self.pinyin_words(text)]
         elif re.search("[a-z]", text) and analysis.HAN_RUN.search(text):  # 苗族gu歌: a syllable the IME left
-            found.append(Q.Term("pinyin", analysis.pinyin_of(text), boost=8.0))
+            found += [Q.Term("pinyin", analysis.pinyin_of(text), boost=8.0), *self.mixed_words(text)]
         if len(text) >= 2 and not text.isdigit():  # the largest unit of that name, with all under it
             found += [Q.Term("region", r.code, boost=METADATA_BOOST) for r in divisions().search_places(text)]
         group = vocab.ethnic_group(text) if len(text) >= 2 else None
@@ -198,14 +198,52 @@ class Compiler:
         spelled = self.engine.spelled(typed)
         if not spelled and analysis.INITIALS_TYPED.fullmatch(typed):
             spelled = self.engine.spelled(typed, initials=True)
+        chosen = self._most_found(spelled)
+        if chosen:
+            self._tell(typed, chosen)
+        return [self.unit(analysis.words(word)) for word in chosen]
+
+    def mixed_words(self, typed: str) -> list[Q.Query]:
+        """A word of Hanzi with syllables typed in pinyin (潮州yin乐) as the Hanzi it spells: each pinyin run
+        with the character after or before it (in any of its readings) is a known word (yin乐 -> 音乐)."""
+        pieces = re.split(r"([a-z]+)", typed)  # Hanzi, pinyin, Hanzi, ... (the ends may be empty)
+        for at in range(1, len(pieces), 2):
+            run, after, before = pieces[at], pieces[at + 1][:1], pieces[at - 1][-1:]
+            if after and (chosen := self._spelled_with(run, after, run_first=True)):
+                pieces[at], pieces[at + 1] = chosen, pieces[at + 1][1:]
+            elif before and (chosen := self._spelled_with(run, before, run_first=False)):
+                pieces[at - 1], pieces[at] = pieces[at - 1][:-1], chosen
+            elif chosen := next(iter(self._most_found(self.engine.spelled(run))), ""):
+                pieces[at] = chosen
+            else:
+                return []
+        spelled = "".join(pieces)
+        self._tell(typed, [spelled])
+        return [self.unit(analysis.words(spelled))]
+
+    def _tell(self, typed: str, words: list[str]) -> None:
+        """Note what a pinyin word was searched as, once for the longest typed text holding it (苗族gu歌, not gu歌)."""
+        if not any(typed in longer for longer in self.spelled):
+            self.spelled = {known: said for known, said in self.spelled.items() if known not in typed}
+            self.spelled[typed] = words
+
+    def _spelled_with(self, run: str, char: str, run_first: bool) -> str:
+        """The known word that a pinyin run spells together with a character next to it, or ''."""
+        spelled = [
+            word
+            for reading in analysis.readings(char)
+            for word in self.engine.spelled(run + reading if run_first else reading + run)
+            if word[-1 if run_first else 0] == char
+        ]
+        return next(iter(self._most_found(spelled)), "")
+
+    def _most_found(self, words: list[str]) -> list[str]:
+        """Of candidate words, those matching the most records the reader may see (none if none matches)."""
         visible = self.engine.visible(self.audience)
         scratch = Compiler(self.engine, self.audience)  # candidates' queries, without their marks
-        found = {word: len(self.engine.matching(scratch.unit(analysis.words(word))) & visible) for word in spelled}
+        found = {word: len(self.engine.matching(scratch.unit(analysis.words(word))) & visible) for word in words}
         best = max(found.values(), default=0)
-        if not best:
-            return []
-        self.spelled[typed] = [word for word in spelled if found[word] == best]
-        return [self.unit(analysis.words(word)) for word in self.spelled[typed]]
+        return [word for word in dict.fromkeys(words) if best and found[word] == best]
 
     def _spaced_pinyin(self, node: And) -> bool:
         """True when an AND of two or more Latin words is one word typed in syllables (niu yang ge)."""

@@ -93,3 +93,15 @@ def test_the_page_and_the_cli_say_what_pinyin_was_searched_as(client, corpus_ind
     nothing = run("abc")
     assert nothing.exit_code == 0 and "没有找到与“abc”相关的记录。" in nothing.output
     assert "共 0 条" not in nothing.output and "页" not in nothing.output
+
+
+def test_syllables_typed_in_pinyin_among_hanzi(corpus_index):
+    home, db = corpus_index
+    in_hanzi = search(home, db, "蜡染")
+    for typed in ("la染", "蜡ran"):
+        answer = search(home, db, typed)
+        assert answer["spelled"] == {typed: ["蜡染"]} and ids(answer, 1) == ids(in_hanzi, 1), typed
+        assert set(ids(answer)) == set(ids(in_hanzi)), typed
+    song = search(home, db, "苗族gu歌")
+    assert song["spelled"] == {"苗族gu歌": ["苗族古歌"]} and ids(song)[0] == "C053"
+    assert search(home, db, "xyz蜡染")["spelled"] == {}
