@@ -205,18 +205,24 @@ class Compiler:
 
     def mixed_words(self, typed: str) -> list[Q.Query]:
         """A word of Hanzi with syllables typed in pinyin (潮州yin乐) as the Hanzi it spells: each pinyin run
-        with the character after or before it (in any of its readings) is a known word (yin乐 -> 音乐)."""
+        with up to three characters after or before it (in any of their readings) is a known word
+        (yin乐 -> 音乐, 二股xian -> 二股弦), longest first; a run that joins none may be a word itself (miaozu)."""
         pieces = re.split(r"([a-z]+)", typed)  # Hanzi, pinyin, Hanzi, ... (the ends may be empty)
         for at in range(1, len(pieces), 2):
-            run, after, before = pieces[at], pieces[at + 1][:1], pieces[at - 1][-1:]
-            if after and (chosen := self._spelled_with(run, after, run_first=True)):
-                pieces[at], pieces[at + 1] = chosen, pieces[at + 1][1:]
-            elif before and (chosen := self._spelled_with(run, before, run_first=False)):
-                pieces[at - 1], pieces[at] = pieces[at - 1][:-1], chosen
-            elif chosen := next(iter(self._most_found(self.engine.spelled(run))), ""):
-                pieces[at] = chosen
+            run = pieces[at]
+            for size in (3, 2, 1):
+                after, before = pieces[at + 1][:size], pieces[at - 1][-size:]
+                if len(after) == size and (chosen := self._spelled_with(run, after, run_first=True)):
+                    pieces[at], pieces[at + 1] = chosen, pieces[at + 1][size:]
+                    break
+                if len(before) == size and (chosen := self._spelled_with(run, before, run_first=False)):
+                    pieces[at - 1], pieces[at] = pieces[at - 1][:-size], chosen
+                    break
             else:
-                return []
+                chosen = next(iter(self._most_found(self.engine.spelled(run))), "")
+                if not chosen:
+                    return []
+                pieces[at] = chosen
         spelled = "".join(pieces)
         self._tell(typed, [spelled])
         return [self.unit(analysis.words(spelled))]
@@ -227,13 +233,13 @@ class Compiler:
             self.spelled = {known: said for known, said in self.spelled.items() if known not in typed}
             self.spelled[typed] = words
 
-    def _spelled_with(self, run: str, char: str, run_first: bool) -> str:
-        """The known word that a pinyin run spells together with a character next to it, or ''."""
+    def _spelled_with(self, run: str, chars: str, run_first: bool) -> str:
+        """The known word that a pinyin run spells together with the characters next to it, or ''."""
         spelled = [
             word
-            for reading in analysis.readings(char)
-            for word in self.engine.spelled(run + reading if run_first else reading + run)
-            if word[-1 if run_first else 0] == char
+            for reading in itertools.product(*(analysis.readings(char) for char in chars))
+            for word in self.engine.spelled(run + "".join(reading) if run_first else "".join(reading) + run)
+            if (word.endswith(chars) if run_first else word.startswith(chars))
         ]
         return next(iter(self._most_found(spelled)), "")
 

@@ -104,4 +104,6 @@ def test_syllables_typed_in_pinyin_among_hanzi(corpus_index):
         assert set(ids(answer)) == set(ids(in_hanzi)), typed
     song = search(home, db, "苗族gu歌")
     assert song["spelled"] == {"苗族gu歌": ["苗族古歌"]} and ids(song)[0] == "C053"
+    festival = search(home, db, "火把jie")  # jie joins the two characters before it
+    assert festival["spelled"] == {"火把jie": ["火把节"]} and ids(festival)[0] == "C001"
     assert search(home, db, "xyz蜡染")["spelled"] == {}
