@@ -21,7 +21,7 @@ from importlib import resources
 
 import opencc
 import rjieba
-from pypinyin import Style, lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 from whoosh.analysis import Token, Tokenizer
 from whoosh.formats import Positions
 
@@ -357,6 +357,22 @@ def whole_pinyin(text: str) -> list[str]:
 def pinyin_of(text: str) -> str:
     """Toneless full pinyin of a text with no separators: 腊染 -> laran (for homophones and sorting)."""
     return "".join(lazy_pinyin(normalize(text), errors="default"))
+
+
+def readings(char: str) -> list[str]:
+    """Every toneless reading of a character: 乐 -> le, yue, ..."""
+    return list(dict.fromkeys(pinyin(char, style=Style.NORMAL, heteronym=True)[0]))
+
+
+def pinyin_initials(text: str) -> str:
+    """The first letters of a text's pinyin syllables: 扭秧歌 -> nyg."""
+    return "".join(lazy_pinyin(normalize(text), style=Style.FIRST_LETTER, errors="default"))
+
+
+# What a user types in pinyin: syllables (niuyangge), or for a short word its initials alone, which
+# are consonants (nyg); a Latin word with vowels is never read as initials (abc is not 阿布才).
+PINYIN_TYPED = re.compile(r"[a-z]{2,}")
+INITIALS_TYPED = re.compile(r"[bcdfghjklmnpqrstwxyz]{2,4}")
 
 
 class _Tokenizer(Tokenizer):

@@ -116,7 +116,11 @@ def _render(answer: dict) -> str:
     lines += [_person(person) for person in answer["people"]]
     if answer.get("relaxed"):
         lines.append(answer["relaxed"]["note"])
-    lines.append(f"共 {answer['total']} 条，第 {answer['page']}/{max(answer['pages'], 1)} 页")
+    lines += [f"“{typed}”按拼音也查了“{'”“'.join(words)}”" for typed, words in answer["spelled"].items()]
+    if answer["total"]:
+        lines.append(f"共 {answer['total']} 条，第 {answer['page']}/{answer['pages']} 页")
+    else:
+        lines.append(f"没有找到与“{answer['query']}”相关的记录。")
     for number, hit in enumerate(answer["results"], start=(answer["page"] - 1) * answer["limit"] + 1):
         places = "、".join(r["name"] for r in hit["regions"][:3])
         lines.append(

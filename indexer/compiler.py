@@ -63,6 +63,7 @@ class Compiler:
         self.item_numbers = item_numbers or {}  # a named person's word -> the item numbers they carry on
         self.marks: set[str] = set()
         self.units: list[Unit] = []
+        self.spelled: dict[str, list[str]] = {}  # a word typed in pinyin -> the Hanzi words searched for it
 
     def top(self, node: Any) -> Q.Query:
         """The query for a whole parsed tree (no words: every record, within the filters)."""
@@ -85,6 +86,8 @@ class Compiler:
             return self.field(node)
         if isinstance(node, Not):
             return Q.Not(self.compile(node.node))
+        if isinstance(node, And) and self._spaced_pinyin(node):  # niu yang ge: one word in syllables
+            return self.words("".join(child.text for child in node.nodes))
         parts = [self.compile(child) for child in node.nodes]
         if isinstance(node, Or):
             return _Or([_standalone(p) for p in parts])
@@ -175,10 +178,10 @@ class Compiler:
     def whole_word(self, text: str) -> list[Q.Query]:
         """The word as something other than text: pinyin, a place, an ethnic group, a category."""
         found: list[Q.Query] = []
-        if re.fullmatch(r"[a-z]{2,}", text):
-            found.append(Q.Term("pinyin", text, boost=8.0))
+        if analysis.PINYIN_TYPED.fullmatch(text):
+            found += [Q.Term("pinyin", text, boost=8.0), *self.pinyin_words(text)]
         elif re.search("[a-z]", text) and analysis.HAN_RUN.search(text):  # 苗族gu歌: a syllable the IME left
-            found.append(Q.Term("pinyin", analysis.pinyin_of(text), boost=8.0))
+            found += [Q.Term("pinyin", analysis.pinyin_of(text), boost=8.0), *self.mixed_words(text)]
         if len(text) >= 2 and not text.isdigit():  # the largest unit of that name, with all under it
             found += [Q.Term("region", r.code, boost=METADATA_BOOST) for r in divisions().search_places(text)]
         group = vocab.ethnic_group(text) if len(text) >= 2 else None
@@ -188,6 +191,73 @@ class Compiler:
         if category:
             found.append(Q.Term("category", category.name, boost=METADATA_BOOST))
         return found + self.person(text)
+
+    def pinyin_words(self, typed: str) -> list[Q.Query]:
+        """A word typed in pinyin as the known Hanzi words it spells (niuyangge -> 扭秧歌; initials, nyg, for a
+        short word), searched as if typed (synonyms, body); of several, those the reader finds most records by."""
+        spelled = self.engine.spelled(typed)
+        if not spelled and analysis.INITIALS_TYPED.fullmatch(typed):
+            spelled = self.engine.spelled(typed, initials=True)
+        chosen = self._most_found(spelled)
+        if chosen:
+            self._tell(typed, chosen)
+        return [self.unit(analysis.words(word)) for word in chosen]
+
+    def mixed_words(self, typed: str) -> list[Q.Query]:
+        """A word of Hanzi with syllables typed in pinyin (潮州yin乐) as the Hanzi it spells: each pinyin run
+        with up to three characters after or before it (in any of their readings) is a known word
+        (yin乐 -> 音乐, 二股xian -> 二股弦), longest first; a run that joins none may be a word itself (miaozu)."""
+        pieces = re.split(r"([a-z]+)", typed)  # Hanzi, pinyin, Hanzi, ... (the ends may be empty)
+        for at in range(1, len(pieces), 2):
+            run = pieces[at]
+            for size in (3, 2, 1):
+                after, before = pieces[at + 1][:size], pieces[at - 1][-size:]
+                if len(after) == size and (chosen := self._spelled_with(run, after, run_first=True)):
+                    pieces[at], pieces[at + 1] = chosen, pieces[at + 1][size:]
+                    break
+                if len(before) == size and (chosen := self._spelled_with(run, before, run_first=False)):
+                    pieces[at - 1], pieces[at] = pieces[at - 1][:-size], chosen
+                    break
+            else:
+                chosen = next(iter(self._most_found(self.engine.spelled(run))), "")
+                if not chosen:
+                    return []
+                pieces[at] = chosen
+        spelled = "".join(pieces)
+        self._tell(typed, [spelled])
+        return [self.unit(analysis.words(spelled))]
+
+    def _tell(self, typed: str, words: list[str]) -> None:
+        """Note what a pinyin word was searched as, once for the longest typed text holding it (苗族gu歌, not gu歌)."""
+        if not any(typed in longer for longer in self.spelled):
+            self.spelled = {known: said for known, said in self.spelled.items() if known not in typed}
+            self.spelled[typed] = words
+
+    def _spelled_with(self, run: str, chars: str, run_first: bool) -> str:
+        """The known word that a pinyin run spells together with the characters next to it, or ''."""
+        spelled = [
+            word
+            for reading in itertools.product(*(analysis.readings(char) for char in chars))
+            for word in self.engine.spelled(run + "".join(reading) if run_first else "".join(reading) + run)
+            if (word.endswith(chars) if run_first else word.startswith(chars))
+        ]
+        return next(iter(self._most_found(spelled)), "")
+
+    def _most_found(self, words: list[str]) -> list[str]:
+        """Of candidate words, those matching the most records the reader may see (none if none matches)."""
+        visible = self.engine.visible(self.audience)
+        scratch = Compiler(self.engine, self.audience)  # candidates' queries, without their marks
+        found = {word: len(self.engine.matching(scratch.unit(analysis.words(word))) & visible) for word in words}
+        best = max(found.values(), default=0)
+        return [word for word in dict.fromkeys(words) if best and found[word] == best]
+
+    def _spaced_pinyin(self, node: And) -> bool:
+        """True when an AND of two or more Latin words is one word typed in syllables (niu yang ge)."""
+        parts = [child.text for child in node.nodes if isinstance(child, Words)]
+        if len(parts) < 2 or len(parts) != len(node.nodes) or not all(p.isascii() for p in parts):
+            return False
+        joined = analysis.normalize("".join(parts))
+        return bool(analysis.PINYIN_TYPED.fullmatch(joined) and self.engine.spelled(joined))
 
     def person(self, text: str) -> list[Q.Query]:
         """The word as the name (or full pinyin) of an inheritor the reader may see: their items rank first,

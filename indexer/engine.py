@@ -5,7 +5,7 @@ This is the engine side of the search boundary (see docs/ARCHITECTURE.md): every
 (the query language, the filters, facets, highlights, did-you-mean, related records and the result
 shape) asks it through these methods only: ``refresh``, ``docs``, ``matching``, ``values``,
 ``frequency``, ``doc_count``, ``stored``, ``ranked``, ``visible``, ``suspects``, ``homophones``,
-``knows`` and ``synonyms``; a second engine is a module with the same methods.
+``spelled``, ``knows`` and ``synonyms``; a second engine is a module with the same methods.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ class Engine:
         self.searcher: Searcher | None = None
         self.reader_cache = _ReaderCache()
         self._homophones: dict[str, list[str]] | None = None
+        self._initials: dict[str, list[str]] = {}
         self._synonyms: dict[str, list[str]] = {}
 
     def refresh(self) -> Searcher:
@@ -86,7 +87,8 @@ class Engine:
             self.reader_cache = _ReaderCache()
             if previous is not None and previous.path == path and self._homophones is not None:
                 # the dictionary grew: add its new words rather than read the whole lexicon again
-                _add_homophones(self._homophones, self.generation.segmenter.known - previous.segmenter.known)
+                grown = self.generation.segmenter.known - previous.segmenter.known
+                _add_homophones(self._homophones, self._initials, grown)
             else:
                 self._homophones = None
             self._synonyms = {}
@@ -178,15 +180,25 @@ class Engine:
 
     def homophones(self, word: str) -> list[str]:
         """Known words that sound like a word (腊染 -> 蜡染), most frequent first."""
+        candidates = [w for w in self._homophone_table().get(analysis.pinyin_of(word), []) if w != word]
+        return sorted(candidates, key=lambda w: -self._frequency(w))
+
+    def spelled(self, pinyin: str, initials: bool = False) -> list[str]:
+        """Known words (titles, aliases, the dictionary, the synonym table) whose toneless pinyin, or with
+        ``initials`` its first letters, is this: niuyangge -> 扭秧歌, nyg -> 扭秧歌."""
+        table = self._homophone_table()
+        return list((self._initials if initials else table).get(pinyin, []))
+
+    def _homophone_table(self) -> dict[str, list[str]]:
+        """Known words by their toneless pinyin (and, in ``_initials``, by its first letters), built once."""
         if self._homophones is None:
             reader = self._searcher.reader()
-            known = set(self._generation.segmenter.words)
+            known = set(self._generation.segmenter.words) | set(self._synonyms)
             for fieldname in ("title", "aliases"):
                 known.update(t.decode("utf-8") if isinstance(t, bytes) else t for t in reader.lexicon(fieldname))
-            self._homophones = {}
-            _add_homophones(self._homophones, known)
-        candidates = [w for w in self._homophones.get(analysis.pinyin_of(word), []) if w != word]
-        return sorted(candidates, key=lambda w: -self._frequency(w))
+            self._homophones, self._initials = {}, {}
+            _add_homophones(self._homophones, self._initials, known)
+        return self._homophones
 
     def _frequency(self, word: str) -> int:
         reader = self._searcher.reader()
@@ -253,11 +265,12 @@ def _score(hit: Any) -> float:
     return float(hit.score) if isinstance(hit.score, (int, float)) else 0.0
 
 
-def _add_homophones(table: dict[str, list[str]], words: Any) -> None:
-    """File Han words of two or more characters under their toneless pinyin."""
+def _add_homophones(table: dict[str, list[str]], initials: dict[str, list[str]], words: Any) -> None:
+    """File Han words of two or more characters under their toneless pinyin and its first letters."""
     for word in sorted(words):
         if len(word) >= 2 and analysis.HAN_RUN.fullmatch(word):
             table.setdefault(analysis.pinyin_of(word), []).append(word)
+            initials.setdefault(analysis.pinyin_initials(word), []).append(word)
 
 
 def _retry(action: Any, attempts: int = 5) -> Any:

@@ -85,7 +85,8 @@ class SearchResult:
     a did-you-mean ``suggestion`` (``corrected`` when the answer is for it), a question's direct
     ``answer`` (indexer.intents), or an ``error``; the inheritors the query names (``people``, see
     indexer.persons), whatever the page and filters.
-    ``relaxed`` says when no record or few held every content word and records holding some follow:
+    ``spelled`` gives each word typed in pinyin and the Hanzi words it was also searched as (niuyangge ->
+    [扭秧歌]).  ``relaxed`` says when no record or few held every content word and records holding some follow:
     ``strict_total`` (how many held all), ``words`` (the content words), ``dropped`` (those the first
     hit lacks), ``note`` (saying so in Chinese); each hit then lists the words it lacks (``missing``)."""
 
@@ -102,6 +103,7 @@ class SearchResult:
     error: SearchError | None = None
     people: tuple[dict[str, Any], ...] = ()
     relaxed: dict[str, Any] | None = None
+    spelled: Mapping[str, list[str]] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -122,6 +124,7 @@ class SearchResult:
             "corrected": self.corrected,
             "answer": dict(self.answer) if self.answer else None,
             "relaxed": self.relaxed,
+            "spelled": dict(self.spelled),
             "error": self.error.message if self.error else None,
             "people": list(self.people),
         }
@@ -231,6 +234,7 @@ def _answer(
         facets=facets.count(eng, matched - suspects.docnums, request.filters) if request.with_facets else {},
         suggestion=suggest(eng, query),
         relaxed=relaxed,
+        spelled=compiler.spelled,
     )
 
 

@@ -77,6 +77,11 @@ _ANSWER = {
                 "note": _TEXT,
             },
         },
+        "spelled": {
+            "type": "object",
+            "description": "按拼音输入的词 -> 同时按它拼出的汉字词检索（如 niuyangge -> [扭秧歌]）",
+            "additionalProperties": {"type": "array", "items": _TEXT},
+        },
     },
 }
 _LINKED = {"type": "object", "properties": {"id": _TEXT, "title": _TEXT}}
