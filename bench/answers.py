@@ -22,13 +22,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generated import Source, load  # noqa: E402
+from national import NATIONAL_LIST, absent, national_store  # noqa: E402
 
 from heritage import corpus, store  # noqa: E402
-from heritage.importer import import_file  # noqa: E402
-from heritage.store import open_store  # noqa: E402
 from indexer import index, search  # noqa: E402
 
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 TEMPLATES = {
     "date": ("{}是什么时候", "{}哪天举行", "{}在几月"),
     "place": ("{}在哪里", "{}流传在什么地方", "哪里有{}"),
@@ -55,18 +53,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--per-intent", type=int, default=100)
     args = parser.parse_args()
-    items = SHARED_DATA / "ich-national-list" / "records.jsonl"
-    people = SHARED_DATA / "ich-inheritors" / "records.jsonl"
-    if not items.exists():
-        print(f"跳过：{items} 不存在")
+    if why := absent():
+        print(why)
         return
     with tempfile.TemporaryDirectory() as work:
         home = Path(work) / "instance"
-        db = open_store(home)
-        assert import_file(db, items, "ich-list").committed and import_file(db, people, "ich-inheritors").committed
+        db = national_store(home)
         corpus.load(db, home)
         index.rebuild(home, db)
-        source = Source(load(items), [], [])
+        source = Source(load(NATIONAL_LIST), [], [])
         rng = random.Random(2026)
         print("\n| 问句 | 条数 | 有回答 | 回答正确 | 检索+回答 p50 / p95 ms | 不回答 p50 / p95 ms |")
         print("|---|---:|---:|---:|---:|---:|")

@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generated import LONG_QUESTIONS, SHORT_QUESTIONS, Source, load, questions  # noqa: E402
-from relevance import SHARED_DATA  # noqa: E402
+from national import NATIONAL_LIST  # noqa: E402
 
 from heritage import corpus, vocab  # noqa: E402
 from heritage.regions import divisions, name_stem  # noqa: E402
@@ -38,7 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--details", action="store_true", help="list the questions whose content words are wrong")
     args = parser.parse_args()
-    source = Source(load(SHARED_DATA / "ich-national-list" / "records.jsonl"), [], [])
+    source = Source(load(NATIONAL_LIST), [], [])
     analysis.use_dictionary(national_dictionary(source))
     for name, templates in (("长问句", LONG_QUESTIONS), ("短问句", SHORT_QUESTIONS)):
         rng = random.Random(f"2026:{name}")

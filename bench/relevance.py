@@ -20,17 +20,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from generated import generate  # noqa: E402
 from labelled import QUERIES  # noqa: E402
+from national import SHARED_DATA, absent, national_store  # noqa: E402
 from peers import StandardRecipe, Trigram  # noqa: E402
 
 from heritage import store  # noqa: E402
-from heritage.importer import import_file  # noqa: E402
-from heritage.store import open_store  # noqa: E402
 from indexer import index  # noqa: E402
 from indexer.search import search  # noqa: E402
-
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-NATIONAL_LIST = SHARED_DATA / "ich-national-list" / "records.jsonl"
-INHERITORS = SHARED_DATA / "ich-inheritors" / "records.jsonl"
 
 
 def ndcg(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
@@ -72,14 +67,12 @@ def main() -> None:
     parser.add_argument("--details", action="store_true", help="print every query's score")
     parser.add_argument("--only", choices=("labelled", "generated"), help="run one set only")
     args = parser.parse_args()
-    if not NATIONAL_LIST.exists():
-        print(f"跳过：{NATIONAL_LIST} 不存在")
+    if why := absent():
+        print(why)
         return
     with tempfile.TemporaryDirectory() as work:
         home = Path(work) / "instance"
-        db = open_store(home)
-        assert import_file(db, NATIONAL_LIST, "ich-list").committed
-        assert import_file(db, INHERITORS, "ich-inheritors").committed
+        db = national_store(home)
         records = list(store.iterate(db, store.RECORD))
         started = time.perf_counter()
         index.rebuild(home, db)

@@ -352,6 +352,7 @@ def test_workspace_upload_captions_range_requests_and_access(site, made):
     for name in ("master.mp3", "../../mediabase.sqlite", "web.mp4"):
         assert fetch(public, f"/recordings/{song['id']}/{name}").status_code == 404
     assert fetch(public, f"/recordings/{song['id']}/waveform.png").mimetype == "image/png"
+    assert fetch(public, f"/images/{song['id']}/800.jpg").status_code == 404  # a recording is not an image
 
     hidden = new_record(curator, title="未发布的录音")
     upload(hidden, made / "芦笙舞.mp4")

@@ -182,28 +182,40 @@ def _folder(row: dict[str, Any]) -> Path:
     return media.folder(home(), row["storage_id"], row["medium"])
 
 
-def _send_recording(media_id: str, name: str, visible: Callable[[str], bool]):
-    """One of a recording's web files, with range requests (206, 416), when its record passes ``visible``."""
+def _served(found: tuple[str, Path, str] | None, visible: Callable[[str], bool]):
+    """A media file, given as (its record's id, path, type), when the record passes ``visible`` and the
+    file exists; else 404.  Range requests are answered (206, 416) so players can seek."""
+    if found is None or not visible(found[0]) or not found[1].is_file():
+        abort(404)
+    _, path, mimetype = found
+    return send_file(path, mimetype=mimetype, conditional=True, max_age=86400)
+
+
+def _recording_file(media_id: str, name: str) -> tuple[str, Path, str] | None:
+    """One of a recording's web files or its captions."""
     row = media.get(get_db(), media_id) if name in RECORDING_FILES else None
-    if row is None or row["medium"] == media.IMAGE or not visible(row["record_id"]):
-        abort(404)
-    path = _folder(row) / name
-    if not path.is_file() or name not in (*transcode.WEB_FILES[row["medium"]], captions.FILE_NAME):
-        abort(404)
-    return send_file(path, mimetype=RECORDING_FILES[name], conditional=True, max_age=86400)
+    if row is None or name not in (*transcode.WEB_FILES.get(row["medium"], ()), captions.FILE_NAME):
+        return None
+    return row["record_id"], _folder(row) / name, RECORDING_FILES[name]
+
+
+def _image_file(media_id: str, size: str) -> tuple[str, Path, str] | None:
+    """One web size of an image."""
+    files = media.image_files(get_db(), media_id) if size in media.SIZES else None
+    return (files[0], media.folder(home(), files[1]) / f"{size}.jpg", "image/jpeg") if files else None
 
 
 @bp.route("/recordings/<media_id>/<name>")
 def recording(media_id: str, name: str):
     """A sound's or a video's web file of a published record the reader may see."""
-    return _send_recording(media_id, name, _for_the_reader)
+    return _served(_recording_file(media_id, name), _for_the_reader)
 
 
 @bp.route("/curate/recordings/<media_id>/<name>")
 @requires(*EDITORS)
 def curator_recording(media_id: str, name: str):
     """Any record's sound or video web file, for curators."""
-    return _send_recording(media_id, name, _for_curators)
+    return _served(_recording_file(media_id, name), _for_curators)
 
 
 def _players(rows: list[dict[str, Any]], endpoint: str) -> list[dict[str, Any]]:
@@ -250,23 +262,14 @@ def curator_recordings(record_id: str) -> list[dict[str, Any]]:
     return _players(transcode.recordings(get_db(), record_id), "curate_media.curator_recording")
 
 
-def _send(media_id: str, size: str, visible: Callable[[str], bool]):
-    """One web size of an image whose record passes ``visible``; else 404."""
-    files = media.image_files(get_db(), media_id) if size in media.SIZES else None
-    path = media.folder(home(), files[1]) / f"{size}.jpg" if files and visible(files[0]) else None
-    if path is None or not path.exists():
-        abort(404)
-    return send_file(path, mimetype="image/jpeg", max_age=86400)
-
-
 @bp.route("/images/<media_id>/<size>.jpg")
 def image(media_id: str, size: str):
     """An image of a published record the reader may see, in one of the web sizes."""
-    return _send(media_id, size, _for_the_reader)
+    return _served(_image_file(media_id, size), _for_the_reader)
 
 
 @bp.route("/curate/images/<media_id>/<size>.jpg")
 @requires(*EDITORS)
 def curator_image(media_id: str, size: str):
     """Any record's image, for curators."""
-    return _send(media_id, size, _for_curators)
+    return _served(_image_file(media_id, size), _for_curators)
