@@ -56,6 +56,9 @@ def signed_in(page, server: str, name: str, password: str) -> None:
     page.wait_for_url("**/curate/")
 
 
+PHONE = {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+
+
 class Watched:
     """A page whose console errors, page errors and failed responses are collected."""
 
@@ -66,6 +69,12 @@ class Watched:
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(f"console: {m.text}"))
         self.page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
         self.page.on("response", lambda r: r.status >= 400 and self.problems.append(f"{r.status} {r.url}"))
+
+    def search(self, query: str) -> None:
+        """Type a query into the header's search box (the only one) and wait for the results page."""
+        self.page.fill("#q", query)
+        self.page.press("#q", "Enter")
+        self.page.wait_for_url("**/search?q=*")
 
     def shot(self, name: str) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
@@ -81,9 +90,7 @@ def test_home_search_facet_record_calendar_ical(server, browser):
     assert page.locator("h1").inner_text() == "中国民族文化遗产普查资源库"
     watched.shot("01-home")
 
-    page.fill("#q", "蠟染技藝")  # traditional characters, in the header's search box (the only one)
-    page.press("#q", "Enter")
-    page.wait_for_url("**/search?q=*")
+    watched.search("蠟染技藝")  # traditional characters
     assert "苗族蜡染技艺" in page.locator("ol.results").inner_text()
     watched.shot("02-search-traditional")
 
@@ -139,9 +146,7 @@ def test_every_kind_of_page_loads_cleanly(server, browser):
 
 
 def test_on_a_phone_nothing_overflows(server, browser):
-    watched = Watched(
-        browser, viewport={"width": 375, "height": 740}, device_scale_factor=2, is_mobile=True, has_touch=True
-    )
+    watched = Watched(browser, **PHONE)
     for name, path in (
         ("15-phone-home", "/"),
         ("16-phone-search", "/search?q=刺绣"),
@@ -253,7 +258,7 @@ def test_inheritors_an_inheritor_and_a_flagship_lineage_on_desktop_and_phone(ser
     )
     for label, options in (
         ("desktop", {"viewport": {"width": 1280, "height": 900}}),
-        ("phone", {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "is_mobile": True}),
+        ("phone", PHONE),
     ):
         watched = Watched(browser, **options)
         for name, path in pages:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 
 from tests.shipped import shipped_exhibits
-from tests.test_browser import CHROMIUM, Watched, browser, loaded_width, server, signed_in  # noqa: F401  (fixtures)
+from tests.test_browser import CHROMIUM, PHONE, Watched, browser, loaded_width, server, signed_in  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="未安装 Debian 的 chromium")
 EXHIBITS = shipped_exhibits()
 SCREENS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
-    "375": {"viewport": {"width": 375, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True},
+    "375": PHONE,
 }
 
 

@@ -13,7 +13,7 @@ from heritage.db import write
 from indexer import index
 from indexer.intents import asked, process_excerpt
 from indexer.search import search
-from tests.test_browser import CHROMIUM, Watched, browser, server  # noqa: F401 (fixtures)
+from tests.test_browser import CHROMIUM, PHONE, Watched, browser, server  # noqa: F401 (fixtures)
 from web import create_app
 
 
@@ -137,12 +137,10 @@ def test_the_command_line_prints_the_answer(folder):
 
 @pytest.mark.skipif(CHROMIUM is None, reason="未安装 Debian 的 chromium")
 def test_a_visitor_asks_in_the_browser_and_follows_the_answer(folder, server, browser):
-    watched = Watched(browser, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    watched = Watched(browser, **PHONE)
     page = watched.page
     page.goto(server + "/")
-    page.fill("#q", "侗族大歌在哪里")
-    page.press("#q", "Enter")
-    page.wait_for_url("**/search?q=*")
+    watched.search("侗族大歌在哪里")
     box = page.locator("section.answer")
     assert "侗族大歌的分布区域" in box.inner_text() and "黎平县" in box.inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375

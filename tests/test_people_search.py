@@ -186,9 +186,7 @@ def test_a_researcher_sees_the_person_first_and_follows_the_links(people_home, b
         watched = Watched(browser, viewport={"width": 1280, "height": 800})
         page = watched.page
         page.goto(address + "/")
-        page.fill("#q", "ceshiyuanjia")
-        page.press("#q", "Enter")
-        page.wait_for_url("**/search?q=*")
+        watched.search("ceshiyuanjia")
         block = page.locator("section.people-hits")
         assert "测试员甲" in block.inner_text() and "蜡染技艺" in block.inner_text()
         box, results = block.bounding_box(), page.locator("ol.results").bounding_box()
