@@ -230,6 +230,16 @@ def _entity(
     if problems:
         return entity, problems
     entity["id"] = entity.get("id") or _existing_id(db, kind, entity) or store.new_id(kind)
+    owner = store.find_id(db, kind, "ref", entity["ref"]) if entity.get("ref") else None
+    if owner and owner != entity["id"]:
+        problems.append(
+            Problem(
+                number,
+                header_of.get("ref", "来源编号"),
+                f"来源编号“{entity['ref']}”已属于编号 {owner}：要更新那一条，请把编号写作 {owner} 或留空",
+                line,
+            )
+        )
     for key in ("id", "ref"):
         value = entity.get(key)
         if value and (key, value) in seen:

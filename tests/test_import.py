@@ -94,6 +94,19 @@ def test_an_empty_required_cell_is_named_by_row_and_column(db, tmp_path, row, he
     assert report.committed and report.skipped == 1 and count(db, RECORD) == 2
 
 
+def test_a_source_id_that_belongs_to_another_entry_is_named_not_a_crash(db, tmp_path):
+    run(db, write_csv(tmp_path / "a.csv", HEADER + GOOD))
+    first = write_csv(tmp_path / "p.csv", "姓名,来源编号,项目\n王安江,名录:716,A1\n")
+    assert run(db, first, kind=INHERITOR).committed
+    (stored,) = store.iterate(db, INHERITOR)
+    again = write_csv(tmp_path / "q.csv", "编号,姓名,来源编号,项目\nI9,王安江,名录:716,A1\n")
+    report = run(db, again, kind=INHERITOR)
+    assert not report.committed and count(db, INHERITOR) == 1
+    assert f"第 2 行「来源编号」列：来源编号“名录:716”已属于编号 {stored['id']}" in report.render()
+    same = write_csv(tmp_path / "r.csv", f"编号,姓名,来源编号,项目\n{stored['id']},王安江,名录:716,A1\n")
+    assert run(db, same, kind=INHERITOR).committed and count(db, INHERITOR) == 1
+
+
 def test_nul_bytes(db, tmp_path):
     path = tmp_path / "a.csv"
     path.write_bytes((HEADER + GOOD + "A3,\x00bad,民俗,,,,\n").encode())
