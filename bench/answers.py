@@ -15,7 +15,6 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -56,9 +55,7 @@ def main() -> None:
     if why := absent():
         print(why)
         return
-    with tempfile.TemporaryDirectory() as work:
-        home = Path(work) / "instance"
-        db = national_store(home)
+    with national_store() as (home, db):
         corpus.load(db, home)
         index.rebuild(home, db)
         source = Source(load(NATIONAL_LIST), [], [])

@@ -5,6 +5,9 @@ A benchmark that needs it asks :func:`absent` first and stops with its message w
 
 from __future__ import annotations
 
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -23,10 +26,14 @@ def absent() -> str | None:
     return f"跳过：{missing[0]} 不存在" if missing else None
 
 
-def national_store(home: Path) -> sqlite_utils.Database:
-    """A new store at ``home`` with the national list and its inheritors imported."""
-    db = open_store(home)
-    for path, source in ((NATIONAL_LIST, "ich-list"), (INHERITORS, "ich-inheritors")):
-        if not import_file(db, path, source).committed:
-            raise SystemExit(f"导入失败：{path}")
-    return db
+@contextmanager
+def national_store() -> Iterator[tuple[Path, sqlite_utils.Database]]:
+    """(data folder, store) of a new store in a temporary folder, with the national list and its
+    inheritors imported; the folder is removed afterwards."""
+    with tempfile.TemporaryDirectory() as work:
+        home = Path(work) / "instance"
+        db = open_store(home)
+        for path, source in ((NATIONAL_LIST, "ich-list"), (INHERITORS, "ich-inheritors")):
+            if not import_file(db, path, source).committed:
+                raise SystemExit(f"导入失败：{path}")
+        yield home, db

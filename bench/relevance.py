@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -70,14 +69,12 @@ def main() -> None:
     if why := absent():
         print(why)
         return
-    with tempfile.TemporaryDirectory() as work:
-        home = Path(work) / "instance"
-        db = national_store(home)
+    with national_store() as (home, db):
         records = list(store.iterate(db, store.RECORD))
         started = time.perf_counter()
         index.rebuild(home, db)
         print(f"建索引：本系统 {time.perf_counter() - started:.1f} 秒", file=sys.stderr)
-        engines = [Engine(home, db), StandardRecipe(Path(work) / "standard"), Trigram(Path(work) / "fts.db")]
+        engines = [Engine(home, db), StandardRecipe(home.parent / "standard"), Trigram(home.parent / "fts.db")]
         for peer in engines[1:]:
             started = time.perf_counter()
             peer.add(records)
