@@ -13,6 +13,7 @@ from flask.globals import request_ctx
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from heritage import vocab
+from web.citations import cited
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -118,6 +119,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         record_picture=pictures.record_picture,
     )
     app.jinja_env.filters["native_lang"] = vocab.native_lang
+    app.jinja_env.filters["cited"] = cited
 
     @app.after_request
     def secure(response):
