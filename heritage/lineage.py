@@ -130,11 +130,5 @@ def trees(links: list[Link]) -> list[Node]:
 
 
 def sources(links: list[Link]) -> list[str]:
-    """The distinct sources of some links, in order, the entries of one work together:
-    名录：甲条（…）、乙条（…）."""
-    entries: dict[str, list[str]] = {}
-    for link in links:
-        work, _, entry = link.source.partition("：")
-        if entry not in entries.setdefault(work, []):
-            entries[work].append(entry)
-    return [f"{work}：{'、'.join(named)}" if any(named) else work for work, named in entries.items()]
+    """The distinct sources of some links, in order."""
+    return list(dict.fromkeys(link.source for link in links))

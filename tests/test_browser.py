@@ -252,9 +252,9 @@ def test_curator_login_new_record_image_review_publish_found(server, browser, co
 def test_inheritors_an_inheritor_and_a_flagship_lineage_on_desktop_and_phone(server, browser):
     pages = (
         ("inheritors", "/inheritors"),
-        ("inheritor", "/inheritors/I01822"),  # 黄小午 of 昆曲, four teachers
-        ("record-lineage", "/records/C001"),  # 彝族火把节: 普顺发 and his teachers
-        ("record-lineage-kunqu", "/records/C103"),
+        ("inheritor", "/inheritors/I4013"),  # 江努日·图日干巴依 of 玛纳斯, his master and his pupil
+        ("record-lineage", "/records/C056"),  # 玛纳斯: three generations
+        ("record-lineage-zangxi", "/records/C097"),  # 藏戏: two masters and their pupils
     )
     for label, options in (
         ("desktop", {"viewport": {"width": 1280, "height": 900}}),
@@ -274,6 +274,6 @@ def test_inheritors_an_inheritor_and_a_flagship_lineage_on_desktop_and_phone(ser
         watched.page.locator("form.filters button").click()
         watched.page.wait_for_url("**category=*")
         table = watched.page.locator("table.inheritor-list").inner_text()
-        assert table.index("艾世菊") < table.index("计镇华") and "苗族古歌" not in table  # by pinyin, drama only
+        assert table.index("班典旺久") < table.index("杜近芳") and "玛纳斯" not in table  # by pinyin, drama only
         assert watched.problems == []
         watched.context.close()

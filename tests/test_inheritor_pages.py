@@ -8,36 +8,53 @@ from tests.shipped import shipped_rows
 from tests.test_site import page
 from web import create_app
 
-PEOPLE = len(shipped_rows(corpus.INHERITORS_FILE))
+ROWS = shipped_rows(corpus.INHERITORS_FILE)
+PEOPLE = len(ROWS)
 
 
 def test_the_list_counts_filters_and_links_the_shipped_inheritors(client):
     listing = page(client, "/inheritors")
     assert f"共 {PEOPLE + 1} 位" in listing  # and the public test inheritor P1; P2 is internal
-    assert "苗族（38）" in listing and "传统戏剧（" in listing
-    drama = page(client, "/inheritors?category=传统戏剧&page=2")
-    assert "第 2 /" in drama and "查看全部" in drama
-    kunqu = page(client, "/inheritors?ethnic=汉族&category=传统戏剧")
-    assert "传统技艺" not in kunqu.split("<table")[1]
+    li = sum(row["民族"] == "黎族" for row in ROWS)
+    assert f"黎族（{li}）" in listing and "传统技艺（" in listing
+    crafts = page(client, "/inheritors?category=传统技艺&page=2")  # more than one page of 50
+    assert "第 2 /" in crafts and "查看全部" in crafts
+    drama = page(client, "/inheritors?category=传统戏剧")
+    assert "传统技艺" not in drama.split("<table")[1]
     tibetan = page(client, "/inheritors?ethnic=藏族")
-    assert '<a href="/records/C097">藏戏</a>' in tibetan
+    assert '<a href="/records/C124">藏医药</a>' in tibetan
 
 
-def test_an_inheritor_page_has_facts_items_region_lineage_and_source(client):
-    person = page(client, "/inheritors/I01822")  # 黄小午, 昆曲
-    for part in ("1948年", '<a href="/records/C103">昆曲</a>', "第3批，2009年认定", '<a href="/regions/320000">'):
+def test_an_inheritor_page_has_facts_items_region_lineage_and_linked_sources(client):
+    person = page(client, "/inheritors/I4013")  # 江努日·图日干巴依, 玛纳斯, a pupil of 居素甫·玛玛依
+    for part in ('<a href="/records/C056">玛纳斯</a>', "省级代表性传承人", '<a href="/regions/650000">'):
         assert part in person, part
     lineage = person.split('id="h-lineage"')[1]
-    assert '<a href="/inheritors/I01524">倪传钺</a>' in lineage and "郑传鉴" in lineage
-    assert '<strong aria-current="page">黄小午</strong>' in lineage and "黄小午条" in lineage
-    assert "中国非物质文化遗产网·国家级非物质文化遗产代表性传承人名录" in person.split("参考资料")[1]
+    assert '<a href="/inheritors/I4012">居素甫·玛玛依</a>' in lineage and "玉米塔力·耶提库" in lineage
+    assert '<strong aria-current="page">江努日·图日干巴依</strong>' in lineage and "天山网" in lineage
+    sources = person.split("<h2>参考资料</h2>")[1]
+    assert (
+        '<a class="source" href="https://freewechat.com/' in sources and 'rel="nofollow noopener noreferrer"' in sources
+    )
+    master = page(client, "/inheritors/I4012")
+    assert "1918年" in master and "国家级代表性传承人（第1批）" in master
 
 
 def test_an_item_page_shows_its_lineage_and_one_without_shows_none(client):
-    fire = page(client, "/records/C001")  # 彝族火把节: 普顺发 learned from 普茂清 and 普茂生
-    lineage = fire.split('id="h-lineage"')[1]
-    assert "普茂清" in lineage and '<a href="/inheritors/I03656">普顺发</a>' in lineage
+    manas = page(client, "/records/C056")  # 玛纳斯: 居素甫·玛玛依 -> 江努日·图日干巴依 -> 玉米塔力·耶提库
+    lineage = manas.split('id="h-lineage"')[1]
+    assert '<a href="/inheritors/I4012">居素甫·玛玛依</a>' in lineage and "玉米塔力·耶提库" in lineage
     assert 'id="h-lineage"' not in page(client, "/records/C002")
+
+
+def test_a_source_is_escaped_and_only_web_addresses_become_links():
+    from web.citations import cited
+
+    assert str(cited('页"<b>，javascript:alert(1)')) == "页&#34;&lt;b&gt;，javascript:alert(1)"
+    assert str(cited("甲，https://a.example/x?q=1&r=2；乙")) == (
+        '甲，<a class="source" href="https://a.example/x?q=1&amp;r=2" rel="nofollow noopener noreferrer">'
+        "https://a.example/x?q=1&amp;r=2</a>；乙"
+    )
 
 
 def test_an_empty_store_tells_the_public_calmly_and_shows_no_command(tmp_path):

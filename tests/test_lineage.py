@@ -39,41 +39,42 @@ def test_loading_again_updates_and_never_duplicates(shipped):
     assert db.execute("SELECT count(*) FROM revisions WHERE entity = 'inheritor'").fetchone()[0] == PEOPLE
 
 
-def test_an_inheritor_has_masters_listed_and_named(shipped):
+def test_an_inheritor_has_masters_and_apprentices_listed_and_named(shipped):
     _, db = shipped
-    links = lineage.of_inheritor(db, "I01822")  # 黄小午, 昆曲
-    masters = {link.master for link in links}
-    assert Person("倪传钺", "I01524") in masters and Person("郑传鉴") in masters
-    assert {link.apprentice for link in links} == {Person("黄小午", "I01822")}
-    assert all("黄小午条" in link.source for link in links)
-    assert {link.how for link in links} == {"从师学艺", "得其传授"}
+    links = lineage.of_inheritor(db, "I4013")  # 江努日·图日干巴依, 玛纳斯
+    assert {link.master for link in links} == {Person("居素甫·玛玛依", "I4012"), Person("江努日·图日干巴依", "I4013")}
+    assert Person("玉米塔力·耶提库") in {link.apprentice for link in links}
+    assert all("http" in link.source for link in links) and {link.how for link in links} == {"从师学艺"}
 
 
 def test_an_item_reads_as_trees_masters_above_apprentices(shipped):
     _, db = shipped
-    trees = lineage.trees(lineage.of_record(db, "C108"))  # 赫哲族伊玛堪: 吴连贵 -> his son 吴明新 -> 吴宝臣
-    (root,) = trees
-    assert root.person == Person("吴连贵")
-    son = next(node for node in root.apprentices if node.person.name == "吴明新")
-    assert son.how == "从父亲学艺" and [n.person.name for n in son.apprentices] == ["吴宝臣"]
-    assert son.apprentices[0].how == "从叔叔学艺"
-    assert lineage.of_record(db, "C001")  # a flagship: 彝族火把节's 普顺发 and his teachers
+    (root,) = lineage.trees(lineage.of_record(db, "C056"))  # 玛纳斯, three generations
+    assert root.person == Person("居素甫·玛玛依", "I4012")
+    (pupil,) = root.apprentices
+    assert pupil.person.name == "江努日·图日干巴依" and [n.person.name for n in pupil.apprentices] == [
+        "玉米塔力·耶提库"
+    ]
+    (father,) = lineage.trees(lineage.of_record(db, "C108"))  # 赫哲族伊玛堪: 吴连贵 -> his son 吴明新
+    assert father.person == Person("吴连贵") and father.apprentices[0].how == "从父亲学艺"
+    masters = {tree.person.name for tree in lineage.trees(lineage.of_record(db, "C229"))}
+    assert masters == {"李玉福", "李长安"}  # 石宝山歌会: 李根繁 learned from his mother and his grandfather
 
 
 def test_a_hidden_inheritor_takes_their_links_out_of_sight(shipped):
     _, db = shipped
-    teacher = store.get(db, store.INHERITOR, "I01524")  # 倪传钺
+    teacher = store.get(db, store.INHERITOR, "I4012")  # 居素甫·玛玛依
     with write(db):
         store.put(db, store.INHERITOR, teacher | {"access": "internal"}, user="test")
     try:
         for reader in (PUBLIC, RESEARCHER):
-            masters = {link.master.name for link in lineage.of_inheritor(db, "I01822", reader)}
-            assert "倪传钺" not in masters and "郑传鉴" in masters
-            assert not lineage.of_inheritor(db, "I01524", reader)
+            masters = {link.master.name for link in lineage.of_inheritor(db, "I4013", reader)}
+            assert "居素甫·玛玛依" not in masters and "江努日·图日干巴依" in masters
+            assert not lineage.of_inheritor(db, "I4012", reader)
     finally:
         with write(db):
             store.put(db, store.INHERITOR, teacher, user="test")
-    assert "倪传钺" in {link.master.name for link in lineage.of_inheritor(db, "I01822")}
+    assert "居素甫·玛玛依" in {link.master.name for link in lineage.of_inheritor(db, "I4013")}
 
 
 def test_a_cycle_still_makes_a_finite_tree():
@@ -89,7 +90,7 @@ def test_stats_report_the_shipped_inheritors(shipped):
     assert json.loads(answer.output)["inheritors"] == PEOPLE
 
 
-def test_sources_name_each_work_once_with_its_entries():
+def test_sources_name_each_page_once_in_order():
     a, b = Person("甲"), Person("乙")
-    links = [Link("C1", a, b, "老师", s) for s in ("名录：甲条（1）", "名录：乙条（2）", "某志", "名录：甲条（1）")]
-    assert lineage.sources(links) == ["名录：甲条（1）、乙条（2）", "某志"]
+    links = [Link("C1", a, b, "老师", s) for s in ("甲页，https://a.example/1", "某志", "甲页，https://a.example/1")]
+    assert lineage.sources(links) == ["甲页，https://a.example/1", "某志"]
