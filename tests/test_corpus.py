@@ -38,6 +38,8 @@ SCRIPT_NAMES = {
     "彝文": "YI",
     "傣文": ("TAI LE", "NEW TAI LUE", "TAI THAM"),
     "朝鲜文": "HANGUL",
+    "哈萨克文": "ARABIC",  # the Arabic-based alphabet Kazakhs in China write
+    "柯尔克孜文": ("ARABIC", "CYRILLIC"),  # Arabic-based in China, Cyrillic in Kyrgyzstan (said in a note)
     "苗文": "LATIN",
     "壮文": "LATIN",
     "布依文": "LATIN",
