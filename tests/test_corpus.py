@@ -10,7 +10,7 @@ import unicodedata
 from heritage import corpus
 from heritage.fields import RECORD_FIELDS
 from heritage.sources import clean_html
-from heritage.vocab import SCRIPT_LANGS
+from heritage.vocab import SCRIPT_LANGS, native_lang
 from tests.conftest import INHERITORS, NATIONAL_LIST, needs_shared
 from tests.shipped import exhibit_record_ids, shipped_records, shipped_rows
 
@@ -81,6 +81,11 @@ def test_native_names_are_written_in_their_script():
             letters = [unicodedata.name(c, "") for c in name if c.isalpha()]
             assert letters and all(n.startswith(SCRIPT_NAMES[script]) for n in letters), (row["编号"], name)
     assert set(SCRIPT_LANGS) <= set(SCRIPT_NAMES)
+
+
+def test_every_shipped_native_script_has_a_language_tag_for_its_fonts():
+    scripts = {entry.split("|")[1] for row in RECORDS for entry in row["民族语名称"].split("；") if entry.strip()}
+    assert len(scripts) >= 8 and not [script for script in scripts if not native_lang(script)]
 
 
 def _windows(text: str) -> set[str]:
