@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -155,9 +156,22 @@ LISTING_TYPES = ("新增项目", "扩展项目")
 SEXES = ("男", "女")
 
 # The language tags of the scripts a native name may be said to be written in (for fonts and screen readers).
-SCRIPT_LANGS = {"藏文": "bo", "维吾尔文": "ug", "蒙古文": "mn-Mong", "彝文": "ii"}
+SCRIPT_LANGS = {
+    "藏文": "bo",
+    "维吾尔文": "ug",
+    "蒙古文": "mn-Mong",
+    "满文": "mnc-Mong",
+    "彝文": "ii",
+    "朝鲜文": "ko",
+    "哈萨克文": "kk-Arab",
+    "柯尔克孜文": "ky",
+    "苗文": "hmn",
+    "壮文": "za",
+    "布依文": "pcc",
+}
 
 
 def native_lang(script: str) -> str:
-    """The language tag for a native name said to be in a script (藏文 -> bo); "" when unknown."""
-    return SCRIPT_LANGS.get((script or "").strip(), "")
+    """The language tag for a native name said to be in a script (藏文 -> bo, 苗文（中部方言） -> hmn); "" when
+    unknown. A note in brackets after the script's name does not change it."""
+    return SCRIPT_LANGS.get(re.split(r"[（(]", script or "")[0].strip(), "")

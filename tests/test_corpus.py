@@ -11,7 +11,7 @@ from pathlib import Path
 from heritage import corpus
 from heritage.fields import RECORD_FIELDS
 from heritage.sources import clean_html
-from heritage.vocab import SCRIPT_LANGS
+from heritage.vocab import SCRIPT_LANGS, native_lang
 from tests.conftest import INHERITORS, NATIONAL_LIST, needs_shared
 from tests.shipped import exhibit_record_ids, shipped_records, shipped_rows
 
@@ -39,6 +39,8 @@ SCRIPT_NAMES = {
     "彝文": "YI",
     "傣文": ("TAI LE", "NEW TAI LUE", "TAI THAM"),
     "朝鲜文": "HANGUL",
+    "哈萨克文": "ARABIC",  # the Arabic-based alphabet Kazakhs in China write
+    "柯尔克孜文": ("ARABIC", "CYRILLIC"),  # Arabic-based in China, Cyrillic in Kyrgyzstan (said in a note)
     "苗文": "LATIN",
     "壮文": "LATIN",
     "布依文": "LATIN",
@@ -80,6 +82,11 @@ def test_native_names_are_written_in_their_script():
             letters = [unicodedata.name(c, "") for c in name if c.isalpha()]
             assert letters and all(n.startswith(SCRIPT_NAMES[script]) for n in letters), (row["编号"], name)
     assert set(SCRIPT_LANGS) <= set(SCRIPT_NAMES)
+
+
+def test_every_shipped_native_script_has_a_language_tag_for_its_fonts():
+    scripts = {entry.split("|")[1] for row in RECORDS for entry in row["民族语名称"].split("；") if entry.strip()}
+    assert len(scripts) >= 8 and not [script for script in scripts if not native_lang(script)]
 
 
 def _windows(text: str) -> set[str]:

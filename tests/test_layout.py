@@ -1,6 +1,6 @@
 """Layout a person sees, in Debian's Chromium against the real server: one column for header, main and
-footer; nothing wider than a phone (the curators' queue too); Tibetan, Uyghur, Mongolian and Yi names
-drawn with fonts that have their letters. Screenshots go to test-artifacts/browser/."""
+footer; nothing wider than a phone (the curators' queue too); Tibetan, Uyghur, Mongolian, Yi, Manchu, Korean
+and Kazakh names drawn with fonts that have their letters. Screenshots go to test-artifacts/browser/."""
 
 from __future__ import annotations
 
@@ -13,12 +13,16 @@ pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="未安装 Debian 的 chromium（scripts/test 以 root 运行时会安装）"
 )
 PASSWORD = "layout-pass-1"
-# Real names: 藏戏 (ཨ་ལྕེ་ལྷ་མོ), 维吾尔 (ئۇيغۇر), 蒙古 (ᠮᠣᠩᠭᠣᠯ), 彝 (ꆈꌠ, Nuosu).
+# Real names: 藏戏 (ཨ་ལྕེ་ལྷ་མོ), 维吾尔 (ئۇيغۇر), 蒙古 (ᠮᠣᠩᠭᠣᠯ), 彝 (ꆈꌠ, Nuosu); and from the shipped records
+# 满族说部 (ᡠᠯᠠᠪᡠᠨ), 朝鲜族农乐舞 (농악무), 哈萨克族冬布拉艺术 (دومبىرا).
 NATIVE = [
     ("ཨ་ལྕེ་ལྷ་མོ", "藏文", "a lce lha mo", "bo", "Noto Serif Tibetan"),
     ("ئۇيغۇر", "维吾尔文", "Uyghur", "ug", "Noto Naskh Arabic"),
     ("ᠮᠣᠩᠭᠣᠯ", "蒙古文", "Mongγol", "mn-Mong", "Noto Sans Mongolian"),
     ("ꆈꌠ", "彝文", "Nuosu", "ii", "Noto Sans Yi"),
+    ("ᡠᠯᠠᠪᡠᠨ", "满文", "ulabun", "mnc-Mong", "Noto Sans Mongolian"),
+    ("농악무", "朝鲜文", "", "ko", "Noto Sans CJK KR"),
+    ("دومبىرا", "哈萨克文", "", "kk-Arab", "Noto Naskh Arabic"),
 ]
 PAGES = (
     ("home", "/"),
@@ -33,7 +37,7 @@ PAGES = (
 
 @pytest.fixture(scope="module")
 def server(corpus_index):
-    """The site with a curator account and a record whose native names are in four scripts."""
+    """The site with a curator account and a record whose native names are in seven scripts."""
     from heritage import store, users
     from heritage.db import write
 
