@@ -223,11 +223,12 @@ def titles_and_aliases(db: sqlite_utils.Database, record_ids: Iterable[str] | No
 def same_items(db: sqlite_utils.Database) -> list[list[str]]:
     """Records the store holds more than once for one item: the ids of each set of records with the
     same name, category and places (records of one item from one place), by id."""
+    # the places are read through the (record_id, field, position) key: the (field, value) index would scan
     rows = db.execute(
-        "SELECT r.id, r.title, r.category, (SELECT group_concat(value, ',') FROM (SELECT value FROM record_values"
-        " WHERE record_id = r.id AND field = 'region_codes' ORDER BY value)) FROM records r"
-        " WHERE (r.title, r.category) IN (SELECT title, category FROM records GROUP BY title, category"
-        " HAVING count(*) > 1) ORDER BY r.id"
+        "WITH twice AS (SELECT title, category FROM records GROUP BY title, category HAVING count(*) > 1)"
+        " SELECT r.id, r.title, r.category, (SELECT group_concat(value, ',') FROM (SELECT value FROM record_values"
+        " WHERE record_id = r.id AND +field = 'region_codes' ORDER BY value))"
+        " FROM records r JOIN twice USING (title, category) ORDER BY r.id"
     ).fetchall()
     items: dict[tuple[str, str, str], list[str]] = {}
     for record_id, title, category, places in rows:
