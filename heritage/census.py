@@ -158,6 +158,8 @@ class Census:
     units: list[Region]
     sets: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)  # what each counted record or inheritor is called
+    # what pages make of these figures (a drawn map), kept with them: both last while the store is unchanged
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def ids(self, figure: str, key: str = "") -> list[str]:
         """The ids a figure counts under a key (records, or inheritors for age and batch), by id."""
