@@ -21,16 +21,17 @@ from typing import Any
 
 import sqlite_utils
 
-from heritage import vocab
+from heritage import census_files, vocab
 from heritage.completeness import completeness
 from heritage.fields import LIST_TYPES, RECORD_FIELDS
 from heritage.history import last_change
 from heritage.regions import COUNTY, DEPTH, PROVINCE, Region, divisions
-from heritage.visibility import sql_condition, view
+from heritage.visibility import PUBLIC, RESEARCHER, sql_condition, view
 
 KEEP = 32  # censuses kept per process (a scope, a reader, a level each)
 _KEPT: OrderedDict[tuple[Any, ...], Census] = OrderedDict()
 _LOCK = threading.Lock()
+_COUNTED = [0]  # times figures were counted in this process (see times_counted)
 AGED = 70  # an item is at risk when every living inheritor is this old or older
 REGION_VARIABLE = "HERITAGE_REGION"
 WHOLE_COUNTRY = ("", "全国", "000000", "100000")
@@ -248,30 +249,86 @@ def _above(code: str) -> tuple[str, ...]:
 def census(db: sqlite_utils.Database, chosen: Scope, reader: str | None = None, level: str | None = None) -> Census:
     """The figures of a scope: reader None counts every record (the workspace), else what they may see;
     places are counted by the divisions of ``level`` (see :func:`units`).  Figures are kept while the
-    store is unchanged (the same newest revision and images) on the same day."""
+    store is unchanged (the same newest revision and images) on the same day: in this process, and in
+    the files :func:`precompute` writes (the sync worker's), which a request reads instead of counting."""
     level = level or (PROVINCE if chosen.area is None else COUNTY)
-    key = (
-        db.execute("PRAGMA database_list").fetchone()[2],
-        last_change(db),
-        db.execute("SELECT count(*), max(rowid) FROM media").fetchone(),
-        dt.date.today(),
-        chosen,
-        reader,
-        level,
-    )
+    state = _state(db)
+    key = (db.execute("PRAGMA database_list").fetchone()[2], *state, chosen, reader, level)
     with _LOCK:
         if key in _KEPT:
             _KEPT.move_to_end(key)
             return _KEPT[key]
-    found = _count(db, chosen, reader, level)
+    kept = census_files.read(db, _file_name(chosen, reader, level), state)
+    found = _from_file(kept, chosen, reader, level) if kept else _count(db, chosen, reader, level)
+    _keep(key, found)
+    return found
+
+
+def precompute(home: Path, db: sqlite_utils.Database) -> int:
+    """Count the figures the pages show by default (the deployment's area at its default level, for
+    the workspace, researchers and the public) when the store changed since this process last counted
+    them, and keep them in files for the site's requests; the index sync worker calls this after each
+    round, so a process that starts counts them afresh.  Returns how many scopes were counted."""
+    try:
+        chosen = Scope(area(deployment_region(home)))
+    except ScopeError:
+        return 0  # the site refuses to start with such an area
+    level = PROVINCE if chosen.area is None else COUNTY
+    counted = 0
+    for reader in (None, RESEARCHER, PUBLIC):
+        db.conn.execute("BEGIN")  # the state and the figures from one snapshot of the store
+        try:
+            state = _state(db)
+            key = (db.execute("PRAGMA database_list").fetchone()[2], *state, chosen, reader, level)
+            with _LOCK:
+                if key in _KEPT:
+                    continue
+            found = _count(db, chosen, reader, level)
+        finally:
+            db.conn.rollback()
+        census_files.write(db, _file_name(chosen, reader, level), state, {"sets": found.sets, "titles": found.titles})
+        _keep(key, found)
+        counted += 1
+    return counted
+
+
+def is_precomputed(
+    db: sqlite_utils.Database, chosen: Scope, reader: str | None = None, level: str | None = None
+) -> bool:
+    """Whether the figures of a scope are kept in a file for the store as it is now."""
+    level = level or (PROVINCE if chosen.area is None else COUNTY)
+    return census_files.read(db, _file_name(chosen, reader, level), _state(db)) is not None
+
+
+def times_counted() -> int:
+    """How many times this process has counted figures (rather than finding them kept)."""
+    return _COUNTED[0]
+
+
+def _state(db: sqlite_utils.Database) -> list[Any]:
+    """What the figures depend on: the newest revision, the images, the day."""
+    images = db.execute("SELECT count(*), max(rowid) FROM media").fetchone()
+    return [last_change(db), *images, dt.date.today().isoformat()]
+
+
+def _file_name(chosen: Scope, reader: str | None, level: str) -> list[Any]:
+    return [chosen.params(), reader, level]
+
+
+def _from_file(kept: dict[str, Any], chosen: Scope, reader: str | None, level: str) -> Census:
+    return Census(chosen, reader, units(chosen.area, level), kept["sets"], kept["titles"])
+
+
+def _keep(key: tuple[Any, ...], found: Census) -> None:
     with _LOCK:
         _KEPT[key] = found
         while len(_KEPT) > KEEP:
             _KEPT.popitem(last=False)
-    return found
 
 
 def _count(db: sqlite_utils.Database, chosen: Scope, reader: str | None, level: str | None) -> Census:
+    with _LOCK:
+        _COUNTED[0] += 1
     found = Census(chosen, reader, units(chosen.area, level))
     sets = found.sets
     unit_codes = {u.code for u in found.units}
