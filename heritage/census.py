@@ -26,7 +26,7 @@ from heritage.completeness import completeness
 from heritage.fields import LIST_TYPES, RECORD_FIELDS
 from heritage.history import last_change
 from heritage.regions import COUNTY, DEPTH, PROVINCE, Region, divisions
-from heritage.visibility import PUBLIC, RESEARCHER, sql_condition, view
+from heritage.visibility import HIDDEN_COLUMNS, PUBLIC, RESEARCHER, sql_condition, view
 
 KEEP = 32  # censuses kept per process (a scope, a reader, a level each)
 _KEPT: OrderedDict[tuple[Any, ...], Census] = OrderedDict()
@@ -62,6 +62,9 @@ FIGURES = {
 }
 _LONG = {f.name for f in RECORD_FIELDS if f.type == "long"}
 _SHORT = [f.name for f in RECORD_FIELDS if f.type not in LIST_TYPES and f.name not in _LONG]
+_LISTS = [f.name for f in RECORD_FIELDS if f.type in LIST_TYPES]
+# what a reader's figures read of a record, and what the visibility rule decides by
+_READ = {"id", "title", "category", "vitality", "region_codes", *HIDDEN_COLUMNS, "status"}
 
 
 class ScopeError(ValueError):
@@ -184,27 +187,39 @@ def _add(sets: dict[str, dict[str, list[str]]], figure: str, key: str, entity_id
 
 
 def _records(db: sqlite_utils.Database, reader: str | None) -> list[dict[str, Any]]:
-    """Every record the reader may count, as they may see it, with long texts reduced to filled or not."""
+    """Every record the reader may count, as they may see it: for the workspace every field (its
+    completeness is counted), with long texts reduced to filled or not; for a reader the fields a
+    reader's figures read, and those the visibility rule decides by."""
     where, params = sql_condition(reader) if reader else ("1", [])
-    filled = [f"CASE WHEN nullif({name}, '') IS NULL THEN NULL ELSE 1 END AS {name}" for name in sorted(_LONG)]
+    if reader:
+        columns, listed = [name for name in _SHORT if name in _READ], [name for name in _LISTS if name in _READ]
+    else:
+        filled = [f"CASE WHEN nullif({name}, '') IS NULL THEN NULL ELSE 1 END AS {name}" for name in sorted(_LONG)]
+        columns, listed = _SHORT + filled, _LISTS
     lists: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for record_id, name, value in db.execute(
-        "SELECT record_id, field, value FROM record_values ORDER BY record_id, field, position"
+        f"SELECT record_id, field, value FROM record_values WHERE field IN ({', '.join('?' * len(listed))})"
+        " ORDER BY record_id, field, position",
+        listed,
     ):
         lists[record_id][name].append(value)
     images = dict(db.execute("SELECT record_id, count(*) FROM media WHERE medium = 'image' GROUP BY record_id"))
     found = []
-    for row in db.query(
-        f"SELECT {', '.join(_SHORT + filled)}, created_at FROM records WHERE {where} ORDER BY id", params
-    ):
-        entity = row | {"field_access": json.loads(row["field_access"] or "{}")}
-        entity |= {f.name: lists[row["id"]].get(f.name, []) for f in RECORD_FIELDS if f.type in LIST_TYPES}
+    for row in db.query(f"SELECT {', '.join(columns)}, created_at FROM records WHERE {where} ORDER BY id", params):
+        entity = row | {"field_access": _decoded(row["field_access"] or "{}")}
+        entity |= {name: lists[row["id"]].get(name, []) for name in listed}
         seen = view(entity, RECORD_FIELDS, reader) if reader else entity
         if seen:
             seen["images"] = images.get(row["id"], 0)
             seen["created_at"] = row["created_at"]
             found.append(seen)
     return found
+
+
+@lru_cache(maxsize=256)
+def _decoded(field_access: str) -> dict[str, str]:
+    """A record's field access levels, decoded once for all the records that share them (most share "{}")."""
+    return json.loads(field_access)
 
 
 def _inheritors(db: sqlite_utils.Database) -> list[dict[str, Any]]:
