@@ -266,9 +266,9 @@ def census(db: sqlite_utils.Database, chosen: Scope, reader: str | None = None, 
     places are counted by the divisions of ``level`` (see :func:`units`).  Figures are kept while the
     store is unchanged (the same newest revision and images) on the same day: in this process, and in
     the files :func:`precompute` writes (the sync worker's), which a request reads instead of counting."""
-    level = level or (PROVINCE if chosen.area is None else COUNTY)
+    level = level or default_level(chosen)
     state = _state(db)
-    key = (db.execute("PRAGMA database_list").fetchone()[2], *state, chosen, reader, level)
+    key = _key(db, state, chosen, reader, level)
     with _LOCK:
         if key in _KEPT:
             _KEPT.move_to_end(key)
@@ -288,13 +288,13 @@ def precompute(home: Path, db: sqlite_utils.Database) -> int:
         chosen = Scope(area(deployment_region(home)))
     except ScopeError:
         return 0  # the site refuses to start with such an area
-    level = PROVINCE if chosen.area is None else COUNTY
+    level = default_level(chosen)
     counted = 0
     for reader in (None, RESEARCHER, PUBLIC):
         db.conn.execute("BEGIN")  # the state and the figures from one snapshot of the store
         try:
             state = _state(db)
-            key = (db.execute("PRAGMA database_list").fetchone()[2], *state, chosen, reader, level)
+            key = _key(db, state, chosen, reader, level)
             with _LOCK:
                 if key in _KEPT:
                     continue
@@ -311,8 +311,12 @@ def is_precomputed(
     db: sqlite_utils.Database, chosen: Scope, reader: str | None = None, level: str | None = None
 ) -> bool:
     """Whether the figures of a scope are kept in a file for the store as it is now."""
-    level = level or (PROVINCE if chosen.area is None else COUNTY)
-    return census_files.read(db, _file_name(chosen, reader, level), _state(db)) is not None
+    return census_files.read(db, _file_name(chosen, reader, level or default_level(chosen)), _state(db)) is not None
+
+
+def default_level(chosen: Scope) -> str:
+    """The level places are counted by unless asked: provinces of the country, counties of an area."""
+    return PROVINCE if chosen.area is None else COUNTY
 
 
 def times_counted() -> int:
@@ -324,6 +328,11 @@ def _state(db: sqlite_utils.Database) -> list[Any]:
     """What the figures depend on: the newest revision, the images, the day."""
     images = db.execute("SELECT count(*), max(rowid) FROM media").fetchone()
     return [last_change(db), *images, dt.date.today().isoformat()]
+
+
+def _key(db: sqlite_utils.Database, state: list[Any], *scope: Any) -> tuple[Any, ...]:
+    """What a census is kept under in this process: the store's file, its state, the scope, reader, level."""
+    return (db.execute("PRAGMA database_list").fetchone()[2], *state, *scope)
 
 
 def _file_name(chosen: Scope, reader: str | None, level: str) -> list[Any]:

@@ -15,7 +15,7 @@ from typing import TypeVar
 from flask import abort, current_app, render_template, request
 
 from heritage import census
-from heritage.regions import DEPTH, LEVEL_NAMES, PROVINCE, Region, divisions, name_stem, positions
+from heritage.regions import DEPTH, LEVEL_NAMES, Region, divisions, name_stem, positions
 from web.numbers import int_arg
 
 WIDTH = 400  # of the map's viewBox; it scales to the page (labels stay readable at 375 px)
@@ -47,7 +47,7 @@ def requested_scope() -> census.Scope:
 
 def requested_level(chosen: census.Scope) -> str:
     """The level to count places by (province, prefecture or county), at or below the area's own."""
-    level = request.args.get("level") or (PROVINCE if chosen.area is None else "county")
+    level = request.args.get("level") or census.default_level(chosen)
     if level not in DEPTH or (chosen.area and DEPTH[level] < DEPTH[chosen.area.level]):
         abort(400, description="参数 level 应为 province（省）、prefecture（地）或 county（县），且不高于所选地区")
     return level
