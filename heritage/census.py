@@ -21,16 +21,17 @@ from typing import Any
 
 import sqlite_utils
 
-from heritage import vocab
+from heritage import census_files, vocab
 from heritage.completeness import completeness
 from heritage.fields import LIST_TYPES, RECORD_FIELDS
 from heritage.history import last_change
 from heritage.regions import COUNTY, DEPTH, PROVINCE, Region, divisions
-from heritage.visibility import sql_condition, view
+from heritage.visibility import HIDDEN_COLUMNS, PUBLIC, RESEARCHER, sql_condition, view
 
 KEEP = 32  # censuses kept per process (a scope, a reader, a level each)
 _KEPT: OrderedDict[tuple[Any, ...], Census] = OrderedDict()
 _LOCK = threading.Lock()
+_COUNTED = [0]  # times figures were counted in this process (see times_counted)
 AGED = 70  # an item is at risk when every living inheritor is this old or older
 REGION_VARIABLE = "HERITAGE_REGION"
 WHOLE_COUNTRY = ("", "全国", "000000", "100000")
@@ -61,6 +62,9 @@ FIGURES = {
 }
 _LONG = {f.name for f in RECORD_FIELDS if f.type == "long"}
 _SHORT = [f.name for f in RECORD_FIELDS if f.type not in LIST_TYPES and f.name not in _LONG]
+_LISTS = [f.name for f in RECORD_FIELDS if f.type in LIST_TYPES]
+# what a reader's figures read of a record, and what the visibility rule decides by
+_READ = {"id", "title", "category", "vitality", "region_codes", *HIDDEN_COLUMNS, "status"}
 
 
 class ScopeError(ValueError):
@@ -158,6 +162,8 @@ class Census:
     units: list[Region]
     sets: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     titles: dict[str, str] = field(default_factory=dict)  # what each counted record or inheritor is called
+    # what pages make of these figures (a drawn map), kept with them: both last while the store is unchanged
+    derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def ids(self, figure: str, key: str = "") -> list[str]:
         """The ids a figure counts under a key (records, or inheritors for age and batch), by id."""
@@ -181,27 +187,39 @@ def _add(sets: dict[str, dict[str, list[str]]], figure: str, key: str, entity_id
 
 
 def _records(db: sqlite_utils.Database, reader: str | None) -> list[dict[str, Any]]:
-    """Every record the reader may count, as they may see it, with long texts reduced to filled or not."""
+    """Every record the reader may count, as they may see it: for the workspace every field (its
+    completeness is counted), with long texts reduced to filled or not; for a reader the fields a
+    reader's figures read, and those the visibility rule decides by."""
     where, params = sql_condition(reader) if reader else ("1", [])
-    filled = [f"CASE WHEN nullif({name}, '') IS NULL THEN NULL ELSE 1 END AS {name}" for name in sorted(_LONG)]
+    if reader:
+        columns, listed = [name for name in _SHORT if name in _READ], [name for name in _LISTS if name in _READ]
+    else:
+        filled = [f"CASE WHEN nullif({name}, '') IS NULL THEN NULL ELSE 1 END AS {name}" for name in sorted(_LONG)]
+        columns, listed = _SHORT + filled, _LISTS
     lists: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for record_id, name, value in db.execute(
-        "SELECT record_id, field, value FROM record_values ORDER BY record_id, field, position"
+        f"SELECT record_id, field, value FROM record_values WHERE field IN ({', '.join('?' * len(listed))})"
+        " ORDER BY record_id, field, position",
+        listed,
     ):
         lists[record_id][name].append(value)
     images = dict(db.execute("SELECT record_id, count(*) FROM media WHERE medium = 'image' GROUP BY record_id"))
     found = []
-    for row in db.query(
-        f"SELECT {', '.join(_SHORT + filled)}, created_at FROM records WHERE {where} ORDER BY id", params
-    ):
-        entity = row | {"field_access": json.loads(row["field_access"] or "{}")}
-        entity |= {f.name: lists[row["id"]].get(f.name, []) for f in RECORD_FIELDS if f.type in LIST_TYPES}
+    for row in db.query(f"SELECT {', '.join(columns)}, created_at FROM records WHERE {where} ORDER BY id", params):
+        entity = row | {"field_access": _decoded(row["field_access"] or "{}")}
+        entity |= {name: lists[row["id"]].get(name, []) for name in listed}
         seen = view(entity, RECORD_FIELDS, reader) if reader else entity
         if seen:
             seen["images"] = images.get(row["id"], 0)
             seen["created_at"] = row["created_at"]
             found.append(seen)
     return found
+
+
+@lru_cache(maxsize=256)
+def _decoded(field_access: str) -> dict[str, str]:
+    """A record's field access levels, decoded once for all the records that share them (most share "{}")."""
+    return json.loads(field_access)
 
 
 def _inheritors(db: sqlite_utils.Database) -> list[dict[str, Any]]:
@@ -246,30 +264,95 @@ def _above(code: str) -> tuple[str, ...]:
 def census(db: sqlite_utils.Database, chosen: Scope, reader: str | None = None, level: str | None = None) -> Census:
     """The figures of a scope: reader None counts every record (the workspace), else what they may see;
     places are counted by the divisions of ``level`` (see :func:`units`).  Figures are kept while the
-    store is unchanged (the same newest revision and images) on the same day."""
-    level = level or (PROVINCE if chosen.area is None else COUNTY)
-    key = (
-        db.execute("PRAGMA database_list").fetchone()[2],
-        last_change(db),
-        db.execute("SELECT count(*), max(rowid) FROM media").fetchone(),
-        dt.date.today(),
-        chosen,
-        reader,
-        level,
-    )
+    store is unchanged (the same newest revision and images) on the same day: in this process, and in
+    the files :func:`precompute` writes (the sync worker's), which a request reads instead of counting."""
+    level = level or default_level(chosen)
+    state = _state(db)
+    key = _key(db, state, chosen, reader, level)
     with _LOCK:
         if key in _KEPT:
             _KEPT.move_to_end(key)
             return _KEPT[key]
-    found = _count(db, chosen, reader, level)
+    kept = census_files.read(db, _file_name(chosen, reader, level), state)
+    found = _from_file(kept, chosen, reader, level) if kept else _count(db, chosen, reader, level)
+    _keep(key, found)
+    return found
+
+
+def precompute(home: Path, db: sqlite_utils.Database) -> int:
+    """Count the figures the pages show by default (the deployment's area at its default level, for
+    the workspace, researchers and the public) when the store changed since this process last counted
+    them, and keep them in files for the site's requests; the index sync worker calls this after each
+    round, so a process that starts counts them afresh.  Returns how many scopes were counted."""
+    try:
+        chosen = Scope(area(deployment_region(home)))
+    except ScopeError:
+        return 0  # the site refuses to start with such an area
+    level = default_level(chosen)
+    counted = 0
+    for reader in (None, RESEARCHER, PUBLIC):
+        db.conn.execute("BEGIN")  # the state and the figures from one snapshot of the store
+        try:
+            state = _state(db)
+            key = _key(db, state, chosen, reader, level)
+            with _LOCK:
+                if key in _KEPT:
+                    continue
+            found = _count(db, chosen, reader, level)
+        finally:
+            db.conn.rollback()
+        census_files.write(db, _file_name(chosen, reader, level), state, {"sets": found.sets, "titles": found.titles})
+        _keep(key, found)
+        counted += 1
+    return counted
+
+
+def is_precomputed(
+    db: sqlite_utils.Database, chosen: Scope, reader: str | None = None, level: str | None = None
+) -> bool:
+    """Whether the figures of a scope are kept in a file for the store as it is now."""
+    return census_files.read(db, _file_name(chosen, reader, level or default_level(chosen)), _state(db)) is not None
+
+
+def default_level(chosen: Scope) -> str:
+    """The level places are counted by unless asked: provinces of the country, counties of an area."""
+    return PROVINCE if chosen.area is None else COUNTY
+
+
+def times_counted() -> int:
+    """How many times this process has counted figures (rather than finding them kept)."""
+    return _COUNTED[0]
+
+
+def _state(db: sqlite_utils.Database) -> list[Any]:
+    """What the figures depend on: the newest revision, the images, the day."""
+    images = db.execute("SELECT count(*), max(rowid) FROM media").fetchone()
+    return [last_change(db), *images, dt.date.today().isoformat()]
+
+
+def _key(db: sqlite_utils.Database, state: list[Any], *scope: Any) -> tuple[Any, ...]:
+    """What a census is kept under in this process: the store's file, its state, the scope, reader, level."""
+    return (db.execute("PRAGMA database_list").fetchone()[2], *state, *scope)
+
+
+def _file_name(chosen: Scope, reader: str | None, level: str) -> list[Any]:
+    return [chosen.params(), reader, level]
+
+
+def _from_file(kept: dict[str, Any], chosen: Scope, reader: str | None, level: str) -> Census:
+    return Census(chosen, reader, units(chosen.area, level), kept["sets"], kept["titles"])
+
+
+def _keep(key: tuple[Any, ...], found: Census) -> None:
     with _LOCK:
         _KEPT[key] = found
         while len(_KEPT) > KEEP:
             _KEPT.popitem(last=False)
-    return found
 
 
 def _count(db: sqlite_utils.Database, chosen: Scope, reader: str | None, level: str | None) -> Census:
+    with _LOCK:
+        _COUNTED[0] += 1
     found = Census(chosen, reader, units(chosen.area, level))
     sets = found.sets
     unit_codes = {u.code for u in found.units}

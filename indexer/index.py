@@ -28,7 +28,7 @@ from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 
-from heritage import outbox, people, store
+from heritage import census, outbox, people, store
 from heritage.db import now
 from indexer.analysis import Segmenter, dictionary, use_dictionary
 from indexer.documents import SCHEMA_VERSION, dictionary_words, document, make_schema, name_words
@@ -381,8 +381,10 @@ def status(home: Path, db: sqlite_utils.Database) -> dict:
 
 class SyncWorker(threading.Thread):
     """Drains the outbox into the index every few seconds, in the background (the web process runs
-    one); if another writer holds the lock it simply tries again on the next round.  While it runs,
-    ``worker_running`` is true, so that ``heritage index`` can leave the work to it."""
+    one); if another writer holds the lock it simply tries again on the next round.  After a round that
+    leaves the outbox empty it counts the census figures the pages show by default, when the store
+    changed (heritage.census.precompute).
+    While it runs, ``worker_running`` is true, so that ``heritage index`` can leave the work to it."""
 
     def __init__(self, home: Path, interval: float = 2.0, on_sync: Callable[[int], None] | None = None):
         super().__init__(name="heritage-index-sync", daemon=True)
@@ -402,6 +404,8 @@ class SyncWorker(threading.Thread):
                             self.on_sync(applied)
                     except (LockError, IndexUnavailable):
                         pass
+                    if not outbox.pending_count(db):  # saves still coming in are indexed first
+                        census.precompute(self.home, db)  # so that pages read the figures, not count them
                     self._stopping.wait(self.interval)
         finally:
             db.conn.close()

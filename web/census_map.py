@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, render_template, request, url_for
+from markupsafe import Markup
 
 from heritage import census
 from heritage.regions import Region
@@ -15,6 +16,7 @@ from web.census_view import (
     configured_area,
     counted_page,
     figure_or_404,
+    kept,
     level_choices,
     point_map,
     requested_level,
@@ -57,12 +59,17 @@ def records_map():
     chosen = requested_scope()
     level = requested_level(chosen)
     found = census.census(get_db(), chosen, audience(), level)
+    body = kept(
+        found,
+        ("map",),
+        lambda: Markup(render_template("_map_body.html", found=found, point_map=point_map(found, _searches()))),
+    )
     return render_template(
         "map.html",
         found=found,
         level=level,
         levels=level_choices(chosen),
-        point_map=point_map(found, _searches()),
+        body=body,
         form={"region": request.args.get("region", chosen.area.code if chosen.area else "")},
     )
 

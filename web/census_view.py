@@ -10,11 +10,12 @@ import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TypeVar
 
 from flask import abort, current_app, render_template, request
 
 from heritage import census
-from heritage.regions import DEPTH, LEVEL_NAMES, PROVINCE, Region, divisions, name_stem, positions
+from heritage.regions import DEPTH, LEVEL_NAMES, Region, divisions, name_stem, positions
 from web.numbers import int_arg
 
 WIDTH = 400  # of the map's viewBox; it scales to the page (labels stay readable at 375 px)
@@ -24,6 +25,7 @@ LABELLED = 40  # every place is offered a label up to this many, else only the t
 LABEL_SIZE = 13  # font size of the smallest label (about 11 px at 375 px); the largest count's is 16
 ASCENT, DESCENT = 1.16, 0.29  # of a label's line, in font sizes
 PER_PAGE = 100  # of a list of counted records
+T = TypeVar("T")
 
 
 def configured_area() -> str:
@@ -45,7 +47,7 @@ def requested_scope() -> census.Scope:
 
 def requested_level(chosen: census.Scope) -> str:
     """The level to count places by (province, prefecture or county), at or below the area's own."""
-    level = request.args.get("level") or (PROVINCE if chosen.area is None else "county")
+    level = request.args.get("level") or census.default_level(chosen)
     if level not in DEPTH or (chosen.area and DEPTH[level] < DEPTH[chosen.area.level]):
         abort(400, description="参数 level 应为 province（省）、prefecture（地）或 county（县），且不高于所选地区")
     return level
@@ -154,6 +156,14 @@ def point_map(found: census.Census, link: Callable[[Region], str]) -> PointMap:
     ]
     unplaced = [(u, counts[u.code], link(u) if counts[u.code] else "") for u in found.units if u.code not in seats]
     return PointMap(width, height, place_labels(points, width, height, largest), unplaced)
+
+
+def kept(found: census.Census, name: tuple[str, ...], make: Callable[[], T]) -> T:
+    """What a page makes of a census (its point map, its drawn map), made once and kept with the census,
+    which lasts while the store is unchanged."""
+    if name not in found.derived:
+        found.derived[name] = make()
+    return found.derived[name]
 
 
 def key_label(figure: str, key: str) -> str:

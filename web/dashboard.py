@@ -14,6 +14,7 @@ from heritage.workflow import EDITORS
 from web.census_view import (
     counted_page,
     figure_or_404,
+    kept,
     level_choices,
     point_map,
     requested_level,
@@ -44,8 +45,13 @@ def overview():
         found=found,
         tables=tables(found),
         link=link,
-        coverage_map=point_map(
-            places, lambda region: url_for("dashboard.records", figure="place", key=region.code, level=level, **scope)
+        coverage_map=kept(
+            places,
+            ("dashboard",),
+            lambda: point_map(
+                places,
+                lambda region: url_for("dashboard.records", figure="place", key=region.code, level=level, **scope),
+            ),
         ),
         report_url=url_for("dashboard.report", **scope),
         args=None,
