@@ -27,6 +27,7 @@ from whoosh.formats import Positions
 
 from heritage import corpus
 from heritage.numerals import spoken
+from indexer.rules import CONCEPTS
 
 _T2S = opencc.OpenCC("t2s")
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
@@ -145,6 +146,8 @@ _FUNCTION_TAGS = re.compile(r"[rpcxyeb]|u.*")
 # A single character of a name jieba does not know comes tagged as a noun, a name, a numeral, an
 # abbreviation, an idiom or a sound (格萨斯/尔, 阿/细/跳/月, 嘎): kept even where the stop list names it.
 _NAME_CHAR_TAGS = re.compile(r"n.*|[mjlo]")
+# pronouns, prepositions, conjunctions, particles, modal words, interjections: never in an unknown name
+_GRAMMAR_TAGS = re.compile(r"[rpcye]|u.*")
 _NUMERALS = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 
 
@@ -199,36 +202,59 @@ def question_parts(text: str) -> tuple[list[str], list[str]]:
     apart.  我想了解一下泰山传说的历史 -> ([泰山传说], [想, 了解, 一下, 历史]).
 
     The cut is the indexing one, between the generic phrases; a domain word (a title, a place)
-    is a subject word unless the generic list names it."""
-    subject: list[str] = []
-    generic: list[str] = []
+    is a subject word unless the generic list names it.  A verb of one character is what the asker
+    wants done (谁会唱…, 怎么做, 在哪里演) unless subject words stand on both sides of it (枕头顶刺绣)
+    or it names a kind of heritage (舞)."""
+    parts: list[tuple[str, str]] = []  # (word, subject | generic | verb | dropped)
     seg = segmenter()
     for match in _RUNS.finditer(normalize(text)):
         tagged = _tagged(match.group(), seg) if match.lastgroup == "han" else [(match.group(), "")]
         for piece in _pieces(tagged):
             if len(piece) > 1:  # characters the dictionary could not join: one unknown word (唱/大/书, 柶/戏)
-                subject += [word for word, _ in piece]
-                continue
-            word, tag = piece[0]
-            if word in _generic_words():
-                generic.append(word)
-            elif tag == "" or not (_FUNCTION_TAGS.fullmatch(tag) or _is_stop_word(word, tag)):
-                subject.append(word)
+                parts += [(word, "subject") for word, _ in piece]
+            else:
+                parts.append((piece[0][0], _part(*piece[0])))
+    subject: list[str] = []
+    generic: list[str] = []
+    for at, (word, part) in enumerate(parts):
+        if part == "verb":
+            between = 0 < at < len(parts) - 1 and parts[at - 1][1] == parts[at + 1][1] == "subject"
+            part = "subject" if between else "generic"
+        if part == "subject":
+            subject.append(word)
+        elif part == "generic":
+            generic.append(word)
     return subject, generic
+
+
+def _part(word: str, tag: str) -> str:
+    if word in _generic_words():
+        return "generic"
+    if len(word) == 1 and tag.startswith("v") and word not in CONCEPTS:
+        return "verb"
+    if tag == "" or not (_FUNCTION_TAGS.fullmatch(tag) or _is_stop_word(word, tag)):
+        return "subject"
+    return "dropped"
 
 
 def _pieces(tagged: Iterable[tuple[str, str]]) -> list[list[tuple[str, str]]]:
     """Tagged words with each run of two or more single characters (none of them a generic question
-    word, not all of them function words) kept together: such a run is a word the dictionary lacks,
-    a name like 唱大书 or 柶戏, and none of its characters is dropped."""
+    word or a pronoun, preposition or other function word; not all of them stop words or verbs) kept
+    together: such a run is a word the dictionary lacks, a name like 唱大书 or 柶戏, and none of its
+    characters is dropped."""
     pieces: list[list[tuple[str, str]]] = []
     run: list[tuple[str, str]] = []
     for item in [*tagged, ("", "")]:
         word, tag = item
-        if len(word) == 1 and HAN_RUN.fullmatch(word) and word not in _generic_words():
+        if (
+            len(word) == 1
+            and HAN_RUN.fullmatch(word)
+            and word not in _generic_words()
+            and not _GRAMMAR_TAGS.fullmatch(tag)
+        ):
             run.append(item)
             continue
-        lone = len(run) < 2 or all(_FUNCTION_TAGS.fullmatch(t) or _is_stop_word(w, t) for w, t in run)
+        lone = len(run) < 2 or all(_is_stop_word(w, t) or _part(w, t) == "verb" for w, t in run)
         pieces += [[one] for one in run] if lone else [run]
         run = []
         if word:

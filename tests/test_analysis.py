@@ -121,6 +121,16 @@ def test_content_words_of_a_question_are_its_subject():
     assert analysis.content_words("hmong 古歌在哪里") == ["hmong", "古歌"]
 
 
+def test_a_lone_verb_is_what_the_asker_wants_done_not_the_subject():
+    _shipped_dictionary()
+    assert analysis.question_parts("谁会唱玛纳斯") == (["玛纳斯"], ["会", "唱"])  # never 谁会唱 as one unknown word
+    assert analysis.content_words("苗族古歌怎么唱") == ["苗族古歌"]
+    assert analysis.content_words("藏戏在哪里演") == ["藏戏"]
+    assert analysis.content_words("谁会跳芦笙舞") == ["芦笙舞"]
+    assert analysis.content_words("苗族舞") == ["苗族", "舞"]  # unless it names a kind of heritage
+    assert analysis.content_words("唱大书") == ["唱", "大", "书"]  # a name jieba lacks keeps its characters
+
+
 def test_a_title_is_all_content():
     titles = _shipped_dictionary()
     damaged = [t for t in titles if "".join(analysis.content_words(t)) != re.sub(r"\W", "", analysis.normalize(t))]
