@@ -50,18 +50,9 @@ ENGINES = ("whoosh", "tantivy")
 
 
 def pytest_generate_tests(metafunc):
-    """In a module that sets ``BOTH_ENGINES = True``, every test on ``corpus_index`` runs once per search
-    engine; a test marked ``whoosh_only(reason)`` is a strict xfail on tantivy (what it cannot do yet)."""
-    if "corpus_index" not in metafunc.fixturenames or not getattr(metafunc.module, "BOTH_ENGINES", False):
-        return
-    only = metafunc.definition.get_closest_marker("whoosh_only")
-    params = [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=only.args[0]))
-        if only and name != "whoosh"
-        else name
-        for name in ENGINES
-    ]
-    metafunc.parametrize("corpus_index", params, indirect=True, scope="module")
+    """In a module that sets ``BOTH_ENGINES = True``, every test on ``corpus_index`` runs once per search engine."""
+    if "corpus_index" in metafunc.fixturenames and getattr(metafunc.module, "BOTH_ENGINES", False):
+        metafunc.parametrize("corpus_index", ENGINES, indirect=True, scope="module")
 
 
 @pytest.fixture(scope="module")
