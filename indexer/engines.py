@@ -55,7 +55,7 @@ class ReaderCache:
     suspects: dict[tuple[str, Any], hidden.Suspects] = field(default_factory=dict)
     every: frozenset[int] | None = None
     frequencies: LRU = field(default_factory=lambda: LRU(65536))
-    ranks: dict[str, Any] = field(default_factory=dict)  # an engine's own per-reader tables (sort orders, scores)
+    ranks: LRU = field(default_factory=lambda: LRU(64))  # an engine's own per-reader tables (sort orders, scores)
 
 
 class Engine:

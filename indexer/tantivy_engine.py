@@ -108,18 +108,20 @@ class TantivyEngine(Engine):
 
     def _scores(self, query: Q.Query) -> dict[int, float]:
         """Tantivy's score of every document the query matches (cached per reader and query)."""
-        key = ("scores", repr(query))
-        return self.reader_cache.postings.remember(
-            key, lambda: {d: float(score) for score, d in self._all(tantivy_query(query, self._schema()))}
+        return self.reader_cache.ranks.remember(
+            ("scores", repr(query)),
+            lambda: {d: float(score) for score, d in self._all(tantivy_query(query, self._schema()))},
         )
 
     def _order(self, sort: str) -> dict[int, int]:
         """Each document's place in a sort order (cached per reader); documents without the key last."""
-        if sort not in self.reader_cache.ranks:
+
+        def read() -> dict[int, int]:
             fieldname, descending = _ORDERS[sort]
             order = tantivy.Order.Desc if descending else tantivy.Order.Asc
             keyed = self._all(tantivy.Query.all_query(), order_by_field=fieldname, order=order)
             present = [d for key, d in keyed if key is not None]
             missing = sorted(d for key, d in keyed if key is None)
-            self.reader_cache.ranks[sort] = {d: at for at, d in enumerate(present + missing)}
-        return self.reader_cache.ranks[sort]
+            return {d: at for at, d in enumerate(present + missing)}
+
+        return self.reader_cache.ranks.remember(("order", sort), read)
