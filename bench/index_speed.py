@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -109,36 +110,52 @@ def run_one(engine: str, home: Path) -> dict:
     }
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--sizes", default="3610,100000", help="store sizes, comma-separated")
-    parser.add_argument("--one", nargs=2, metavar=("ENGINE", "HOME"), help=argparse.SUPPRESS)
+def measured(script: str, ways: Iterable[tuple[str, str]], size: int) -> Iterator[tuple[str, dict]]:
+    """(name, numbers) of each way on a store of the size, each way in a process of its own running
+    ``script --one WAY HOME`` on its own copy of the store."""
+    with tempfile.TemporaryDirectory() as work:
+        base = Path(work) / "base"
+        make_store(base, size)
+        for way, name in ways:
+            home = Path(work) / way
+            subprocess.run(["cp", "-r", str(base), str(home)], check=True)
+            out = subprocess.run(
+                [sys.executable, script, "--one", way, str(home)], capture_output=True, text=True, check=True
+            ).stdout
+            yield name, json.loads(out.strip().splitlines()[-1])
+
+
+def sizes_to_measure(description: str, default: str, one: Callable[[str, Path], dict]) -> list[int]:
+    """The store sizes asked for on the command line; none after a ``--one WAY HOME`` run (whose numbers
+    ``one`` gives, printed as JSON), or when the national list is absent (said so)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--sizes", default=default, help="store sizes, comma-separated")
+    parser.add_argument("--one", nargs=2, metavar=("WAY", "HOME"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one[0], Path(args.one[1]))))
-        return
+        print(json.dumps(one(args.one[0], Path(args.one[1]))))
+        return []
     if not NATIONAL_LIST.exists():
         print(f"跳过：{NATIONAL_LIST} 不存在")
+        return []
+    return [int(s) for s in args.sizes.split(",")]
+
+
+def main() -> None:
+    sizes = sizes_to_measure(__doc__ or "", "3610,100000", run_one)
+    if not sizes:
         return
     print("| 记录数 | 方式 | 建索引秒 | 条/秒 | MB/秒 | 索引 MB | 峰值内存 MB | 查询 p50 ms | 查询 p95 ms |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
-    for size in (int(s) for s in args.sizes.split(",")):
-        with tempfile.TemporaryDirectory() as work:
-            base = Path(work) / "base"
-            make_store(base, size)
-            for engine, name in (("ours", "智慧民族之家（2 进程）"), ("standard", StandardRecipe.name)):
-                home = Path(work) / engine
-                subprocess.run(["cp", "-r", str(base), str(home)], check=True)
-                out = subprocess.run(
-                    [sys.executable, __file__, "--one", engine, str(home)], capture_output=True, text=True, check=True
-                ).stdout
-                r = json.loads(out.strip().splitlines()[-1])
-                print(
-                    f"| {r['records']:,} | {name} | {r['seconds']:.1f} | {r['records'] / r['seconds']:,.0f} "
-                    f"| {r['mb'] / r['seconds']:.2f} | {r['size']:.0f} | {r['peak']:.0f} "
-                    f"| {r['p50']:.1f} | {r['p95']:.1f} |",
-                    flush=True,
-                )
+    ways = (("ours", "智慧民族之家（2 进程）"), ("standard", StandardRecipe.name))
+    for size in sizes:
+        for name, r in measured(__file__, ways, size):
+            print(
+                f"| {r['records']:,} | {name} | {r['seconds']:.1f} | {r['records'] / r['seconds']:,.0f} "
+                f"| {r['mb'] / r['seconds']:.2f} | {r['size']:.0f} | {r['peak']:.0f} "
+                f"| {r['p50']:.1f} | {r['p95']:.1f} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import sqlite_utils
 from heritage import outbox
 from heritage.progress import progress_bar
 from heritage.store import open_store
+from indexer import choice
 from indexer import index as index_store
 from indexer.search import MODES, SORTS, SearchRequest, run
 
@@ -67,9 +68,14 @@ def index_command(ctx: click.Context, rebuild: bool, watch: bool, interval: floa
 
 def _rebuild(home: Path, db: sqlite_utils.Database, procs: int) -> None:
     started = time.perf_counter()
+    try:
+        kind = choice.chosen(home)
+    except choice.UnknownEngine as error:
+        click.echo(f"错误：{error}", err=True)
+        sys.exit(1)
     with progress_bar("建索引") as progress:
         count = index_store.rebuild(home, db, procs=procs, progress=progress)
-    click.echo(f"已重建检索索引：{count} 条记录，用时 {time.perf_counter() - started:.1f} 秒。")
+    click.echo(f"已重建检索索引：{count} 条记录，用时 {time.perf_counter() - started:.1f} 秒（检索引擎 {kind}）。")
 
 
 @click.command("search")
@@ -170,6 +176,7 @@ def check_index(home: Path, db: sqlite_utils.Database) -> list[str]:
     state = index_store.status(home, db)
     if not state["available"]:
         return [state["message"]]
+    click.echo(f"检索引擎：{state['engine']}（索引 {state['generation']}）")
     problems = []
     for key, label in (("missing", "缺少"), ("stale", "版本过旧"), ("extra", "多出")):
         unexplained = [i for i in state[key] if i not in set(state["waiting"])]

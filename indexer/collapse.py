@@ -7,7 +7,7 @@ import sqlite_utils
 from whoosh import query as Q
 
 from heritage import history, store
-from indexer.engine import Engine
+from indexer.engines import Engine
 
 _cache: dict[tuple[int, int | None], list[frozenset[int]]] = {}
 

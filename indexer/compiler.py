@@ -18,7 +18,7 @@ from heritage.regions import divisions
 from heritage.visibility import PUBLIC
 from indexer import analysis
 from indexer.documents import person_term
-from indexer.engine import Engine
+from indexer.engines import Engine
 from indexer.filters import BY_NAME
 from indexer.query import And, FieldQuery, Not, Or, Phrase, QuerySyntaxError, Words
 from indexer.rules import CONCEPTS, METADATA_BOOST, METADATA_WEIGHTS, PERSON_BOOST, RELATED_ITEM_BOOST, TEXT_BOOSTS

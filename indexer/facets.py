@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from heritage.regions import divisions
-from indexer.engine import Engine
+from indexer.engines import Engine
 
 FACETS = ("category", "ethnic", "province", "level", "batch", "listing")
 # How each facet reads on a page; "region" is the places below a chosen region.

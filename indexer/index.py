@@ -1,8 +1,8 @@
-"""The Whoosh index on disk: generations, the one writer, rebuild, outbox sync and status.
+"""The index on disk: generations, the one writer, rebuild, outbox sync and status, for either engine.
 
-Layout under ``<home>/index``: one folder per generation (``gen-…``) holding the Whoosh files,
-the dictionary it was built with and ``meta.json``; the file ``CURRENT`` names the generation in
-use and is replaced atomically.  ``writer.lock`` is held by whoever writes (rebuild or sync),
+Layout under ``<home>/index``: one folder per generation (``gen-…``) holding the Whoosh files (or,
+for tantivy, its folder: indexer.tantivy_index), the dictionary it was built with and ``meta.json``
+(which names the engine); the file ``CURRENT`` names the generation in use and is replaced atomically.  ``writer.lock`` is held by whoever writes (rebuild or sync),
 so there is only ever one writer; readers never write and never create an index.
 """
 
@@ -22,14 +22,17 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 from whoosh import index as whoosh_index
+from whoosh import query as Q
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 
 from heritage import census, outbox, people, store
 from heritage.db import now
+from indexer import choice, tantivy_index
 from indexer.analysis import Segmenter, dictionary, use_dictionary
 from indexer.documents import SCHEMA_VERSION, dictionary_words, document, make_schema, name_words
 from indexer.newwords import new_words, records_containing
@@ -173,7 +176,7 @@ class Generation:
     """An opened index generation with the segmenter its dictionary gives."""
 
     path: Path
-    index: whoosh_index.Index
+    index: Any  # whoosh's Index, or tantivy's (meta["engine"])
     segmenter: Segmenter
     meta: dict
     stamp: tuple[int, int] | None = None  # meta.json as it was when opened (a grown dictionary replaces it)
@@ -192,7 +195,12 @@ def _stamp(path: Path) -> tuple[int, int] | None:
 
 
 def open_generation(home: Path, attempts: int = 5) -> Generation:
-    """Open the current generation, retrying the brief errors a concurrent commit can cause."""
+    """Open the current generation, retrying the brief errors a concurrent commit can cause; one built by
+    another engine than the data folder chose cannot be used (switching is a rebuild)."""
+    try:
+        wanted = choice.chosen(home)
+    except choice.UnknownEngine as error:
+        raise IndexUnavailable(str(error)) from None
     for attempt in range(attempts):
         path = current_generation(home)
         if path is None or not path.exists():
@@ -200,10 +208,20 @@ def open_generation(home: Path, attempts: int = 5) -> Generation:
         try:
             stamp = _stamp(path)
             meta = json.loads((path / "meta.json").read_text("utf-8"))
+            built_by = meta.get("engine", choice.WHOOSH)
+            if built_by != wanted:
+                raise IndexUnavailable(
+                    f"检索索引由 {built_by} 建立，而数据文件夹设置的检索引擎是 {wanted}：请运行 heritage index --rebuild"
+                )
             words = (path / "dictionary.txt").read_text("utf-8").splitlines()
             segmenter = use_dictionary(words)
-            return Generation(path, whoosh_index.open_dir(str(path), schema=make_schema()), segmenter, meta, stamp)
-        except (FileNotFoundError, whoosh_index.EmptyIndexError, json.JSONDecodeError):
+            opened = (
+                tantivy_index.open_index(path)
+                if built_by == choice.TANTIVY
+                else whoosh_index.open_dir(str(path), schema=make_schema())
+            )
+            return Generation(path, opened, segmenter, meta, stamp)
+        except (FileNotFoundError, ValueError, whoosh_index.EmptyIndexError, json.JSONDecodeError):
             if attempt == attempts - 1:
                 raise IndexUnavailable("检索索引无法打开：请运行 heritage index --rebuild") from None
             time.sleep(0.05 * (attempt + 1))
@@ -213,6 +231,7 @@ def open_generation(home: Path, attempts: int = 5) -> Generation:
 def rebuild(home: Path, db: sqlite_utils.Database, procs: int = 2, progress: Progress | None = None) -> int:
     """Build a new generation from the store, in parallel, and swap it in; returns how many records."""
     home = Path(home)
+    kind = choice.chosen(home)
     with writer_lock(home, wait=600):
         upto = outbox.last_position(db)
         words, digest = dictionary(dictionary_words(db))
@@ -224,29 +243,44 @@ def rebuild(home: Path, db: sqlite_utils.Database, procs: int = 2, progress: Pro
             if not (index_root(home) / f"{stamp}-{n}").exists()
         )
         generation.mkdir(parents=True)
-        index = whoosh_index.create_in(str(generation), make_schema())
         total = store.count(db, store.RECORD)
         carried = people.names_by_record(db)
-        _building[0] = True
-        try:
-            writer = index.writer(procs=procs, multisegment=procs > 1, limitmb=256, codec=BuildCodec())
-            done = 0
-            for record in store.iterate(db, store.RECORD):
-                writer.add_document(**document(record, carried.get(record["id"])))
-                done += 1
-                if progress:
-                    progress(done, total)
-            writer.commit()
-        finally:
-            _building[0] = False
+        documents = (document(record, carried.get(record["id"])) for record in store.iterate(db, store.RECORD))
+        counted = itertools.count(1)
+
+        def step() -> None:
+            if progress:
+                progress(next(counted), total)
+
+        if kind == choice.TANTIVY:
+            done = tantivy_index.build(generation, documents, step)
+        else:
+            done = _build_whoosh(generation, documents, procs, step)
         (generation / "dictionary.txt").write_text("\n".join(words), "utf-8")
-        meta = {"schema": SCHEMA_VERSION, "dictionary": digest, "built_at": now(), "records": done}
+        meta = {"schema": SCHEMA_VERSION, "dictionary": digest, "built_at": now(), "records": done, "engine": kind}
         _write_atomic(generation / "meta.json", json.dumps(meta, ensure_ascii=False))
         previous = current_generation(home)
         _write_atomic(index_root(home) / "CURRENT", generation.name)
         outbox.mark_done_upto(db, upto)  # everything up to the snapshot is in the new generation
         _remove_old_generations(home, keep={generation.name, previous.name if previous else ""})
         return done
+
+
+def _build_whoosh(generation: Path, documents: Iterator[dict], procs: int, step: Callable[[], None]) -> int:
+    """Write a new Whoosh index of the documents into a generation folder (in parallel); how many."""
+    index = whoosh_index.create_in(str(generation), make_schema())
+    _building[0] = True
+    try:
+        writer = index.writer(procs=procs, multisegment=procs > 1, limitmb=256, codec=BuildCodec())
+        done = 0
+        for doc in documents:
+            writer.add_document(**doc)
+            done += 1
+            step()
+        writer.commit()
+    finally:
+        _building[0] = False
+    return done
 
 
 def _remove_old_generations(home: Path, keep: set[str]) -> None:
@@ -273,33 +307,45 @@ def sync(home: Path, db: sqlite_utils.Database, batch: int = 500, wait: float = 
             if not changes:
                 return applied
             saved = [c.entity_id for c in changes if c.entity == store.RECORD.name]
-            carried = _carried_by(generation, db, {c.entity_id for c in changes if c.entity == store.INHERITOR.name})
+            carried = _carried_by(home, db, {c.entity_id for c in changes if c.entity == store.INHERITOR.name})
             record_ids = list(dict.fromkeys([*saved, *carried]))
             records = {record_id: store.get(db, store.RECORD, record_id) for record_id in record_ids}
             added = new_words(generation.segmenter, records.values())
             if added:
-                with generation.index.searcher() as searcher:
-                    holders = records_containing(searcher, added)
+                with _reader(home) as eng:
+                    holders = records_containing(eng, added)
                 records |= {i: store.get(db, store.RECORD, i) for i in sorted(holders - records.keys())}
                 grown = use_dictionary([*generation.segmenter.words, *added])
-            _apply(generation.index, records, people.names_by_record(db, records), wait)
+            carried_names = people.names_by_record(db, records)
+            if generation.meta.get("engine") == choice.TANTIVY:
+                documents = [document(r, carried_names.get(r["id"])) for r in records.values() if r is not None]
+                tantivy_index.apply(generation.index, records, documents)
+            else:
+                _apply(generation.index, records, carried_names, wait)
             if added:
                 generation = _store_dictionary(generation, grown)
             outbox.mark_done(db, changes)
             applied += len(record_ids)
 
 
-def _carried_by(generation: Generation, db: sqlite_utils.Database, inheritor_ids: set[str]) -> list[str]:
+def _carried_by(home: Path, db: sqlite_utils.Database, inheritor_ids: set[str]) -> list[str]:
     """The records these inheritors carry on now, and those the index holds them under (a link since removed)."""
     if not inheritor_ids:
         return []
-    with generation.index.searcher() as searcher:
-        indexed = {
-            searcher.stored_fields(docnum)["id"]
-            for inheritor_id in sorted(inheritor_ids)
-            for docnum in searcher.document_numbers(inheritors=inheritor_id)
-        }
+    with _reader(home) as eng:
+        indexed = eng.record_ids(set().union(*(eng.docs("inheritors", i) for i in sorted(inheritor_ids))))
     return sorted(set(people.records_of(db, inheritor_ids)) | indexed)
+
+
+@contextmanager
+def _reader(home: Path) -> Iterator[Any]:
+    """The process's engine on the current generation, refreshed and held (indexer.engines.Engine)."""
+    from indexer.engine import engine  # the engines import this module
+
+    eng = engine(home)
+    with eng.lock:
+        eng.refresh()
+        yield eng
 
 
 def _apply(
@@ -358,13 +404,14 @@ def status(home: Path, db: sqlite_utils.Database) -> dict:
     except IndexUnavailable as error:
         return {"available": False, "message": str(error), "pending": len(changes)}
     stored = store.versions(db, store.RECORD)
-    with generation.index.searcher() as searcher:
-        indexed = {fields["id"]: fields["version"] for fields in searcher.all_stored_fields()}
+    with _reader(home) as eng:
+        indexed = {fields["id"]: fields["version"] for fields in map(eng.stored, eng.matching(Q.Every()))}
     store_words, _ = dictionary(dictionary_words(db))
     waiting_words, _ = dictionary(name_words(store.titles_and_aliases(db, waiting)))
     return {
         "available": True,
         "generation": generation.path.name,
+        "engine": generation.meta.get("engine", choice.WHOOSH),
         "records": len(indexed),
         "missing": sorted(set(stored) - set(indexed)),
         "stale": sorted(i for i in set(stored) & set(indexed) if stored[i] != indexed[i]),

@@ -11,14 +11,16 @@ longer indexed words that contain them.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from whoosh import query as Q
-from whoosh.searching import Searcher
 
 from indexer.analysis import Segmenter, dictionary
 from indexer.analysis import words as query_words
 from indexer.documents import name_words, record_names
+
+if TYPE_CHECKING:  # the engines import the index, which imports this module
+    from indexer.engines import Engine
 
 TEXT_FIELDS = ("title", "aliases", "native", "body")
 _SUBWORD_SIZES = (2, 3)  # the sizes of dictionary sub-words an indexed long word carries
@@ -31,37 +33,25 @@ def new_words(segmenter: Segmenter, records: Iterable[dict[str, Any] | None]) ->
     return [word for word in normalized if len(word) >= 2 and word not in segmenter.known]
 
 
-def records_containing(searcher: Searcher, added: list[str]) -> set[str]:
+def records_containing(eng: Engine, added: list[str]) -> set[str]:
     """Ids of the indexed records whose text holds one of the words, cut as the index cut it.
 
-    Call it while the thread still segments with the dictionary the index was built with.
-    Phrases are matched only among the documents that hold all their tokens (sets, cached)."""
-    reader = searcher.reader()
-    postings: dict[tuple[str, str], frozenset[int]] = {}
-
-    def docs(fieldname: str, token: str) -> frozenset[int]:
-        if (fieldname, token) not in postings:
-            found = reader.doc_frequency(fieldname, token)
-            postings[fieldname, token] = (
-                frozenset(reader.postings(fieldname, token).all_ids()) if found else frozenset()
-            )
-        return postings[fieldname, token]
-
+    Call it while the thread still segments with the dictionary the index was built with (``eng``,
+    refreshed, is on that index).  Phrases are matched only among the documents that hold all their tokens."""
     docnums: set[int] = set()
     for word in added:
         tokens = query_words(word)
         for fieldname in TEXT_FIELDS if tokens else ():
-            candidates = frozenset.intersection(*(docs(fieldname, token) for token in tokens))
+            candidates = frozenset.intersection(*(eng.docs(fieldname, token) for token in tokens))
             if len(tokens) > 1 and candidates - docnums:
-                candidates = frozenset(searcher.docs_for_query(Q.Phrase(fieldname, tokens)))
+                candidates = eng.matching(Q.Phrase(fieldname, tokens))
             docnums |= candidates
     short = {word for word in added if len(word) in _SUBWORD_SIZES}
     for fieldname in TEXT_FIELDS if short else ():
-        for term in reader.lexicon(fieldname):
-            text = term.decode("utf-8") if isinstance(term, bytes) else term
+        for text in eng.values(fieldname):
             if len(text) > 2 and _holds_any(text, short):
-                docnums |= docs(fieldname, text)
-    return {searcher.stored_fields(docnum)["id"] for docnum in docnums}
+                docnums |= eng.docs(fieldname, text)
+    return eng.record_ids(docnums)
 
 
 def _holds_any(text: str, short: set[str]) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from whoosh import query as Q
 
 from indexer.compiler import Compiler, Unit
-from indexer.engine import Engine
+from indexer.engines import Engine
 from indexer.query import And, Words
 from indexer.rules import METADATA_WEIGHTS
 

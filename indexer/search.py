@@ -23,7 +23,8 @@ from heritage.visibility import OPENS, PUBLIC, RESEARCHER
 from indexer import facets, filters, intents, persons, ranking
 from indexer.collapse import collapse
 from indexer.compiler import Compiler
-from indexer.engine import Engine, engine
+from indexer.engine import engine
+from indexer.engines import Engine
 from indexer.errors import SearchError
 from indexer.hits import hit
 from indexer.index import IndexUnavailable

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from heritage import corpus
 from indexer import analysis
-from indexer.engine import Engine
+from indexer.engines import Engine
 
 NAME_FIELDS = ("title", "aliases")
 

@@ -46,14 +46,27 @@ def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
+ENGINES = ("whoosh", "tantivy")
+
+
+def pytest_generate_tests(metafunc):
+    """In a module that sets ``BOTH_ENGINES = True``, every test on ``corpus_index`` runs once per search engine."""
+    if "corpus_index" in metafunc.fixturenames and getattr(metafunc.module, "BOTH_ENGINES", False):
+        metafunc.parametrize("corpus_index", ENGINES, indirect=True, scope="module")
+
+
 @pytest.fixture(scope="module")
-def corpus_index(tmp_path_factory):
-    """A data folder with the shipped corpus loaded (covers too) and indexed, shared by a module's tests."""
+def corpus_index(tmp_path_factory, request):
+    """A data folder with the shipped corpus loaded (covers too) and indexed, shared by a module's tests;
+    by the engine the test is parametrized with (see pytest_generate_tests), else the default, Whoosh."""
     from heritage import corpus
     from indexer import index
 
-    folder = tmp_path_factory.mktemp("indexed") / "instance"
+    engine = getattr(request, "param", "whoosh")
+    folder = tmp_path_factory.mktemp(f"indexed-{engine}") / "instance"
     database = open_store(folder)
+    if engine != "whoosh":
+        (folder / "site.cfg").write_text(f"SEARCH_ENGINE = {engine!r}\n", "utf-8")
     assert corpus.load(database, folder).committed
     index.rebuild(folder, database, procs=1)
     yield folder, database

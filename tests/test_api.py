@@ -7,6 +7,8 @@ import pytest
 
 from web import create_app
 
+BOTH_ENGINES = True  # every test on corpus_index runs on Whoosh and on tantivy (tests/conftest.py)
+
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 

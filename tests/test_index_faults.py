@@ -15,16 +15,17 @@ from heritage.importer import import_file
 from heritage.store import open_store
 from indexer import index
 from indexer.search import search
-from tests.conftest import write_csv
+from tests.conftest import ENGINES, write_csv
 
 HEADER = "编号,项目名称,类别,民族,分布区域,基本内容,状态\n"
 
 
-@pytest.fixture
-def big_home(tmp_path):
-    """A store of about 3,000 records, indexed once."""
+@pytest.fixture(params=ENGINES)
+def big_home(tmp_path, request):
+    """A store of about 3,000 records, indexed once, by each search engine in turn."""
     home = tmp_path / "instance"
     db = open_store(home)
+    (home / "site.cfg").write_text(f"SEARCH_ENGINE = {request.param!r}\n", "utf-8")
     import_file(db, corpus.RECORDS_FILE)
     rows = "".join(
         f"K{i},记录{i}蜡染,传统技艺,苗族,贵州省台江县,{'苗族蜡染历史悠久。' * 40},已发布\n" for i in range(3000)
@@ -100,6 +101,7 @@ writer.cancel()
 """
 
 
+@pytest.mark.parametrize("big_home", ["whoosh"], indirect=True)  # Whoosh's own lock file
 def test_a_held_whoosh_lock_delays_but_never_loses_an_update(big_home):
     home, db = big_home
     holder = subprocess.Popen(

@@ -16,6 +16,8 @@ from indexer.search import search
 from tests.test_browser import CHROMIUM, PHONE, Watched, browser, server  # noqa: F401 (fixtures)
 from web import create_app
 
+BOTH_ENGINES = True  # every test on corpus_index runs on Whoosh and on tantivy (tests/conftest.py)
+
 
 @pytest.fixture(scope="module")
 def folder(corpus_index):

@@ -12,6 +12,8 @@ from indexer.search import search
 from indexer.suggest import near_shapes
 from web import create_app
 
+BOTH_ENGINES = True  # every test on corpus_index runs on Whoosh and on tantivy (tests/conftest.py)
+
 
 def test_the_confusion_set_is_pycorrectors_unchanged_with_its_licence():
     data = corpus.NEAR_SHAPES_FILE.read_bytes()

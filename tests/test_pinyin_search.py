@@ -13,6 +13,8 @@ from heritage.store import open_store
 from indexer import index
 from indexer.search import search
 
+BOTH_ENGINES = True  # every test on corpus_index runs on Whoosh and on tantivy (tests/conftest.py)
+
 
 def ids(answer, n=10):
     return [r["id"] for r in answer["results"][:n]]

@@ -10,6 +10,8 @@ from indexer.query import MAX_TERMS, parse_public
 from indexer.related import more_like_this
 from indexer.search import search
 
+BOTH_ENGINES = True  # every test on corpus_index runs on Whoosh and on tantivy (tests/conftest.py)
+
 
 def ids(answer, n=10):
     return [r["id"] for r in answer["results"][:n]]

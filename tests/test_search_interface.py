@@ -11,6 +11,8 @@ from indexer.search import SearchRequest, run
 from web import create_app
 from web.openapi import openapi
 
+BOTH_ENGINES = True  # every test on corpus_index runs on Whoosh and on tantivy (tests/conftest.py)
+
 
 def test_a_request_is_checked_and_settled_when_made():
     request = SearchRequest("蜡染", filters={"category": "传统技艺", "ethnic": "", "level": None}, page=0, limit=500)

@@ -14,6 +14,8 @@ from heritage.db import write
 from indexer import index
 from indexer.search import search
 
+BOTH_ENGINES = True  # every test on corpus_index runs on Whoosh and on tantivy (tests/conftest.py)
+
 KAILI, DONGCHENG = "522601", "110101"  # 贵州省黔东南州凯里市, 北京市东城区
 ADDED = [
     # a kind word: the music record outranks the dance whose title and text say 音乐

@@ -8,6 +8,8 @@ from indexer.engine import engine
 from indexer.rules import CONCEPTS, STOPWORDS
 from indexer.search import search
 
+BOTH_ENGINES = True  # every test on corpus_index runs on Whoosh and on tantivy (tests/conftest.py)
+
 # Words too general to stand for each other: each would widen a search to most of the list.
 GENERIC = {
     "技艺",

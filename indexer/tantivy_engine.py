@@ -1,0 +1,127 @@
+"""The tantivy engine: the current generation's tantivy index, one searcher refreshed before each
+search, behind the same methods as the Whoosh engine (indexer.engines.Engine).
+
+A document number is the segment and the document within it as one integer; relevance is tantivy's
+BM25 over the same boosted query tree (indexer.tantivy_compiler); sort keys come from fast fields."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from whoosh import query as Q
+
+from indexer import analysis, choice
+from indexer.engines import NOT_OPENED, Engine, ReaderCache
+from indexer.index import current_generation, open_generation
+from indexer.tantivy_compiler import tantivy_query
+from indexer.tantivy_index import commit_stamp
+
+_SEGMENT = 32  # a docnum is segment << 32 | document
+# Sort orders by fast field: the field, and whether the largest comes first.
+_ORDERS = {"year": ("year", True), "year_asc": ("year", False), "title": ("title_key", False)}
+
+
+def _docnum(address: tantivy.DocAddress) -> int:
+    return address.segment_ord << _SEGMENT | address.doc
+
+
+def _address(docnum: int) -> tantivy.DocAddress:
+    return tantivy.DocAddress(docnum >> _SEGMENT, docnum & ((1 << _SEGMENT) - 1))
+
+
+class TantivyEngine(Engine):
+    """The current tantivy generation with one searcher, refreshed before each search."""
+
+    name = choice.TANTIVY
+
+    def __init__(self, home: Path):
+        super().__init__(home)
+        self.searcher: tantivy.Searcher | None = None
+        self._commit: tuple[int, int] | None = None
+
+    def refresh(self) -> tantivy.Searcher:
+        """A searcher on the latest commit of the current generation (reopened when its dictionary grew)."""
+        path = current_generation(self.home)
+        if self.generation is None or path != self.generation.path or self.generation.changed():
+            previous, self.generation = self.generation, open_generation(self.home)
+            self._commit = commit_stamp(self.generation.path)
+            self.searcher = self.generation.index.searcher()
+            self._opened(previous)
+        elif commit_stamp(self.generation.path) != self._commit:
+            self._commit = commit_stamp(self.generation.path)
+            self.generation.index.reload()
+            self.searcher = self.generation.index.searcher()
+            self.reader_cache = ReaderCache()
+        analysis.activate(self._generation.segmenter)
+        return self._searcher
+
+    @property
+    def _searcher(self) -> tantivy.Searcher:
+        if self.searcher is None:
+            raise RuntimeError(NOT_OPENED)
+        return self.searcher
+
+    def _schema(self) -> tantivy.Schema:
+        return self._generation.index.schema
+
+    def _all(self, query: tantivy.Query, **order: Any) -> list[tuple[Any, int]]:
+        """(score or sort key, docnum) of every document a tantivy query matches."""
+        found = self._searcher.search(query, limit=max(self._searcher.num_docs, 1), count=False, **order)
+        return [(key, _docnum(address)) for key, address in found.hits]
+
+    def _postings(self, fieldname: str, value: str) -> frozenset[int]:
+        if not self._searcher.doc_freq(fieldname, value):
+            return frozenset()
+        return frozenset(d for _, d in self._all(tantivy.Query.term_query(self._schema(), fieldname, value)))
+
+    def _leaf(self, query: Q.Query) -> frozenset[int]:
+        return frozenset(d for _, d in self._all(tantivy_query(query, self._schema())))
+
+    def _doc_frequency(self, fieldname: str, word: str) -> int:
+        return self._searcher.doc_freq(fieldname, word)
+
+    def _lexicon(self, fieldname: str) -> list[str]:
+        return [term for term, _ in self._searcher.terms_with_prefix(fieldname, "")]
+
+    def doc_count(self) -> int:
+        return self._searcher.num_docs
+
+    def stored(self, docnum: int) -> dict[str, Any]:
+        fields = self._searcher.doc(_address(docnum)).to_dict()
+        return {name: values[0] for name, values in fields.items() if values}
+
+    def ranked(
+        self, query: Q.Query, matched: frozenset[int], sort: str, page: int, limit: int
+    ) -> list[tuple[str, float]]:
+        wanted = matched & self.matching(query)
+        if sort in _ORDERS:
+            rank = self._order(sort)
+            best = sorted(wanted, key=lambda d: (rank.get(d, len(rank)), d))
+            chosen = [(d, 0.0) for d in best[(page - 1) * limit : page * limit]]
+        else:
+            scores = self._scores(query)
+            best = sorted(wanted, key=lambda d: (-scores.get(d, 0.0), d))
+            chosen = [(d, scores.get(d, 0.0)) for d in best[(page - 1) * limit : page * limit]]
+        return [(self.stored(d)["id"], score) for d, score in chosen]
+
+    def _scores(self, query: Q.Query) -> dict[int, float]:
+        """Tantivy's score of every document the query matches (cached per reader and query)."""
+        return self.reader_cache.ranks.remember(
+            ("scores", repr(query)),
+            lambda: {d: float(score) for score, d in self._all(tantivy_query(query, self._schema()))},
+        )
+
+    def _order(self, sort: str) -> dict[int, int]:
+        """Each document's place in a sort order (cached per reader); documents without the key last."""
+
+        def read() -> dict[int, int]:
+            fieldname, descending = _ORDERS[sort]
+            order = tantivy.Order.Desc if descending else tantivy.Order.Asc
+            keyed = self._all(tantivy.Query.all_query(), order_by_field=fieldname, order=order)
+            present = [d for key, d in keyed if key is not None]
+            missing = sorted(d for key, d in keyed if key is None)
+            return {d: at for at, d in enumerate(present + missing)}
+
+        return self.reader_cache.ranks.remember(("order", sort), read)
