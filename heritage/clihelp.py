@@ -26,6 +26,7 @@ _PHRASES = [
         (r"\s*Did you mean (.+?)\?", r"您是不是要用 \1？"),
         (r"\s*\(Possible options: (.+?)\)", r"（可能是：\1）"),
         (r"Missing argument '(.+?)'\.", r"缺少参数 \1。"),
+        (r"Missing option '(.+?)' / '(.+?)'\.", r"缺少选项 \1（\2）。"),
         (r"Missing option '(.+?)'\.", r"缺少选项 \1。"),
         (r"Missing parameter: (.+)", r"缺少参数 \1。"),
         (r"Missing command\.", "缺少命令。"),

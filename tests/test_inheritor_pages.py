@@ -55,6 +55,10 @@ def test_a_source_is_escaped_and_only_web_addresses_become_links():
         '甲，<a class="source" href="https://a.example/x?q=1&amp;r=2" rel="nofollow noopener noreferrer">'
         "https://a.example/x?q=1&amp;r=2</a>；乙"
     )
+    assert str(cited("苗族百科，m.fx361.cc/news/1.html；版本 3.5")) == (
+        '苗族百科，<a class="source" href="http://m.fx361.cc/news/1.html" rel="nofollow noopener noreferrer">'
+        "m.fx361.cc/news/1.html</a>；版本 3.5"
+    )
 
 
 def test_an_empty_store_tells_the_public_calmly_and_shows_no_command(tmp_path):

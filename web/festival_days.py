@@ -46,7 +46,7 @@ def first_festivals(start: dt.date, end: dt.date, count: int) -> list[dict[str, 
 
 def uncomputed_festivals() -> list[dict[str, Any]]:
     """The published festivals whose dates are kept as written on another calendar (藏历, 水历…):
-    id, title, rule and the note that they are not computed; the calendar pages list them apart."""
+    id, title and rule (the heading says they are not computed); the calendar pages list them apart."""
     return [dict(item) for item in _uncomputed(str(home()), history.latest(get_db()))]
 
 
@@ -54,9 +54,9 @@ def uncomputed_festivals() -> list[dict[str, Any]]:
 def _uncomputed(folder: str, stamp: int | None) -> tuple:
     """Found once per store and data version, from what the public may see."""
     found = [
-        {"id": record["id"], "title": record.get("title") or "", "rule": rule, "note": note}
+        {"id": record["id"], "title": record.get("title") or "", "rule": rule}
         for record in listings.festivals(get_db())
         for rule in record.get("dates", [])
-        for note in calendar.uncomputed([rule])
+        if calendar.uncomputed([rule])
     ]
     return tuple(tuple(f.items()) for f in found)
