@@ -202,14 +202,18 @@ def question_parts(text: str) -> tuple[list[str], list[str]]:
     apart.  我想了解一下泰山传说的历史 -> ([泰山传说], [想, 了解, 一下, 历史]).
 
     The cut is the indexing one, between the generic phrases; a domain word (a title, a place)
-    is a subject word unless the generic list names it.  A verb of one character is what the asker
-    wants done (谁会唱…, 怎么做, 在哪里演) unless subject words stand on both sides of it (枕头顶刺绣)
-    or it names a kind of heritage (舞)."""
-    parts: list[tuple[str, str]] = []  # (word, subject | generic | verb | dropped)
+    is a subject word unless the generic list names it.  In a question (a text with generic or
+    function words), a verb of one character is what the asker wants done (谁会唱…, 怎么唱, 在哪里演)
+    unless subject words stand on both sides of it (枕头顶刺绣) or it names a kind of heritage (舞)."""
     seg = segmenter()
-    for match in _RUNS.finditer(normalize(text)):
-        tagged = _tagged(match.group(), seg) if match.lastgroup == "han" else [(match.group(), "")]
-        for piece in _pieces(tagged):
+    runs = [
+        list(_tagged(match.group(), seg)) if match.lastgroup == "han" else [(match.group(), "")]
+        for match in _RUNS.finditer(normalize(text))
+    ]
+    asking = any(_part(w, t) in ("generic", "asking") for run in runs for w, t in run)  # not a name (打端鼓)
+    parts: list[tuple[str, str]] = []  # (word, subject | generic | verb | asking | dropped)
+    for tagged in runs:
+        for piece in _pieces(tagged, asking):
             if len(piece) > 1:  # characters the dictionary could not join: one unknown word (唱/大/书, 柶/戏)
                 parts += [(word, "subject") for word, _ in piece]
             else:
@@ -219,7 +223,7 @@ def question_parts(text: str) -> tuple[list[str], list[str]]:
     for at, (word, part) in enumerate(parts):
         if part == "verb":
             between = 0 < at < len(parts) - 1 and parts[at - 1][1] == parts[at + 1][1] == "subject"
-            part = "subject" if between else "generic"
+            part = "generic" if asking and not between else "subject"
         if part == "subject":
             subject.append(word)
         elif part == "generic":
@@ -230,31 +234,28 @@ def question_parts(text: str) -> tuple[list[str], list[str]]:
 def _part(word: str, tag: str) -> str:
     if word in _generic_words():
         return "generic"
-    if len(word) == 1 and tag.startswith("v") and word not in CONCEPTS:
-        return "verb"
-    if tag == "" or not (_FUNCTION_TAGS.fullmatch(tag) or _is_stop_word(word, tag)):
-        return "subject"
-    return "dropped"
+    if tag in ("r", "y"):  # a pronoun or a modal particle (谁, 哪, 什么, 吗, 呢): dropped, and the text is a question
+        return "asking"
+    if tag and (_FUNCTION_TAGS.fullmatch(tag) or _is_stop_word(word, tag)):
+        return "dropped"
+    return "verb" if len(word) == 1 and tag.startswith("v") and word not in CONCEPTS else "subject"
 
 
-def _pieces(tagged: Iterable[tuple[str, str]]) -> list[list[tuple[str, str]]]:
+def _pieces(tagged: Iterable[tuple[str, str]], asking: bool) -> list[list[tuple[str, str]]]:
     """Tagged words with each run of two or more single characters (none of them a generic question
-    word or a pronoun, preposition or other function word; not all of them stop words or verbs) kept
-    together: such a run is a word the dictionary lacks, a name like 唱大书 or 柶戏, and none of its
-    characters is dropped."""
+    word, not all of them function words) kept together: such a run is a word the dictionary lacks,
+    a name like 唱大书 or 柶戏, and none of its characters is dropped.  In a question a pronoun or a
+    particle ends a run, and a run of verbs and stop words is no name (谁/会/唱)."""
     pieces: list[list[tuple[str, str]]] = []
     run: list[tuple[str, str]] = []
     for item in [*tagged, ("", "")]:
         word, tag = item
-        if (
-            len(word) == 1
-            and HAN_RUN.fullmatch(word)
-            and word not in _generic_words()
-            and not _GRAMMAR_TAGS.fullmatch(tag)
-        ):
+        grammar = asking and _GRAMMAR_TAGS.fullmatch(tag)
+        if len(word) == 1 and HAN_RUN.fullmatch(word) and word not in _generic_words() and not grammar:
             run.append(item)
             continue
-        lone = len(run) < 2 or all(_is_stop_word(w, t) or _part(w, t) == "verb" for w, t in run)
+        lone = len(run) < 2 or all(_FUNCTION_TAGS.fullmatch(t) or _is_stop_word(w, t) for w, t in run)
+        lone = lone or (asking and all(_part(w, t) in ("asking", "dropped", "verb") for w, t in run))
         pieces += [[one] for one in run] if lone else [run]
         run = []
         if word:

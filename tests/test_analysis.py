@@ -123,12 +123,14 @@ def test_content_words_of_a_question_are_its_subject():
 
 def test_a_lone_verb_is_what_the_asker_wants_done_not_the_subject():
     _shipped_dictionary()
-    assert analysis.question_parts("谁会唱玛纳斯") == (["玛纳斯"], ["会", "唱"])  # never 谁会唱 as one unknown word
+    assert analysis.question_parts("谁会唱玛纳斯") == (["玛纳斯"], ["唱"])  # never 谁会唱 as one unknown word
     assert analysis.content_words("苗族古歌怎么唱") == ["苗族古歌"]
     assert analysis.content_words("藏戏在哪里演") == ["藏戏"]
     assert analysis.content_words("谁会跳芦笙舞") == ["芦笙舞"]
     assert analysis.content_words("苗族舞") == ["苗族", "舞"]  # unless it names a kind of heritage
     assert analysis.content_words("唱大书") == ["唱", "大", "书"]  # a name jieba lacks keeps its characters
+    assert analysis.content_words("爬山歌") == ["爬", "山歌"]  # not a question: a name, every character kept
+    assert analysis.content_words("打端鼓") == ["打", "端", "鼓"]
 
 
 def test_a_title_is_all_content():
