@@ -11,7 +11,11 @@ from click.testing import CliRunner
 from heritage import store
 from heritage.cli import main
 from heritage.db import write
+from heritage.visibility import PUBLIC
 from indexer import index
+from indexer.compiler import Compiler
+from indexer.engine import FEW, engine
+from indexer.query import parse_public
 from indexer.search import search
 
 KAILI, DONGCHENG = "522601", "110101"  # 贵州省黔东南州凯里市, 北京市东城区
@@ -125,6 +129,24 @@ def test_each_item_shows_the_copy_that_ranks_first_among_its_copies(ranked):
     assert [i for i in ids(search(home, db, "雾凇坪刺绣", limit=50)) if i.startswith("E")] == ["E2"]
     shown = ids(search(home, db, "雾凇坪", limit=50))  # both items' copies met in one query
     assert "E2" in shown and "E1" not in shown and len({"D1", "D2"} & set(shown)) == 1
+
+
+def test_a_few_documents_are_ranked_as_an_exhaustive_whoosh_search_ranks_them(ranked):
+    home, _ = ranked
+    eng = engine(home)
+    with eng.lock:
+        searcher = eng.refresh()
+        assert len(searcher.leaf_searchers()) > 1  # the added records were synced into a segment of their own
+        for text in ("雾凇坪", "苗族 刺绣", "剪纸", "苗族", "雾凇坪 音乐"):
+            query = Compiler(eng, PUBLIC).top(parse_public(text))
+            matched = eng.matching(query)
+            assert 3 < len(matched) <= FEW, text
+            exhaustive = sorted(
+                (-hit.score, hit.docnum) for hit in searcher.search(query, limit=None, filter=set(matched))
+            )
+            ranked_all = eng.ranked(query, matched, "relevance", 1, len(matched))
+            assert ranked_all == [(eng.stored(docnum)["id"], -score) for score, docnum in exhaustive], text
+            assert eng.ranked(query, matched, "relevance", 2, 2) == ranked_all[2:4]
 
 
 def test_a_sub_item_name_finds_the_sub_item_first(ranked):
