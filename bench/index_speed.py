@@ -1,5 +1,7 @@
 """Indexing and query speed: this engine beside the standard recipe, on the national list and a
-100,000-record set derived from it (new ids, sentences shuffled so that texts differ).
+100,000-record set derived from it (new ids, sentences shuffled so that texts differ, and the places
+of another record, so that a derived record is the same name from another place rather than a copy
+of its item that search would show once: indexer.collapse).
 
 Run: .venv/bin/python bench/index_speed.py [--sizes 3610,100000]
 Every measurement runs in a process of its own; peak memory includes its helper processes.
@@ -36,7 +38,8 @@ INHERITORS = SHARED_DATA / "ich-inheritors" / "records.jsonl"
 
 
 def make_store(home: Path, size: int) -> None:
-    """The national list with its inheritors, and past 3,610 records, derived records up to the size."""
+    """The national list with its inheritors, and past 3,610 records, derived records up to the size
+    (each with the places of a record drawn at random)."""
     db = open_store(home)
     assert import_file(db, NATIONAL_LIST, "ich-list").committed
     assert import_file(db, INHERITORS, "ich-inheritors").committed
@@ -47,7 +50,8 @@ def make_store(home: Path, size: int) -> None:
             record = dict(base[number % len(base)])
             sentences = [s for s in re.split(r"(?<=[。！？\n])", record["content"] or "") if s]
             rng.shuffle(sentences)
-            record.update(id=f"D{number:06d}", ref=None, content="".join(sentences))
+            places = rng.choice(base)["region_codes"]
+            record.update(id=f"D{number:06d}", ref=None, content="".join(sentences), region_codes=places)
             store.put(db, store.RECORD, record, "bench")
 
 

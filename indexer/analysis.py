@@ -372,13 +372,17 @@ def name_key(text: str) -> str:
     return _NAME_SEPARATORS.sub("", normalize(text))
 
 
-def whole_pinyin(text: str) -> list[str]:
-    """Toneless pinyin of a whole normalized name, full and initials (王安江 -> wanganjiang, waj); none without Han."""
+@lru_cache(maxsize=65536)
+def whole_pinyin(text: str) -> tuple[str, ...]:
+    """Toneless pinyin of a whole normalized name, full and initials (王安江 -> wanganjiang, waj); none without Han.
+
+    Remembered: the words of names recur from record to record (苗族, 技艺), and pypinyin was a tenth
+    of a rebuild."""
     if not HAN_RUN.search(text):
-        return []
+        return ()
     syllables = [s for s in lazy_pinyin(text, errors="ignore") if s.isalpha()]
     initials = [s for s in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore") if s.isalpha()]
-    return ["".join(syllables), "".join(initials)]
+    return ("".join(syllables), "".join(initials))
 
 
 def pinyin_of(text: str) -> str:

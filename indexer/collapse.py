@@ -24,12 +24,24 @@ def _copies(eng: Engine, db: sqlite_utils.Database) -> list[frozenset[int]]:
 
 
 def collapse(eng: Engine, db: sqlite_utils.Database, query: Q.Query, matched: frozenset[int]) -> frozenset[int]:
-    """The matched documents with each item's other copies left out (the best ranked one kept)."""
+    """The matched documents with each item's other copies left out (the best ranked one kept).
+
+    The copies matched are ranked together in one pass of the engine (each pass walks every document
+    the query matches; one pass per item made a query over many copies take seconds): an item's
+    best is its first copy in that order, as ranking its copies alone would give (Whoosh orders by
+    score, then by document number, and a score does not depend on the documents ranked with it)."""
+    met = [found for docs in _copies(eng, db) if len(found := docs & matched) > 1]
+    if not met:
+        return matched
+    copies = frozenset().union(*met)
+    rank: dict[int, int] = {}
+    for at, (record_id, _) in enumerate(eng.ranked(query, copies, "relevance", 1, len(copies))):
+        for docnum in eng.docs("id", record_id):
+            rank.setdefault(docnum, at)
     left_out: set[int] = set()
-    for docs in _copies(eng, db):
-        met = docs & matched
-        if len(met) > 1:
-            best = eng.ranked(query, met, "relevance", 1, 1)
-            kept = eng.docs("id", best[0][0]) if best else frozenset([min(met)])
-            left_out |= met - kept
-    return matched - left_out if left_out else matched
+    for found in met:
+        ranked = [docnum for docnum in found if docnum in rank]
+        best = min(ranked, key=rank.__getitem__) if ranked else min(found)
+        kept = eng.docs("id", eng.stored(best)["id"]) if ranked else frozenset([best])
+        left_out |= found - kept
+    return matched - left_out

@@ -27,6 +27,9 @@ from indexer.engines import NOT_OPENED, Engine, ReaderCache
 from indexer.index import IndexUnavailable, current_generation, open_generation
 from indexer.tantivy_engine import TantivyEngine
 
+# A page of at most this many matched documents is scored document by document (WhooshEngine.ranked).
+FEW = 1000
+
 
 class WhooshEngine(Engine):
     """The current Whoosh generation with one searcher, refreshed before each search."""
@@ -102,9 +105,33 @@ class WhooshEngine(Engine):
             "year_asc": FieldFacet("year"),
             "title": FieldFacet("title_key"),
         }.get(sort)
+        if sortedby is None and len(matched) <= FEW:
+            scored = self._scored(query, matched)[(page - 1) * limit : page * limit]
+            return [(self.stored(docnum)["id"], score) for docnum, score in scored]
         found = self._searcher.search(query, limit=page * limit, filter=set(matched), sortedby=sortedby, terms=False)
         # no len(found): it counts every match
         return [(found[i]["id"], _score(found[i])) for i in range((page - 1) * limit, found.scored_length())]
+
+    def _scored(self, query: Q.Query, matched: frozenset[int]) -> list[tuple[int, float]]:
+        """(docnum, score) of the matched documents the query matches, by score then document number, as
+        Whoosh's search orders them; its matcher skips straight to each document rather than walking every
+        document the query matches, which a filtered search does."""
+        searcher = self._searcher
+        context = searcher.context()
+        scored: list[tuple[float, int]] = []
+        for leaf, offset in searcher.leaf_searchers():
+            wanted = sorted(d - offset for d in matched if offset <= d < offset + leaf.doc_count_all())
+            if not wanted:
+                continue
+            matcher = query.matcher(leaf, context)
+            for docnum in wanted:
+                if not matcher.is_active():
+                    break
+                if matcher.id() < docnum:
+                    matcher.skip_to(docnum)
+                if matcher.is_active() and matcher.id() == docnum:
+                    scored.append((-matcher.score(), docnum + offset))
+        return [(docnum, -score) for score, docnum in sorted(scored)]
 
 
 def _score(hit: Any) -> float:

@@ -11,7 +11,11 @@ from click.testing import CliRunner
 from heritage import store
 from heritage.cli import main
 from heritage.db import write
+from heritage.visibility import PUBLIC
 from indexer import index
+from indexer.compiler import Compiler
+from indexer.engine import FEW, engine
+from indexer.query import parse_public
 from indexer.search import search
 
 BOTH_ENGINES = True  # every test on corpus_index runs on Whoosh and on tantivy (tests/conftest.py)
@@ -41,6 +45,16 @@ ADDED = [
     {"id": "D1", "title": "雾凇坪剪纸", "category": "传统美术", "region_codes": [KAILI], "content": "剪纸。"},
     {"id": "D2", "title": "雾凇坪剪纸", "category": "传统美术", "region_codes": [KAILI], "content": "剪纸，窗花。"},
     {"id": "D3", "title": "雾凇坪剪纸", "category": "传统美术", "region_codes": [DONGCHENG], "content": "剪纸。"},
+    # another item twice, the later copy named by its alias too (it ranks first for its name)
+    {"id": "E1", "title": "雾凇坪刺绣", "category": "传统美术", "region_codes": [KAILI], "content": "绣花。"},
+    {
+        "id": "E2",
+        "title": "雾凇坪刺绣",
+        "aliases": ["雾凇坪刺绣"],
+        "category": "传统美术",
+        "region_codes": [KAILI],
+        "content": "绣花。",
+    },
     # sub-items of one item
     {"id": "S1", "title": "灯彩（雾凇坪灯彩）", "category": "传统美术", "content": "雾凇坪的灯彩。"},
     {"id": "S2", "title": "灯彩（冰凌湾灯彩）", "category": "传统美术", "content": "冰凌湾的灯彩。"},
@@ -109,6 +123,32 @@ def test_one_item_from_one_place_shows_once(ranked):
     shown = [i for i in ids(answer) if i.startswith("D")]
     assert len(shown) == 2 and "D3" in shown  # D3 is the same name from another place
     assert len({"D1", "D2"} & set(shown)) == 1 and answer["total"] == len(ids(answer))
+
+
+def test_each_item_shows_the_copy_that_ranks_first_among_its_copies(ranked):
+    home, db = ranked
+    assert ["E1", "E2"] in store.same_items(db)
+    assert [i for i in ids(search(home, db, "雾凇坪刺绣", limit=50)) if i.startswith("E")] == ["E2"]
+    shown = ids(search(home, db, "雾凇坪", limit=50))  # both items' copies met in one query
+    assert "E2" in shown and "E1" not in shown and len({"D1", "D2"} & set(shown)) == 1
+
+
+def test_a_few_documents_are_ranked_as_an_exhaustive_whoosh_search_ranks_them(ranked):
+    home, _ = ranked
+    eng = engine(home)
+    with eng.lock:
+        searcher = eng.refresh()
+        assert len(searcher.leaf_searchers()) > 1  # the added records were synced into a segment of their own
+        for text in ("雾凇坪", "苗族 刺绣", "剪纸", "苗族", "雾凇坪 音乐"):
+            query = Compiler(eng, PUBLIC).top(parse_public(text))
+            matched = eng.matching(query)
+            assert 3 < len(matched) <= FEW, text
+            exhaustive = sorted(
+                (-hit.score, hit.docnum) for hit in searcher.search(query, limit=None, filter=set(matched))
+            )
+            ranked_all = eng.ranked(query, matched, "relevance", 1, len(matched))
+            assert ranked_all == [(eng.stored(docnum)["id"], -score) for score, docnum in exhaustive], text
+            assert eng.ranked(query, matched, "relevance", 2, 2) == ranked_all[2:4]
 
 
 def test_a_sub_item_name_finds_the_sub_item_first(ranked):
