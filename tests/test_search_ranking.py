@@ -136,6 +136,8 @@ def test_each_item_shows_the_copy_that_ranks_first_among_its_copies(ranked):
 def test_a_few_documents_are_ranked_as_an_exhaustive_whoosh_search_ranks_them(ranked):
     home, _ = ranked
     eng = engine(home)
+    if eng.name != "whoosh":
+        pytest.skip("WhooshEngine's own scoring of a few documents, checked against Whoosh's exhaustive search")
     with eng.lock:
         searcher = eng.refresh()
         assert len(searcher.leaf_searchers()) > 1  # the added records were synced into a segment of their own
