@@ -123,6 +123,9 @@ def test_inheritors_are_found_by_name_and_every_page_has_its_number(client):
         numbered = page(client, f"/inheritors?page={at}")
         assert [int(n) for n in re.findall(r'aria-label="第 (\d+)(?: / \d+)? 页"', numbered)] == shown
         assert numbered.count("…") == 1 and f'<span aria-current="page" aria-label="第 {at} / ' in numbered
+    fifth = page(client, "/inheritors?page=5")  # a single page between the first and 3 is shown, not …
+    shown = [int(n) for n in re.findall(r'aria-label="第 (\d+)(?: / \d+)? 页"', fifth)]
+    assert shown[:4] == [1, 2, 3, 4] and fifth.count("…") == (1 if pages >= 10 else 0)
     middle = page(client, "/inheritors?page=3")
     surname = re.search(r'<td><a href="/inheritors/[^"]+">(.)', middle)[1]  # a real family name on that page
     by_name = page(client, f"/inheritors?name={surname}")
