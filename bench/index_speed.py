@@ -129,24 +129,32 @@ def measured(script: str, ways: Iterable[tuple[str, str]], size: int) -> Iterato
             yield name, json.loads(out.strip().splitlines()[-1])
 
 
-def sizes_to_measure(description: str, default: str, one: Callable[[str, Path], dict]) -> list[int]:
-    """The store sizes asked for on the command line; none after a ``--one WAY HOME`` run (whose numbers
-    ``one`` gives, printed as JSON), or when the national list is absent (said so)."""
+def sizes_to_measure(
+    description: str, default: str, one: Callable[[str, Path], dict], ways: Iterable[str] = ()
+) -> tuple[list[int], list[str]]:
+    """The store sizes and the ways (of ``ways``, all by default) asked for on the command line; no sizes
+    after a ``--one WAY HOME`` run (whose numbers ``one`` gives, printed as JSON), or when the national
+    list is absent (said so)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--sizes", default=default, help="store sizes, comma-separated")
+    if ways:
+        parser.add_argument("--ways", default=",".join(ways), help=f"which of {','.join(ways)}, comma-separated")
     parser.add_argument("--one", nargs=2, metavar=("WAY", "HOME"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    chosen = args.ways.split(",") if ways else []
+    if unknown := set(chosen) - set(ways):
+        parser.error(f"unknown way: {', '.join(sorted(unknown))}")
     if args.one:
         print(json.dumps(one(args.one[0], Path(args.one[1]))))
-        return []
+        return [], chosen
     if not NATIONAL_LIST.exists():
         print(f"跳过：{NATIONAL_LIST} 不存在")
-        return []
-    return [int(s) for s in args.sizes.split(",")]
+        return [], chosen
+    return [int(s) for s in args.sizes.split(",")], chosen
 
 
 def main() -> None:
-    sizes = sizes_to_measure(__doc__ or "", "3610,100000", run_one)
+    sizes, _ = sizes_to_measure(__doc__ or "", "3610,100000", run_one)
     if not sizes:
         return
     print("| 记录数 | 方式 | 建索引秒 | 条/秒 | MB/秒 | 索引 MB | 峰值内存 MB | 查询 p50 ms | 查询 p95 ms |")
