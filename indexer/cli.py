@@ -203,6 +203,6 @@ def check_index(home: Path, db: sqlite_utils.Database) -> list[str]:
         )
     if not state["dictionary_intact"]:
         problems.append("检索索引的词典文件与记下的散列不符（文件可能损坏）：运行 heritage index --rebuild")
-    engine = f"检索引擎：{state['engine']}（索引 {state['generation']}，{state['records']} 条记录）"
+    engine = f"检索引擎：{state['engine']}（索引 {state['generation']}，{state['indexed']} 条记录）"
     click.echo(engine if problems else f"{engine}：完好。")
     return problems

@@ -412,7 +412,7 @@ def status(home: Path, db: sqlite_utils.Database) -> dict:
         "available": True,
         "generation": generation.path.name,
         "engine": generation.meta.get("engine", choice.WHOOSH),
-        "records": len(indexed),
+        "indexed": len(indexed),
         "missing": sorted(set(stored) - set(indexed)),
         "stale": sorted(i for i in set(stored) & set(indexed) if stored[i] != indexed[i]),
         "extra": sorted(set(indexed) - set(stored)),
