@@ -70,11 +70,11 @@ def _rebuild(home: Path, db: sqlite_utils.Database, procs: int) -> None:
     started = time.perf_counter()
     try:
         kind = choice.chosen(home)
-    except choice.UnknownEngine as error:
+        with progress_bar("建索引") as progress:
+            count = index_store.rebuild(home, db, procs=procs, progress=progress)
+    except (choice.UnknownEngine, index_store.IndexUnavailable) as error:
         click.echo(f"错误：{error}", err=True)
         sys.exit(1)
-    with progress_bar("建索引") as progress:
-        count = index_store.rebuild(home, db, procs=procs, progress=progress)
     click.echo(f"已重建检索索引：{count} 条记录，用时 {time.perf_counter() - started:.1f} 秒（检索引擎 {kind}）。")
 
 

@@ -24,8 +24,7 @@ from indexer import (
     whoosh_patch,  # noqa: F401 -- applies the fix for a hang in Whoosh, see there
 )
 from indexer.engines import NOT_OPENED, Engine, ReaderCache
-from indexer.index import IndexUnavailable, current_generation, open_generation
-from indexer.tantivy_engine import TantivyEngine
+from indexer.index import IndexUnavailable, current_generation, open_generation, tantivy
 
 # A page of at most this many matched documents is scored document by document (WhooshEngine.ranked).
 FEW = 1000
@@ -151,7 +150,6 @@ def _retry(action: Any, attempts: int = 5) -> Any:
     raise AssertionError("unreachable")
 
 
-_KINDS: dict[str, type[Engine]] = {choice.WHOOSH: WhooshEngine, choice.TANTIVY: TantivyEngine}
 _engines: dict[tuple[str, str], Engine] = {}
 _engines_lock = threading.Lock()
 
@@ -166,5 +164,15 @@ def engine(home: Path) -> Engine:
     with _engines_lock:
         key = (str(Path(home).resolve()), kind)
         if key not in _engines:
-            _engines[key] = _KINDS[kind](Path(home))
+            _engines[key] = _kind(kind)(Path(home))
         return _engines[key]
+
+
+def _kind(name: str) -> type[Engine]:
+    """The engine class of a choice; tantivy's is imported only when a data folder chose it."""
+    if name == choice.TANTIVY:
+        tantivy()  # a clear error when the package is missing
+        from indexer.tantivy_engine import TantivyEngine
+
+        return TantivyEngine
+    return WhooshEngine

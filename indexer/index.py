@@ -32,7 +32,7 @@ from whoosh.index import LockError
 
 from heritage import census, outbox, people, store
 from heritage.db import now
-from indexer import choice, tantivy_index
+from indexer import choice
 from indexer.analysis import Segmenter, dictionary, use_dictionary
 from indexer.documents import SCHEMA_VERSION, dictionary_words, document, make_schema, name_words
 from indexer.newwords import new_words, records_containing
@@ -85,6 +85,18 @@ class BuildCodec(W3Codec):
 
 class IndexUnavailable(Exception):
     """There is no usable index yet: run ``heritage index --rebuild``."""
+
+
+def tantivy() -> Any:
+    """indexer.tantivy_index, imported only where a data folder chose tantivy: a Whoosh deployment runs
+    without the package installed, and a tantivy one without it is told to install it."""
+    try:
+        from indexer import tantivy_index
+    except ModuleNotFoundError as missing:
+        raise IndexUnavailable(
+            "所选的检索引擎 tantivy 没有安装：运行 bash scripts/setup（或 .venv/bin/pip install -e .）"
+        ) from missing
+    return tantivy_index
 
 
 def index_root(home: Path) -> Path:
@@ -216,7 +228,7 @@ def open_generation(home: Path, attempts: int = 5) -> Generation:
             words = (path / "dictionary.txt").read_text("utf-8").splitlines()
             segmenter = use_dictionary(words)
             opened = (
-                tantivy_index.open_index(path)
+                tantivy().open_index(path)
                 if built_by == choice.TANTIVY
                 else whoosh_index.open_dir(str(path), schema=make_schema())
             )
@@ -253,7 +265,7 @@ def rebuild(home: Path, db: sqlite_utils.Database, procs: int = 2, progress: Pro
                 progress(next(counted), total)
 
         if kind == choice.TANTIVY:
-            done = tantivy_index.build(generation, documents, step)
+            done = tantivy().build(generation, documents, step)
         else:
             done = _build_whoosh(generation, documents, procs, step)
         (generation / "dictionary.txt").write_text("\n".join(words), "utf-8")
@@ -319,7 +331,7 @@ def sync(home: Path, db: sqlite_utils.Database, batch: int = 500, wait: float = 
             carried_names = people.names_by_record(db, records)
             if generation.meta.get("engine") == choice.TANTIVY:
                 documents = [document(r, carried_names.get(r["id"])) for r in records.values() if r is not None]
-                tantivy_index.apply(generation.index, records, documents)
+                tantivy().apply(generation.index, records, documents)
             else:
                 _apply(generation.index, records, carried_names, wait)
             if added:

@@ -81,3 +81,32 @@ def test_an_unknown_engine_is_a_clear_error_everywhere(cli, home, db):
     assert answer["error"].startswith("检索暂不可用：未知的检索引擎“elastic”")
     checked = cli("check")
     assert checked.exit_code == 1 and "未知的检索引擎“elastic”" in checked.output
+
+
+WITHOUT_TANTIVY = """
+import sys
+sys.modules["tantivy"] = None  # as in an environment installed before tantivy was a dependency
+from heritage.cli import main
+main(sys.argv[1:])
+"""
+
+
+def test_a_whoosh_folder_runs_without_tantivy_installed_and_a_tantivy_one_is_told_to_install_it(home):
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != choice.VARIABLE}
+
+    def heritage(*args):
+        command = [sys.executable, "-c", WITHOUT_TANTIVY, "--home", str(home), *args]
+        return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
+
+    assert heritage("init").returncode == 0  # the shipped corpus
+    assert heritage("index", "--rebuild").returncode == 0
+    found = heritage("search", "苗族古歌")
+    assert found.returncode == 0 and "(C053)" in found.stdout, found.stderr
+    _choose(home, "tantivy")
+    refused = heritage("index", "--rebuild")
+    assert refused.returncode != 0 and "Traceback" not in refused.stderr
+    assert "所选的检索引擎 tantivy 没有安装：运行 bash scripts/setup" in refused.stdout + refused.stderr
