@@ -326,16 +326,28 @@ def mark_spans(text: str, marks: Iterable[str]) -> list[tuple[int, int]]:
 
 
 def _normalize_with_offsets(text: str) -> tuple[str, list[int]]:
-    """Normalise char by char where the whole text would change length, keeping where each came from."""
+    """The normalised text and where each of its characters came from: clause by clause, and char by
+    char only in a clause whose normalisation changes its length (12月 -> 十二月)."""
     whole = normalize(text)
     if len(whole) == len(text):
         return whole, list(range(len(text)))
-    chars, offsets = [], []
-    for index, char in enumerate(text):
-        for piece in normalize(char):
+    chars: list[str] = []
+    offsets: list[int] = []
+    for match in _CLAUSES.finditer(text):
+        clause, start = match.group(), match.start()
+        normal = normalize(clause)
+        if len(normal) == len(clause):
+            chars.append(normal)
+            offsets.extend(range(start, match.end()))
+            continue
+        for index, char in enumerate(clause, start):
+            piece = normalize(char)
             chars.append(piece)
-            offsets.append(index)
+            offsets.extend([index] * len(piece))
     return "".join(chars), offsets
+
+
+_CLAUSES = re.compile(r"[^。！？；，、\n]+[。！？；，、\n]*|[。！？；，、\n]+")
 
 
 def han_chars(text: str) -> Iterator[tuple[str, int]]:
