@@ -3,45 +3,59 @@ heritage.store.same_items) show once in results, the best ranked of them kept.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlite_utils
 from whoosh import query as Q
 
 from heritage import history, store
+from indexer.docsets import DocSet, union
 from indexer.engines import Engine
 
-_cache: dict[tuple[int, int | None], list[frozenset[int]]] = {}
+
+@dataclass(frozen=True)
+class Copies:
+    """The documents of each item the store holds more than once, every such document, and its item."""
+
+    items: list[DocSet]
+    every: DocSet
+    item_of: dict[int, int]
 
 
-def _copies(eng: Engine, db: sqlite_utils.Database) -> list[frozenset[int]]:
-    """The documents of each item the store holds more than once, for this reader and data version."""
+_cache: dict[tuple[int, int | None], Copies] = {}
+
+
+def _copies(eng: Engine, db: sqlite_utils.Database) -> Copies:
+    """The copies of items, for this reader and data version."""
     key = (id(eng.reader_cache), history.last_change(db))
     if key not in _cache:
         _cache.clear()
-        _cache[key] = [
-            frozenset().union(*(eng.docs("id", record_id) for record_id in ids)) for ids in store.same_items(db)
-        ]
+        items = [union(eng.docs("id", record_id) for record_id in ids) for ids in store.same_items(db)]
+        item_of = {docnum: at for at, docs in enumerate(items) for docnum in docs}
+        _cache[key] = Copies(items, union(items), item_of)
     return _cache[key]
 
 
-def collapse(eng: Engine, db: sqlite_utils.Database, query: Q.Query, matched: frozenset[int]) -> frozenset[int]:
+def collapse(eng: Engine, db: sqlite_utils.Database, query: Q.Query, matched: DocSet) -> DocSet:
     """The matched documents with each item's other copies left out (the best ranked one kept).
 
     The copies matched are ranked together in one pass of the engine (each pass walks every document
     the query matches; one pass per item made a query over many copies take seconds): an item's
     best is its first copy in that order, as ranking its copies alone would give (Whoosh orders by
     score, then by document number, and a score does not depend on the documents ranked with it)."""
-    met = [found for docs in _copies(eng, db) if len(found := docs & matched) > 1]
+    known = _copies(eng, db)
+    among = {known.item_of[docnum] for docnum in known.every & matched}
+    met = [found for at in sorted(among) if len(found := known.items[at] & matched) > 1]
     if not met:
         return matched
-    copies = frozenset().union(*met)
+    copies = union(met)
     rank: dict[int, int] = {}
-    for at, (record_id, _) in enumerate(eng.ranked(query, copies, "relevance", 1, len(copies))):
-        for docnum in eng.docs("id", record_id):
-            rank.setdefault(docnum, at)
-    left_out: set[int] = set()
+    for at, (docnum, _) in enumerate(eng.ranked(query, copies, "relevance", 1, len(copies))):
+        rank[docnum] = at
+    left_out: list[DocSet] = []
     for found in met:
         ranked = [docnum for docnum in found if docnum in rank]
         best = min(ranked, key=rank.__getitem__) if ranked else min(found)
-        kept = eng.docs("id", eng.stored(best)["id"]) if ranked else frozenset([best])
-        left_out |= found - kept
-    return matched - left_out
+        kept = eng.docs("id", eng.stored(best)["id"]) if ranked else DocSet([best])
+        left_out.append(found - kept)
+    return matched - union(left_out)

@@ -23,6 +23,7 @@ from indexer import (
     choice,
     whoosh_patch,  # noqa: F401 -- applies the fix for a hang in Whoosh, see there
 )
+from indexer.docsets import EMPTY, DocSet
 from indexer.engines import NOT_OPENED, Engine, ReaderCache
 from indexer.index import IndexUnavailable, current_generation, open_generation, tantivy
 
@@ -73,16 +74,16 @@ class WhooshEngine(Engine):
         self._searcher.close()
         return fresh
 
-    def _postings(self, fieldname: str, value: str) -> frozenset[int]:
+    def _postings(self, fieldname: str, value: str) -> DocSet:
         reader = self._searcher.reader()
         if not reader.doc_frequency(fieldname, value):
-            return frozenset()
-        return frozenset(reader.postings(fieldname, value).all_ids())
+            return EMPTY
+        return DocSet(reader.postings(fieldname, value).all_ids())
 
-    def _leaf(self, query: Q.Query) -> frozenset[int]:
+    def _leaf(self, query: Q.Query) -> DocSet:
         if isinstance(query, Q.Every):
-            return frozenset(self._searcher.reader().all_doc_ids())
-        return frozenset(self._searcher.docs_for_query(query))
+            return DocSet(self._searcher.reader().all_doc_ids())
+        return DocSet(self._searcher.docs_for_query(query))
 
     def _doc_frequency(self, fieldname: str, word: str) -> int:
         return self._searcher.reader().doc_frequency(fieldname, word)
@@ -96,22 +97,19 @@ class WhooshEngine(Engine):
     def stored(self, docnum: int) -> dict[str, Any]:
         return self._searcher.stored_fields(docnum)
 
-    def ranked(
-        self, query: Q.Query, matched: frozenset[int], sort: str, page: int, limit: int
-    ) -> list[tuple[str, float]]:
+    def ranked(self, query: Q.Query, matched: DocSet, sort: str, page: int, limit: int) -> list[tuple[int, float]]:
         sortedby = {
             "year": FieldFacet("year", reverse=True),
             "year_asc": FieldFacet("year"),
             "title": FieldFacet("title_key"),
         }.get(sort)
         if sortedby is None and len(matched) <= FEW:
-            scored = self._scored(query, matched)[(page - 1) * limit : page * limit]
-            return [(self.stored(docnum)["id"], score) for docnum, score in scored]
+            return self._scored(query, matched)[(page - 1) * limit : page * limit]
         found = self._searcher.search(query, limit=page * limit, filter=set(matched), sortedby=sortedby, terms=False)
         # no len(found): it counts every match
-        return [(found[i]["id"], _score(found[i])) for i in range((page - 1) * limit, found.scored_length())]
+        return [(found[i].docnum, _score(found[i])) for i in range((page - 1) * limit, found.scored_length())]
 
-    def _scored(self, query: Q.Query, matched: frozenset[int]) -> list[tuple[int, float]]:
+    def _scored(self, query: Q.Query, matched: DocSet) -> list[tuple[int, float]]:
         """(docnum, score) of the matched documents the query matches, by score then document number, as
         Whoosh's search orders them; its matcher skips straight to each document rather than walking every
         document the query matches, which a filtered search does."""

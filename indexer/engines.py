@@ -23,6 +23,7 @@ from whoosh import query as Q
 from heritage import corpus, history
 from heritage.visibility import index_terms
 from indexer import analysis, hidden
+from indexer.docsets import EMPTY, DocSet, union
 from indexer.index import Generation
 
 NOT_OPENED = "检索引擎尚未打开索引：先调用 refresh()"
@@ -51,9 +52,9 @@ class ReaderCache:
 
     postings: LRU = field(default_factory=lambda: LRU(4096))
     values: dict[str, list[str]] = field(default_factory=dict)
-    visible: dict[str, set[int]] = field(default_factory=dict)
+    visible: dict[str, DocSet] = field(default_factory=dict)
     suspects: dict[tuple[str, Any], hidden.Suspects] = field(default_factory=dict)
-    every: frozenset[int] | None = None
+    every: DocSet | None = None
     frequencies: LRU = field(default_factory=lambda: LRU(65536))
     ranks: LRU = field(default_factory=lambda: LRU(64))  # an engine's own per-reader tables (sort orders, scores)
 
@@ -78,11 +79,11 @@ class Engine:
         """A reader on the latest commit of the current generation."""
         raise NotImplementedError
 
-    def _postings(self, fieldname: str, value: str) -> frozenset[int]:
+    def _postings(self, fieldname: str, value: str) -> DocSet:
         """The documents whose field holds a term, read from the index."""
         raise NotImplementedError
 
-    def _leaf(self, query: Q.Query) -> frozenset[int]:
+    def _leaf(self, query: Q.Query) -> DocSet:
         """The documents a phrase or range (a leaf term sets cannot answer) matches."""
         raise NotImplementedError
 
@@ -101,10 +102,8 @@ class Engine:
         """The stored fields of a document (its record's id and version)."""
         raise NotImplementedError
 
-    def ranked(
-        self, query: Q.Query, matched: frozenset[int], sort: str, page: int, limit: int
-    ) -> list[tuple[str, float]]:
-        """(record id, score) of one page of the matched documents, by the engine's scoring or a sort key."""
+    def ranked(self, query: Q.Query, matched: DocSet, sort: str, page: int, limit: int) -> list[tuple[int, float]]:
+        """(docnum, score) of one page of the matched documents, by the engine's scoring or a sort key."""
         raise NotImplementedError
 
     # --- shared ---------------------------------------------------------------------------------------
@@ -131,15 +130,15 @@ class Engine:
             raise RuntimeError(NOT_OPENED)
         return self.generation
 
-    def docs(self, fieldname: str, value: str) -> frozenset[int]:
+    def docs(self, fieldname: str, value: str) -> DocSet:
         """The documents whose field holds a value (cached per reader)."""
         return self.reader_cache.postings.remember((fieldname, value), lambda: self._postings(fieldname, value))
 
-    def matching(self, query: Q.Query) -> frozenset[int]:
+    def matching(self, query: Q.Query) -> DocSet:
         """Every document a query matches, from cached term sets with C-speed set algebra;
         only phrases (and ranges) go through the engine, among their terms' documents."""
         if query is Q.NullQuery:
-            return frozenset()
+            return EMPTY
         if isinstance(query, Q.Term):
             return self.docs(query.fieldname, query.text)
         if isinstance(query, Q.Every):
@@ -149,14 +148,14 @@ class Engine:
         if isinstance(query, Q.Not):
             return self.matching(Q.Every()) - self.matching(query.query)
         if isinstance(query, Q.Or):
-            return frozenset().union(*(self.matching(q) for q in query.subqueries))
+            return union(self.matching(q) for q in query.subqueries)
         if isinstance(query, Q.And):
             sets = sorted((self.matching(q) for q in query.subqueries), key=len)
-            return sets[0].intersection(*sets[1:]) if sets else frozenset()
+            return sets[0].intersection(*sets[1:]) if sets else EMPTY
         if isinstance(query, Q.Phrase):
             candidates = self.matching(Q.And([Q.Term(query.fieldname, w) for w in query.words]))
             if not candidates:
-                return frozenset()
+                return EMPTY
         return self.reader_cache.postings.remember(("query", repr(query)), lambda: self._leaf(query))
 
     def frequency(self, fieldname: str, word: str) -> int:
@@ -201,14 +200,14 @@ class Engine:
         """The other words of the word's synonym group."""
         return self._synonyms.get(word, [])
 
-    def visible(self, audience: str) -> set[int]:
+    def visible(self, audience: str) -> DocSet:
         """The documents an audience may see, by heritage.visibility's rule (cached per reader)."""
         if audience not in self.reader_cache.visible:
             allowed = None
             for fieldname, values in index_terms(audience).items():
-                docs = set().union(*(self.docs(fieldname, value) for value in values))
+                docs = union(self.docs(fieldname, value) for value in values)
                 allowed = docs if allowed is None else allowed & docs
-            self.reader_cache.visible[audience] = allowed or set()
+            self.reader_cache.visible[audience] = allowed or EMPTY
         return self.reader_cache.visible[audience]
 
     def suspects(self, db: sqlite_utils.Database, audience: str) -> hidden.Suspects:
@@ -227,7 +226,7 @@ class Engine:
         docs = self.docs("id", record_id)
         return min(self.stored(docnum)["version"] for docnum in docs) if docs else None
 
-    def record_ids(self, docnums: frozenset[int] | set[int]) -> set[str]:
+    def record_ids(self, docnums: DocSet) -> set[str]:
         """The record ids of documents."""
         return {self.stored(docnum)["id"] for docnum in docnums}
 

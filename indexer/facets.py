@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from heritage.regions import divisions
+from indexer.docsets import DocSet
 from indexer.engines import Engine
 
 FACETS = ("category", "ethnic", "province", "level", "batch", "listing")
@@ -20,14 +21,14 @@ LABELS = {
 }
 
 
-def count(engine: Engine, matched: frozenset[int], filters: Mapping[str, str]) -> dict[str, list[dict]]:
+def count(engine: Engine, matched: DocSet, filters: Mapping[str, str]) -> dict[str, list[dict]]:
     """Counts of the matched documents by every facet value (and by the places below a chosen region)."""
     tree = divisions()
     facets: dict[str, list[dict]] = {}
     for name in FACETS:
         counts = []
         for value in engine.values(name):
-            count = len(matched & engine.docs(name, value))
+            count = matched.intersection_cardinality(engine.docs(name, value))
             if count:
                 province = tree.get(value) if name == "province" else None
                 label = province.name if province else value
@@ -39,7 +40,7 @@ def count(engine: Engine, matched: frozenset[int], filters: Mapping[str, str]) -
     chosen = next(iter(tree.find(region)), None) if region else None
     if chosen:
         children = [
-            {"value": r.code, "label": r.name, "count": len(matched & engine.docs("region", r.code))}
+            {"value": r.code, "label": r.name, "count": matched.intersection_cardinality(engine.docs("region", r.code))}
             for r in tree.children(chosen.code)
         ]
         facets["region"] = sorted((c for c in children if c["count"]), key=lambda c: (-c["count"], c["value"]))

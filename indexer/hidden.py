@@ -24,6 +24,7 @@ from heritage import outbox, people, store
 from heritage.fields import LIST_TYPES, RECORD_FIELDS
 from heritage.history import changed_since
 from heritage.visibility import OPENS, view
+from indexer.docsets import EMPTY, DocSet, union
 from indexer.documents import document, make_schema
 
 # At most this many suspects are matched again; any others (a large batch of saves the index has not
@@ -54,17 +55,17 @@ class Suspects:
     """The suspects of one reader in one index reader: their docnums there, and a searcher over
     their documents as the reader may see them."""
 
-    docnums: frozenset[int]
+    docnums: DocSet
     searcher: Searcher | None
 
-    locate: Callable[[str], frozenset[int]]
+    locate: Callable[[str], DocSet]
 
-    def verify(self, query: Q.Query) -> frozenset[int]:
+    def verify(self, query: Q.Query) -> DocSet:
         """The suspects (main-index docnums) the query matches on what the reader may see."""
         if self.searcher is None or query is Q.NullQuery:
-            return frozenset()
+            return EMPTY
         found = (self.searcher.stored_fields(n)["id"] for n in self.searcher.docs_for_query(query))
-        return frozenset().union(*(self.locate(i) for i in found))
+        return union(self.locate(i) for i in found)
 
 
 def suspect_ids(db: sqlite_utils.Database, reader: str, indexed_version: Callable[[str], int | None]) -> list[str]:
@@ -102,13 +103,13 @@ def _masked(record: dict, reader: str) -> dict | None:
 def suspects(
     db: sqlite_utils.Database,
     reader: str,
-    locate: Callable[[str], frozenset[int]],
+    locate: Callable[[str], DocSet],
     indexed_version: Callable[[str], int | None],
 ) -> Suspects:
     """The reader's suspects among the records the main index holds (``locate``: id -> its docnums there)."""
     ids = [i for i in suspect_ids(db, reader, indexed_version) if locate(i)]
     if not ids:
-        return Suspects(frozenset(), None, locate)
+        return Suspects(EMPTY, None, locate)
     index = RamStorage().create_index(make_schema())
     carried = people.names_by_record(db, ids[:MAX_REMATCH])
     with index.writer() as writer:
@@ -117,4 +118,4 @@ def suspects(
             masked = _masked(record, reader) if record else None
             if masked:
                 writer.add_document(**document(masked, carried.get(record_id)))
-    return Suspects(frozenset().union(*(locate(i) for i in ids)), index.searcher(), locate)
+    return Suspects(union(locate(i) for i in ids), index.searcher(), locate)

@@ -34,6 +34,7 @@ from heritage import census, outbox, people, store
 from heritage.db import now
 from indexer import choice
 from indexer.analysis import Segmenter, dictionary, use_dictionary
+from indexer.docsets import union
 from indexer.documents import SCHEMA_VERSION, dictionary_words, document, make_schema, name_words
 from indexer.newwords import new_words, records_containing
 
@@ -345,7 +346,7 @@ def _carried_by(home: Path, db: sqlite_utils.Database, inheritor_ids: set[str]) 
     if not inheritor_ids:
         return []
     with _reader(home) as eng:
-        indexed = eng.record_ids(set().union(*(eng.docs("inheritors", i) for i in sorted(inheritor_ids))))
+        indexed = eng.record_ids(union(eng.docs("inheritors", i) for i in sorted(inheritor_ids)))
     return sorted(set(people.records_of(db, inheritor_ids)) | indexed)
 
 

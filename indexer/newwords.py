@@ -17,6 +17,7 @@ from whoosh import query as Q
 
 from indexer.analysis import Segmenter, dictionary
 from indexer.analysis import words as query_words
+from indexer.docsets import EMPTY, DocSet
 from indexer.documents import name_words, record_names
 
 if TYPE_CHECKING:  # the engines import the index, which imports this module
@@ -38,11 +39,11 @@ def records_containing(eng: Engine, added: list[str]) -> set[str]:
 
     Call it while the thread still segments with the dictionary the index was built with (``eng``,
     refreshed, is on that index).  Phrases are matched only among the documents that hold all their tokens."""
-    docnums: set[int] = set()
+    docnums = EMPTY
     for word in added:
         tokens = query_words(word)
         for fieldname in TEXT_FIELDS if tokens else ():
-            candidates = frozenset.intersection(*(eng.docs(fieldname, token) for token in tokens))
+            candidates = DocSet.intersection(*(eng.docs(fieldname, token) for token in tokens))
             if len(tokens) > 1 and candidates - docnums:
                 candidates = eng.matching(Q.Phrase(fieldname, tokens))
             docnums |= candidates

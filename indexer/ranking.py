@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from whoosh import query as Q
 
 from indexer.compiler import Compiler, Unit
+from indexer.docsets import EMPTY, DocSet, union
 from indexer.engines import Engine
 from indexer.query import And, Words
 from indexer.rules import METADATA_WEIGHTS
@@ -25,8 +26,8 @@ from indexer.rules import METADATA_WEIGHTS
 class Order:
     """The matched documents in tiers, best first, and which documents each content word matched."""
 
-    tiers: list[frozenset[int]]
-    by_word: dict[str, frozenset[int]]
+    tiers: list[DocSet]
+    by_word: dict[str, DocSet]
 
     def words_of(self, docnum: int) -> list[str]:
         return [word for word, docs in self.by_word.items() if docnum in docs]
@@ -36,10 +37,10 @@ Key = tuple[bool, float, int]  # a tier's (held every word, weight of the words 
 
 
 def order(
-    matching: Callable[[Q.Query], frozenset[int]],
+    matching: Callable[[Q.Query], DocSet],
     units: list[Unit],
-    matched: frozenset[int],
-    strict: frozenset[int] | None = None,
+    matched: DocSet,
+    strict: DocSet | None = None,
 ) -> Order:
     """The documents in tiers, best first: the ``strict`` matches of a relaxed search, then by the
     content words they match, each weighing as much as it is rare among the matched (its inverse
@@ -51,7 +52,7 @@ def order(
     rarity = {word: math.log((len(matched) + 1) / (len(docs) + 0.5)) for word, docs in by_word.items()}
     # (held every word, weight of the words matched, weight of what they are recorded as) -> documents,
     # split by set operations, one distinguishing set at a time (no loop over the documents)
-    parts: dict[Key, frozenset[int]] = {(True, 0.0, 0): matched}
+    parts: dict[Key, DocSet] = {(True, 0.0, 0): matched}
     if strict is not None:
         parts = _split(parts, strict, strict=True)
     for word, docs in by_word.items():
@@ -63,16 +64,16 @@ def order(
 
 
 def _split(
-    parts: dict[Key, frozenset[int]], docs: frozenset[int], words: float = 0.0, recorded: int = 0, strict: bool = False
-) -> dict[Key, frozenset[int]]:
+    parts: dict[Key, DocSet], docs: DocSet, words: float = 0.0, recorded: int = 0, strict: bool = False
+) -> dict[Key, DocSet]:
     """Each part split into its documents in ``docs``, which gain the weights, and the others (no longer
     holding every word when ``docs`` are the strict matches)."""
-    split: dict[Key, frozenset[int]] = {}
+    split: dict[Key, DocSet] = {}
     for (held, weight, points), part in parts.items():
         inside = ((held, round(weight + words, 6), points + recorded), part & docs)
         for key, these in (inside, ((held and not strict, weight, points), part - docs)):
             if these:
-                split[key] = split.get(key, frozenset()) | these
+                split[key] = split.get(key, EMPTY) | these
     return split
 
 
@@ -82,11 +83,11 @@ ONE_PASS = 500
 
 
 def page(
-    eng: Engine, query: Q.Query, tiers: Iterable[frozenset[int]], sort: str, number: int, limit: int
+    eng: Engine, query: Q.Query, tiers: Iterable[DocSet], sort: str, number: int, limit: int
 ) -> list[tuple[str, float]]:
     """(record id, score) of one page: the tiers in turn, each by Whoosh's score or the sort key."""
     start, end, seen = (number - 1) * limit, number * limit, 0
-    needed: list[tuple[int, frozenset[int]]] = []  # (documents before the tier, the tier)
+    needed: list[tuple[int, DocSet]] = []  # (documents before the tier, the tier)
     for tier in tiers:
         if seen + len(tier) > start:
             needed.append((seen, tier))
@@ -95,18 +96,19 @@ def page(
             break
     if not needed:
         return []
-    together = frozenset().union(*(tier for _, tier in needed))
+    together = union(tier for _, tier in needed)
+    found: list[tuple[int, float]] = []
     if len(needed) > 1 and len(together) <= ONE_PASS:
         level = {docnum: at for at, (_, tier) in enumerate(needed) for docnum in tier}
         scored = eng.ranked(query, together, sort, 1, len(together))
-        scored.sort(key=lambda hit: min(level[d] for d in eng.docs("id", hit[0]) if d in level))
-        return scored[start - needed[0][0] : end - needed[0][0]]
-    found: list[tuple[str, float]] = []
-    for before, tier in needed:
-        skip = max(0, start - before)
-        wanted = limit - len(found)
-        found += eng.ranked(query, tier, sort, 1, skip + wanted)[skip : skip + wanted]
-    return found
+        scored.sort(key=lambda hit: level[hit[0]])
+        found = scored[start - needed[0][0] : end - needed[0][0]]
+    else:
+        for before, tier in needed:
+            skip = max(0, start - before)
+            wanted = limit - len(found)
+            found += eng.ranked(query, tier, sort, 1, skip + wanted)[skip : skip + wanted]
+    return [(eng.stored(docnum)["id"], score) for docnum, score in found]
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import sqlite_utils
 from heritage import store
 from heritage.visibility import PUBLIC, view
 from indexer import analysis
+from indexer.docsets import DocSet
 from indexer.engine import engine
 from indexer.hits import hit
 from indexer.index import IndexUnavailable
@@ -41,7 +42,7 @@ def more_like_this(
         docs = max(eng.doc_count(), 1)
         weights = {t: n * math.log(docs / (1 + eng.frequency("body", t))) for t, n in counts.items()}
         top = [t for t, w in sorted(weights.items(), key=lambda kv: -kv[1])[:15] if w > 0]
-        own = set(sorted(eng.docs("id", record_id))[:1])
+        own = DocSet(list(eng.docs("id", record_id))[:1])
         allowed = eng.visible(audience) - own - eng.suspects(db, audience).docnums
         scores: defaultdict[int, float] = defaultdict(float)
         for term in top:  # summed over cached posting sets: no Whoosh matcher walks the postings

@@ -23,6 +23,7 @@ from heritage.visibility import OPENS, PUBLIC, RESEARCHER
 from indexer import facets, filters, intents, persons, ranking
 from indexer.collapse import collapse
 from indexer.compiler import Compiler
+from indexer.docsets import DocSet
 from indexer.engine import engine
 from indexer.engines import Engine
 from indexer.errors import SearchError
@@ -195,7 +196,7 @@ def _answer(
         allowed = allowed & eng.docs(name, value)
     suspects = eng.suspects(db, request.audience)
 
-    def matching(q: Any) -> frozenset[int]:
+    def matching(q: Any) -> DocSet:
         found = eng.matching(q) & allowed - suspects.docnums
         if suspects.docnums:  # matched again on what the reader may see, within the filters
             found |= suspects.verify(compiler.within(q, chosen))

@@ -6,6 +6,7 @@ BM25 over the same boosted query tree (indexer.tantivy_compiler); sort keys come
 
 from __future__ import annotations
 
+import heapq
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ import tantivy
 from whoosh import query as Q
 
 from indexer import analysis, choice
+from indexer.docsets import EMPTY, DocSet
 from indexer.engines import NOT_OPENED, Engine, ReaderCache
 from indexer.index import current_generation, open_generation
 from indexer.tantivy_compiler import tantivy_query
@@ -71,13 +73,13 @@ class TantivyEngine(Engine):
         found = self._searcher.search(query, limit=max(self._searcher.num_docs, 1), count=False, **order)
         return [(key, _docnum(address)) for key, address in found.hits]
 
-    def _postings(self, fieldname: str, value: str) -> frozenset[int]:
+    def _postings(self, fieldname: str, value: str) -> DocSet:
         if not self._searcher.doc_freq(fieldname, value):
-            return frozenset()
-        return frozenset(d for _, d in self._all(tantivy.Query.term_query(self._schema(), fieldname, value)))
+            return EMPTY
+        return DocSet(d for _, d in self._all(tantivy.Query.term_query(self._schema(), fieldname, value)))
 
-    def _leaf(self, query: Q.Query) -> frozenset[int]:
-        return frozenset(d for _, d in self._all(tantivy_query(query, self._schema())))
+    def _leaf(self, query: Q.Query) -> DocSet:
+        return DocSet(d for _, d in self._all(tantivy_query(query, self._schema())))
 
     def _doc_frequency(self, fieldname: str, word: str) -> int:
         return self._searcher.doc_freq(fieldname, word)
@@ -92,19 +94,15 @@ class TantivyEngine(Engine):
         fields = self._searcher.doc(_address(docnum)).to_dict()
         return {name: values[0] for name, values in fields.items() if values}
 
-    def ranked(
-        self, query: Q.Query, matched: frozenset[int], sort: str, page: int, limit: int
-    ) -> list[tuple[str, float]]:
-        wanted = matched & self.matching(query)
+    def ranked(self, query: Q.Query, matched: DocSet, sort: str, page: int, limit: int) -> list[tuple[int, float]]:
+        wanted, first = matched & self.matching(query), (page - 1) * limit
         if sort in _ORDERS:
             rank = self._order(sort)
-            best = sorted(wanted, key=lambda d: (rank.get(d, len(rank)), d))
-            chosen = [(d, 0.0) for d in best[(page - 1) * limit : page * limit]]
-        else:
-            scores = self._scores(query)
-            best = sorted(wanted, key=lambda d: (-scores.get(d, 0.0), d))
-            chosen = [(d, scores.get(d, 0.0)) for d in best[(page - 1) * limit : page * limit]]
-        return [(self.stored(d)["id"], score) for d, score in chosen]
+            best = heapq.nsmallest(page * limit, wanted, key=lambda d: (rank.get(d, len(rank)), d))
+            return [(d, 0.0) for d in best[first:]]
+        scores = self._scores(query)
+        best = heapq.nsmallest(page * limit, wanted, key=lambda d: (-scores.get(d, 0.0), d))
+        return [(d, scores.get(d, 0.0)) for d in best[first:]]
 
     def _scores(self, query: Q.Query) -> dict[int, float]:
         """Tantivy's score of every document the query matches (cached per reader and query)."""
