@@ -1,6 +1,7 @@
 """The README documents every column the importer reads, every command and option, and the code as it is."""
 
 import ast
+import importlib
 import re
 from importlib import metadata
 from pathlib import Path
@@ -179,3 +180,30 @@ def test_every_document_the_readme_names_is_in_the_repository():
     assert named and all((ROOT / name).is_file() for name in named), sorted(
         n for n in named if not (ROOT / n).is_file()
     )
+
+
+# ---- the documents in docs/ name only modules and functions that exist ----
+
+DOTTED = re.compile(r"\b(?:heritage|indexer|web)(?:\.[A-Za-z_]\w*)+")
+
+
+def _resolves(name: str) -> bool:
+    """Whether a dotted name is one of our modules or something in one (heritage.db.write, indexer.engines.Engine.suspects)."""
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            found = importlib.import_module(".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        for part in parts[cut:]:
+            if not hasattr(found, part):
+                return False
+            found = getattr(found, part)
+        return True
+    return False
+
+
+@pytest.mark.parametrize("document", sorted((ROOT / "docs").glob("*.md")), ids=lambda path: path.name)
+def test_every_module_and_function_a_document_names_exists(document: Path):
+    named = {name for span in CODE_SPAN.findall(document.read_text("utf-8")) for name in DOTTED.findall(span)}
+    assert named and sorted(name for name in named if not _resolves(name)) == []
