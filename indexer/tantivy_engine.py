@@ -76,10 +76,16 @@ class TantivyEngine(Engine):
     def _postings(self, fieldname: str, value: str) -> DocSet:
         if not self._searcher.doc_freq(fieldname, value):
             return EMPTY
-        return DocSet(d for _, d in self._all(tantivy.Query.term_query(self._schema(), fieldname, value)))
+        return self._matched(tantivy.Query.term_query(self._schema(), fieldname, value))
 
     def _leaf(self, query: Q.Query) -> DocSet:
-        return DocSet(d for _, d in self._all(tantivy_query(query, self._schema())))
+        return self._matched(tantivy_query(query, self._schema()))
+
+    def _matched(self, query: tantivy.Query) -> DocSet:
+        """Every document a tantivy query matches (built straight from the hits: at 10^5 documents a
+        list of pairs first took twice as long)."""
+        found = self._searcher.search(query, limit=max(self._searcher.num_docs, 1), count=False).hits
+        return DocSet(address.segment_ord << _SEGMENT | address.doc for _, address in found)
 
     def _doc_frequency(self, fieldname: str, word: str) -> int:
         return self._searcher.doc_freq(fieldname, word)
