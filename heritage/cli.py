@@ -296,6 +296,7 @@ def user_disable(ctx, username, enable) -> None:
 def user_list(ctx) -> None:
     """列出账户：用户名、角色、显示名称、是否停用。"""
     db = open_store(ctx.find_root().obj)
+    click.echo("用户名\t角色\t显示名称\t状态")
     for row in db.query("SELECT username, role, display_name, disabled FROM users ORDER BY username"):
         click.echo(
             f"{row['username']}\t{users.role_label(row['role'])}\t{row['display_name']}\t{'已停用' if row['disabled'] else ''}"

@@ -70,7 +70,8 @@ def test_usage_errors_and_roles_are_in_chinese(cli):
         assert not any(english in result.output for english in ENGLISH_FRAME), (args, result.output)
     assert "curator（普查员）" in cli("user", "add", "--help").output
     assert cli("user", "add", "张三", "--role", "reviewer", "--password", "correct horse battery").exit_code == 0
-    assert "张三\treviewer（审核人）" in cli("user", "list").output
+    listed = cli("user", "list").output.splitlines()
+    assert listed[0] == "用户名\t角色\t显示名称\t状态" and "张三\treviewer（审核人）" in "\n".join(listed[1:])
     typed = cli("user", "add", "李四", input="correct horse 1\ncorrect horse 2\ncorrect horse 1\ncorrect horse 1\n")
     assert typed.exit_code == 0 and "错误：两次输入的密码不一致，请重新输入。" in typed.output
     assert "Error" not in typed.output and "李四\tcurator（普查员）" in cli("user", "list").output
