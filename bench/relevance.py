@@ -4,6 +4,7 @@ Two sets: the 64 hand-written queries (bench/labelled.py) and a generated set of
 queries in twelve classes (bench/generated.py), both graded from the records' metadata.
 
 Run: .venv/bin/python bench/relevance.py [--details] [--only generated|labelled]
+Both search engines (Whoosh and tantivy, each on its own copy of the store) are measured in the same run.
 Loads the national list and its inheritors; needs ../shared/data (skips with a message when it is absent).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -23,6 +25,7 @@ from national import SHARED_DATA, absent, national_store  # noqa: E402
 from peers import StandardRecipe, Trigram  # noqa: E402
 
 from heritage import store  # noqa: E402
+from heritage.store import open_store  # noqa: E402
 from indexer import index  # noqa: E402
 from indexer.search import search  # noqa: E402
 
@@ -36,10 +39,14 @@ def ndcg(ranked: list[str], grades: dict[str, int], k: int = 10) -> float:
 
 
 class Engine:
-    name = "智慧民族之家"
+    """This system on a data folder that chose one search engine (its store copied from the national store)."""
 
-    def __init__(self, home: Path, db):
-        self.home, self.db = home, db
+    def __init__(self, home: Path, kind: str):
+        (home / "site.cfg").write_text(f"SEARCH_ENGINE = {kind!r}\n", "utf-8")
+        self.home, self.db, self.name = home, open_store(home), f"智慧民族之家 · {kind}"
+        started = time.perf_counter()
+        index.rebuild(home, self.db)
+        print(f"建索引：{self.name} {time.perf_counter() - started:.1f} 秒", file=sys.stderr)
 
     def search(self, query: str, limit: int = 10) -> list[str]:
         return [hit["id"] for hit in search(self.home, self.db, query, limit=limit, with_facets=False)["results"]]
@@ -71,11 +78,11 @@ def main() -> None:
         return
     with national_store() as (home, db):
         records = list(store.iterate(db, store.RECORD))
-        started = time.perf_counter()
-        index.rebuild(home, db)
-        print(f"建索引：本系统 {time.perf_counter() - started:.1f} 秒", file=sys.stderr)
-        engines = [Engine(home, db), StandardRecipe(home.parent / "standard"), Trigram(home.parent / "fts.db")]
-        for peer in engines[1:]:
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        shutil.copytree(home, home.parent / "tantivy")
+        ours = [Engine(home, "whoosh"), Engine(home.parent / "tantivy", "tantivy")]
+        engines = [*ours, StandardRecipe(home.parent / "standard"), Trigram(home.parent / "fts.db")]
+        for peer in engines[2:]:
             started = time.perf_counter()
             peer.add(records)
             print(f"建索引：{peer.name} {time.perf_counter() - started:.1f} 秒", file=sys.stderr)
