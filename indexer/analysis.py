@@ -77,6 +77,14 @@ class Segmenter:
         """The words of a Han run, precise mode, no HMM (the same cut in any context)."""
         return self._jieba.cut(run, False)
 
+    def cut_runs(self, runs: list[str]) -> list[list[str]]:
+        """The words of each of several Han runs, cut in one call: jieba cuts each stretch of Han
+        characters on its own, so a newline between the runs is a boundary (and half the calls' cost)."""
+        if not runs:
+            return []
+        joined = "\x00".join(self._jieba.cut("\n".join(runs), False))
+        return [piece.split("\x00") for piece in joined.split("\x00\n\x00")]
+
     def is_word(self, text: str) -> bool:
         """True when the dictionary knows this word."""
         return self._jieba.has_word(text)
@@ -293,14 +301,16 @@ def _token_columns(text: str, subwords: bool) -> tuple[list[str], list[int]]:
     tokens: list[str] = []
     positions: list[int] = []
     position = 0
-    for match in _RUNS.finditer(text):
+    matches = list(_RUNS.finditer(text))
+    cuts = iter(seg.cut_runs([match.group() for match in matches if match.lastgroup == "han"]))
+    for match in matches:
         if match.lastgroup != "han":
             tokens.append(match.group())
             positions.append(position)
             position += 1
             continue
-        cut = seg.cut(match.group())
-        if not subwords:
+        cut = next(cuts)
+        if not subwords or max(map(len, cut)) <= 2:  # no long word: no sub-words
             tokens += cut
             positions += range(position, position + len(cut))
             position += len(cut)
