@@ -83,6 +83,17 @@ def iterate(
         yield _assemble(db, kind, row)
 
 
+def ids(db: sqlite_utils.Database, kind: Kind) -> Iterator[str]:
+    """The ids of every entity of a kind, in order, streamed."""
+    for row in db.execute(f"SELECT id FROM {kind.table} ORDER BY id"):
+        yield row[0]
+
+
+def iterate_some(db: sqlite_utils.Database, kind: Kind, entity_ids: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """These entities (those that exist), ordered by id."""
+    return iterate(db, kind, "id IN (SELECT value FROM json_each(?))", [json.dumps(list(entity_ids))])
+
+
 def _assemble(db: sqlite_utils.Database, kind: Kind, row: dict[str, Any]) -> dict[str, Any]:
     entity: dict[str, Any] = {}
     lists: dict[str, list[Any]] = {f.name: [] for f in kind.fields if f.type in LIST_TYPES}

@@ -66,6 +66,7 @@ class Segmenter:
         self.known = frozenset(words)
         self.digest = digest
         self._jieba = rjieba.Jieba()
+        self._expanded: dict[str, tuple[str, ...]] = {}
         self.frequencies = {}
         for word in words:
             if HAN_RUN.fullmatch(word) and not self._jieba.has_word(word):
@@ -76,9 +77,25 @@ class Segmenter:
         """The words of a Han run, precise mode, no HMM (the same cut in any context)."""
         return self._jieba.cut(run, False)
 
+    def cut_runs(self, runs: list[str]) -> list[list[str]]:
+        """The words of each of several Han runs, cut in one call: jieba cuts each stretch of Han
+        characters on its own, so a newline between the runs is a boundary (and half the calls' cost)."""
+        if not runs:
+            return []
+        joined = "\x00".join(self._jieba.cut("\n".join(runs), False))
+        return [piece.split("\x00") for piece in joined.split("\x00\n\x00")]
+
     def is_word(self, text: str) -> bool:
         """True when the dictionary knows this word."""
         return self._jieba.has_word(text)
+
+    def with_subwords(self, word: str) -> tuple[str, ...]:
+        """A long word and its dictionary sub-words, as indexed (remembered: words recur, the cut gives
+        only dictionary words, so there are no more of them than the dictionary holds)."""
+        found = self._expanded.get(word)
+        if found is None:
+            found = self._expanded[word] = (word, *_dictionary_subwords(word, self))
+        return found
 
     def tag(self, run: str) -> list[tuple[str, str]]:
         """The words of a Han run as :meth:`cut` gives them, each with jieba's part of speech
@@ -275,20 +292,39 @@ def index_words(text: str) -> set[str]:
 
 def _tokens(text: str, subwords: bool) -> Iterator[tuple[str, int]]:
     """(token, position) pairs of normalised text; sub-words of long words share their position."""
+    return zip(*_token_columns(text, subwords), strict=True)
+
+
+def _token_columns(text: str, subwords: bool) -> tuple[list[str], list[int]]:
+    """The tokens of normalised text and their positions, as two lists (the indexing fast path)."""
     seg = segmenter()
+    tokens: list[str] = []
+    positions: list[int] = []
     position = 0
-    for match in _RUNS.finditer(text):
-        script = match.lastgroup
-        if script == "han":
-            for word in seg.cut(match.group()):
-                yield word, position
-                if subwords and len(word) > 2:
-                    for sub in _dictionary_subwords(word, seg):
-                        yield sub, position
-                position += 1
-        else:
-            yield match.group(), position
+    matches = list(_RUNS.finditer(text))
+    cuts = iter(seg.cut_runs([match.group() for match in matches if match.lastgroup == "han"]))
+    for match in matches:
+        if match.lastgroup != "han":
+            tokens.append(match.group())
+            positions.append(position)
             position += 1
+            continue
+        cut = next(cuts)
+        if not subwords or max(map(len, cut)) <= 2:  # no long word: no sub-words
+            tokens += cut
+            positions += range(position, position + len(cut))
+            position += len(cut)
+            continue
+        for word in cut:
+            if len(word) > 2:
+                found = seg.with_subwords(word)
+                tokens += found
+                positions += [position] * len(found)
+            else:
+                tokens.append(word)
+                positions.append(position)
+            position += 1
+    return tokens, positions
 
 
 def subwords(word: str) -> list[str]:
@@ -397,8 +433,11 @@ def whole_pinyin(text: str) -> tuple[str, ...]:
     return ("".join(syllables), "".join(initials))
 
 
+@lru_cache(maxsize=65536)
 def pinyin_of(text: str) -> str:
-    """Toneless full pinyin of a text with no separators: 腊染 -> laran (for homophones and sorting)."""
+    """Toneless full pinyin of a text with no separators: 腊染 -> laran (for homophones and sorting).
+
+    Remembered, as whole_pinyin: the same names recur across a census's places (a title's sort key)."""
     return "".join(lazy_pinyin(normalize(text), errors="default"))
 
 
@@ -424,6 +463,11 @@ class _Tokenizer(Tokenizer):
     def pairs(self, value: str, mode: str) -> Iterable[tuple[str, int]]:
         """(token, position) pairs of a raw value, without Token objects (the indexing fast path)."""
         return self._pairs(normalize(value), mode)
+
+    def columns(self, value: str, mode: str) -> tuple[list[str], list[int]]:
+        """The tokens of a raw value and their positions, as two lists (what tantivy is given)."""
+        pairs = list(self.pairs(value, mode))
+        return [t for t, _ in pairs], [p for _, p in pairs]
 
     def __call__(
         self,
@@ -460,6 +504,9 @@ class HeritageAnalyzer(_Tokenizer):
 
     def _pairs(self, text, mode):
         return _tokens(text, subwords=mode != "query")
+
+    def columns(self, value, mode):
+        return _token_columns(normalize(value), subwords=mode != "query")
 
 
 class CharAnalyzer(_Tokenizer):

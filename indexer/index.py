@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from whoosh.index import LockError
 
 from heritage import census, outbox, people, store
 from heritage.db import now
-from indexer import choice
+from indexer import choice, parallel
 from indexer.analysis import Segmenter, dictionary, use_dictionary
 from indexer.docsets import union
 from indexer.documents import SCHEMA_VERSION, dictionary_words, document, make_schema, name_words
@@ -257,8 +258,6 @@ def rebuild(home: Path, db: sqlite_utils.Database, procs: int = 2, progress: Pro
         )
         generation.mkdir(parents=True)
         total = store.count(db, store.RECORD)
-        carried = people.names_by_record(db)
-        documents = (document(record, carried.get(record["id"])) for record in store.iterate(db, store.RECORD))
         counted = itertools.count(1)
 
         def step() -> None:
@@ -266,8 +265,12 @@ def rebuild(home: Path, db: sqlite_utils.Database, procs: int = 2, progress: Pro
                 progress(next(counted), total)
 
         if kind == choice.TANTIVY:
-            done = tantivy().build(generation, documents, step)
+            with _helpers(), parallel.workers(procs, words, digest) as workers:  # forked before tantivy's threads
+                prepared = workers.ordered(partial(_prepared, str(home)), store.ids(db, store.RECORD))
+                done = tantivy().build(generation, prepared, step)
         else:
+            carried = people.names_by_record(db)
+            documents = (document(r, carried.get(r["id"])) for r in store.iterate(db, store.RECORD))
             done = _build_whoosh(generation, documents, procs, step)
         (generation / "dictionary.txt").write_text("\n".join(words), "utf-8")
         meta = {"schema": SCHEMA_VERSION, "dictionary": digest, "built_at": now(), "records": done, "engine": kind}
@@ -279,11 +282,22 @@ def rebuild(home: Path, db: sqlite_utils.Database, procs: int = 2, progress: Pro
         return done
 
 
+def _prepared(home: str, record_ids: list[str]) -> list:
+    """These records with their inheritors' names, ready for tantivy: the work of a rebuild's workers,
+    each reading the store itself (the rebuild only hands out ids)."""
+    db = store.open_store(home, readonly=True)
+    try:
+        names = people.names_by_record(db, record_ids)
+        records = store.iterate_some(db, store.RECORD, record_ids)
+        return tantivy().prepare_records([(record, names.get(record["id"])) for record in records])
+    finally:
+        db.conn.close()
+
+
 def _build_whoosh(generation: Path, documents: Iterator[dict], procs: int, step: Callable[[], None]) -> int:
     """Write a new Whoosh index of the documents into a generation folder (in parallel); how many."""
     index = whoosh_index.create_in(str(generation), make_schema())
-    _building[0] = True
-    try:
+    with _helpers():
         writer = index.writer(procs=procs, multisegment=procs > 1, limitmb=256, codec=BuildCodec())
         done = 0
         for doc in documents:
@@ -291,9 +305,17 @@ def _build_whoosh(generation: Path, documents: Iterator[dict], procs: int, step:
             done += 1
             step()
         writer.commit()
+    return done
+
+
+@contextmanager
+def _helpers() -> Iterator[None]:
+    """While a rebuild forks helper processes: they die with it (_die_with_the_builder)."""
+    _building[0] = True
+    try:
+        yield
     finally:
         _building[0] = False
-    return done
 
 
 def _remove_old_generations(home: Path, keep: set[str]) -> None:

@@ -7,14 +7,17 @@ there is one tokenizer in the code.  Keyword fields hold their comma-separated v
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterable
+from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 import tantivy
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT
 
-from indexer.documents import make_schema
+from indexer.documents import document, make_schema
 
 FOLDER = "tantivy"  # inside a generation's folder
 _HEAP = 128_000_000  # the writer's memory before it writes a segment (tantivy's own batches)
@@ -43,6 +46,13 @@ def make_tantivy_schema() -> tantivy.Schema:
     return builder.build()
 
 
+# A document ready for tantivy, made where the tokenizing runs (a worker process) and cheap to send:
+# each text field as its tokens joined by NUL (no token holds one: indexer.analysis cuts words of
+# letters) and their positions as machine integers; keyword values; integers; plain strings.
+Prepared = tuple[list[tuple[str, str, bytes]], list[tuple[str, str]], list[tuple[str, int]]]
+_SEPARATOR = "\x00"
+
+
 class Converter:
     """Our documents as tantivy's: text fields through the same analyzers as Whoosh's schema."""
 
@@ -52,24 +62,53 @@ class Converter:
         self.keywords = {name for name, f in fields.items() if isinstance(f, KEYWORD)}
         self.integers = {name for name, f in fields.items() if isinstance(f, (NUMERIC, STORED))}
 
-    def __call__(self, doc: dict[str, Any]) -> tantivy.Document:
-        out = tantivy.Document()
+    def prepare(self, doc: dict[str, Any]) -> Prepared:
+        """A document's tokens and values (the costly part, done once, in any process)."""
+        texts: list[tuple[str, str, bytes]] = []
+        strings: list[tuple[str, str]] = []
+        integers: list[tuple[str, int]] = []
         for name, value in doc.items():
             if name in self.analyzers:
-                tokens = [
-                    tantivy.Token(text, position, 0, 0) for text, position in self.analyzers[name].pairs(value, "index")
-                ]
+                tokens, positions = self.analyzers[name].columns(value, "index")
                 if tokens:
-                    out.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", tokens))
+                    texts.append((name, _SEPARATOR.join(tokens), array("I", positions).tobytes()))
             elif name in self.keywords:
-                for part in str(value).split(","):
-                    if part.strip():
-                        out.add_text(name, part.strip())
+                strings += [(name, part.strip()) for part in str(value).split(",") if part.strip()]
             elif name in self.integers:
-                out.add_integer(name, int(value))
+                integers.append((name, int(value)))
             elif value != "":
-                out.add_text(name, str(value))
-        return out
+                strings.append((name, str(value)))
+        return texts, strings, integers
+
+    def __call__(self, doc: dict[str, Any]) -> tantivy.Document:
+        return tantivy_document(self.prepare(doc))
+
+
+def tantivy_document(prepared: Prepared) -> tantivy.Document:
+    """The tantivy document of a prepared one (in the writer's process)."""
+    texts, strings, integers = prepared
+    out = tantivy.Document()
+    for name, joined, packed in texts:
+        positions = array("I")
+        positions.frombytes(packed)
+        tokens = list(map(tantivy.Token, joined.split(_SEPARATOR), positions, repeat(0), repeat(0)))
+        out.add_pre_tokenized_text(name, tantivy.PreTokenizedString("", tokens))
+    for name, text in strings:
+        out.add_text(name, text)
+    for name, number in integers:
+        out.add_integer(name, number)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _converter() -> Converter:
+    return Converter()
+
+
+def prepare_records(chunk: list[tuple[dict[str, Any], dict[str, list[str]] | None]]) -> list[Prepared]:
+    """Records, each with its inheritors' names (heritage.people.names_by_record), as prepared documents:
+    what a rebuild's workers do."""
+    return [_converter().prepare(document(record, people)) for record, people in chunk]
 
 
 def open_index(generation: Path) -> tantivy.Index:
@@ -89,15 +128,16 @@ def commit_stamp(generation: Path) -> tuple[int, int] | None:
     return found.st_ino, found.st_mtime_ns
 
 
-def build(generation: Path, documents: Iterable[dict[str, Any]], progress: Callable[[], None] | None = None) -> int:
-    """Write a new tantivy index of the documents into a generation folder, in one commit; how many."""
+def build(generation: Path, documents: Iterable[Prepared], progress: Callable[[], None] | None = None) -> int:
+    """Write a new tantivy index of prepared documents (Converter.prepare) into a generation folder, in
+    one commit; how many."""
     folder = Path(generation) / FOLDER
     folder.mkdir(parents=True)
     index = tantivy.Index(make_tantivy_schema(), path=str(folder), reuse=False)
     writer = index.writer(_HEAP, 1)
-    convert, done = Converter(), 0
-    for doc in documents:
-        writer.add_document(convert(doc))
+    done = 0
+    for prepared in documents:
+        writer.add_document(tantivy_document(prepared))
         done += 1
         if progress:
             progress()
