@@ -25,7 +25,7 @@ class Copies:
 _cache: dict[tuple[int, int | None], Copies] = {}
 
 
-def _copies(eng: Engine, db: sqlite_utils.Database) -> Copies:
+def copies(eng: Engine, db: sqlite_utils.Database) -> Copies:
     """The copies of items, for this reader and data version."""
     key = (id(eng.reader_cache), history.last_change(db))
     if key not in _cache:
@@ -43,14 +43,14 @@ def collapse(eng: Engine, db: sqlite_utils.Database, query: Q.Query, matched: Do
     the query matches; one pass per item made a query over many copies take seconds): an item's
     best is its first copy in that order, as ranking its copies alone would give (Whoosh orders by
     score, then by document number, and a score does not depend on the documents ranked with it)."""
-    known = _copies(eng, db)
+    known = copies(eng, db)
     among = {known.item_of[docnum] for docnum in known.every & matched}
     met = [found for at in sorted(among) if len(found := known.items[at] & matched) > 1]
     if not met:
         return matched
-    copies = union(met)
+    copied = union(met)
     rank: dict[int, int] = {}
-    for at, (docnum, _) in enumerate(eng.ranked(query, copies, "relevance", 1, len(copies))):
+    for at, (docnum, _) in enumerate(eng.ranked(query, copied, "relevance", 1, len(copied))):
         rank[docnum] = at
     left_out: list[DocSet] = []
     for found in met:

@@ -170,16 +170,16 @@ class Engine:
 
     def homophones(self, word: str) -> list[str]:
         """Known words that sound like a word (腊染 -> 蜡染), most frequent first."""
-        candidates = [w for w in self._homophone_table().get(analysis.pinyin_of(word), []) if w != word]
+        candidates = [w for w in self.homophone_table().get(analysis.pinyin_of(word), []) if w != word]
         return sorted(candidates, key=lambda w: -self._frequency(w))
 
     def spelled(self, pinyin: str, initials: bool = False) -> list[str]:
         """Known words (titles, aliases, the dictionary, the synonym table) whose toneless pinyin, or with
         ``initials`` its first letters, is this: niuyangge -> 扭秧歌, nyg -> 扭秧歌."""
-        table = self._homophone_table()
+        table = self.homophone_table()
         return list((self._initials if initials else table).get(pinyin, []))
 
-    def _homophone_table(self) -> dict[str, list[str]]:
+    def homophone_table(self) -> dict[str, list[str]]:
         """Known words by their toneless pinyin (and, in ``_initials``, by its first letters), built once."""
         if self._homophones is None:
             known = set(self._generation.segmenter.words) | set(self._synonyms)

@@ -1,6 +1,7 @@
 """``heritage serve``: the site on a real WSGI server (waitress), with the index worker and the media
 jobs worker (heritage.transcode) running beside it, each a process of its own (so that neither indexing
-nor transcoding holds the GIL against the request threads)."""
+nor transcoding holds the GIL against the request threads), and a thread warming each new reader of
+the index (indexer.warmer)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from heritage import transcode
 from heritage.store import open_store
 from heritage.users import any_account
 from indexer.index import run_worker_process
+from indexer.warmer import Warmer
 from web import ConfigError, create_app
 
 
@@ -61,6 +63,8 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: b
     ]
     for worker in workers:
         worker.start()
+    warmer = Warmer(home)
+    warmer.start()
     click.echo(f"网站已启动：http://{host}:{port}/ （数据：{home}）")
     db = open_store(home)
     has_users = any_account(db)
@@ -73,6 +77,7 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: b
     try:
         server.run()
     finally:
+        warmer.stop()
         for worker in workers:
             worker.terminate()
             worker.join(10)
