@@ -290,6 +290,21 @@ def _exhibit_sections(db: sqlite_utils.Database) -> None:
     db.table("exhibit_items").add_column("section", int)  # the position of its section, or none
 
 
+@migration("0012_store_at_scale")
+def _store_at_scale(db: sqlite_utils.Database) -> None:
+    """Indexes for the page queries that read a whole table at 10^6 records (bench/store_scale.py)."""
+    # what a reader may open, in id order (the sitemap's files and counts): read from the index alone
+    db.table("records").create_index(["status", "access", "id", "updated_at"])
+    db.table("inheritors").create_index(["access", "id", "updated_at"])
+    # the few entities whose field access differs from the fields' defaults (indexer.hidden)
+    for table in ("records", "inheritors"):
+        db.execute(
+            f"CREATE INDEX idx_{table}_field_access ON {table} (id, field_access) WHERE field_access NOT IN ('', '{{}}')"
+        )
+    # records of one name and category (heritage.store.same_items): grouped from the index alone
+    db.table("records").create_index(["title", "category"])
+
+
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations this database lacks, each in its own write transaction."""
     if "migrations" not in db.table_names():

@@ -61,11 +61,12 @@ def new_id(kind: Kind) -> str:
 
 def get(db: sqlite_utils.Database, kind: Kind, entity_id: str) -> dict[str, Any] | None:
     """One record or inheritor with all its fields, or None."""
-    rows = db.execute(f"SELECT * FROM {kind.table} WHERE id = ?", [entity_id]).fetchall()
-    if not rows:
+    cursor = db.execute(f"SELECT * FROM {kind.table} WHERE id = ?", [entity_id])
+    row = cursor.fetchone()
+    if row is None:
         return None
-    columns = [d[0] for d in db.execute(f"SELECT * FROM {kind.table} LIMIT 0").description]
-    return _assemble(db, kind, dict(zip(columns, rows[0], strict=True)))
+    columns = [d[0] for d in cursor.description]
+    return _assemble(db, kind, dict(zip(columns, row, strict=True)))
 
 
 def find_id(db: sqlite_utils.Database, kind: Kind, column: str, value: str) -> str | None:

@@ -50,3 +50,20 @@ def test_an_article_kind_becomes_its_genre_in_rows_and_revisions(tmp_path):
     (stored,) = [json.loads(r["diff"]) for r in db.table("revisions").rows]
     assert stored == {"title": [None, "保护条例"], "genre": [None, "新闻"]}
     assert "kind" not in db.table("articles").columns_dict
+
+
+def test_the_store_at_scale_gets_its_indexes_over_the_records_it_holds(tmp_path):
+    db = connect(tmp_path / "heritage.db")
+    _migrated_until(db, "0011_exhibit_sections")
+    with write(db):
+        db.table("records").insert(
+            {"id": "R1", "title": "苗族古歌", "category": "民间文学", "status": PUBLISHED, "access": "public"}
+        )
+    assert "0012_store_at_scale" in migrations.migrate(db)
+    indexes = {index.name for index in db.table("records").indexes}
+    assert {
+        "idx_records_status_access_id_updated_at",
+        "idx_records_field_access",
+        "idx_records_title_category",
+    } <= indexes
+    assert db.execute("SELECT id FROM records INDEXED BY idx_records_title_category").fetchall() == [("R1",)]

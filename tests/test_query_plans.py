@@ -1,0 +1,72 @@
+"""The page queries that must not read a whole table at 10^6 records: what each function really runs
+(traced on its connection) is planned by SQLite as a search through an index, or, for a query that
+needs every group, read from an index alone (bench/store_scale.py measures them at 10^6)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from heritage import listings, store
+from heritage.db import write
+from heritage.visibility import PUBLISHED, RESEARCHER
+
+BIG = ("records", "inheritors", "record_values")
+
+
+def _stored(db) -> None:
+    with write(db):
+        for n in range(30):
+            record = {"id": f"R{n:03d}", "title": f"项目{n % 7}", "category": "传统技艺", "status": PUBLISHED}
+            store.put(db, store.RECORD, record | {"region_codes": ["520000"]}, "test")
+            store.put(db, store.INHERITOR, {"id": f"P{n:03d}", "name": f"传承人{n}", "items": [f"R{n:03d}"]}, "test")
+
+
+def _plans(db, call: Callable[[], object]) -> list[str]:
+    """The query-plan lines of every SELECT the call runs on the connection."""
+    ran: list[str] = []
+    db.conn.set_trace_callback(ran.append)
+    try:
+        call()
+    finally:
+        db.conn.set_trace_callback(None)
+    return [
+        row[-1]
+        for sql in ran
+        if sql.lstrip().upper().startswith(("SELECT", "WITH"))
+        for row in db.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
+    ]
+
+
+def _whole_tables(plans: list[str]) -> list[str]:
+    return [p for p in plans if p.split()[:2] in (["SCAN", t] for t in BIG) and "COVERING INDEX" not in p]
+
+
+CALLS = {
+    "a sitemap file": lambda db: listings.visible_page(db, store.RECORD, 10, 20),
+    "a sitemap file of inheritors": lambda db: listings.visible_page(db, store.INHERITOR, 10, 20),
+    "the sitemap's count": lambda db: listings.visible_count(db, store.RECORD),
+    "the sitemap's count for researchers": lambda db: listings.visible_count(db, store.RECORD, RESEARCHER),
+    "the inheritors' count": lambda db: listings.visible_count(db, store.INHERITOR),
+    "field access overrides": lambda db: store.field_access_overrides(db, store.RECORD),
+    "inheritors' field access overrides": lambda db: store.field_access_overrides(db, store.INHERITOR),
+    "a queue page": lambda db: listings.queue_ids(db, PUBLISHED, "", 50, 100),
+    "a queue's count": lambda db: listings.queue_count(db, PUBLISHED),
+    "a record": lambda db: store.get(db, store.RECORD, "R001"),
+}
+
+
+@pytest.mark.parametrize("name", CALLS)
+def test_a_page_query_searches_an_index(db, name):
+    _stored(db)
+    plans = _plans(db, lambda: CALLS[name](db))
+    assert plans and not _whole_tables(plans), plans
+    assert all("USE TEMP B-TREE FOR ORDER BY" not in p for p in plans), plans
+
+
+def test_the_same_items_are_grouped_from_an_index_alone(db):
+    _stored(db)
+    plans = _plans(db, lambda: store.same_items(db))
+    assert not _whole_tables(plans), plans
+    assert any("COVERING INDEX idx_records_title_category" in p for p in plans), plans
