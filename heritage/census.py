@@ -14,6 +14,7 @@ import os
 import runpy
 import threading
 from collections import OrderedDict, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -186,34 +187,52 @@ def _add(sets: dict[str, dict[str, list[str]]], figure: str, key: str, entity_id
     sets.setdefault(figure, {}).setdefault(key, []).append(entity_id)
 
 
-def _records(db: sqlite_utils.Database, reader: str | None) -> list[dict[str, Any]]:
-    """Every record the reader may count, as they may see it: for the workspace every field (its
-    completeness is counted), with long texts reduced to filled or not; for a reader the fields a
-    reader's figures read, and those the visibility rule decides by."""
-    where, params = sql_condition(reader) if reader else ("1", [])
+def _records(db: sqlite_utils.Database, reader: str | None, chosen: Scope) -> Iterator[dict[str, Any]]:
+    """Every record of the area (all, for the whole country) that the reader may count, as they may see
+    it, in id order: for the workspace every field (its completeness is counted), with long texts reduced
+    to filled or not; for a reader the fields a reader's figures read, and those the visibility rule
+    decides by.  Rows and their list values are read side by side in id order, one record at a time."""
+    where, params = _where(reader, chosen)
     if reader:
         columns, listed = [name for name in _SHORT if name in _READ], [name for name in _LISTS if name in _READ]
     else:
         filled = [f"CASE WHEN nullif({name}, '') IS NULL THEN NULL ELSE 1 END AS {name}" for name in sorted(_LONG)]
         columns, listed = _SHORT + filled, _LISTS
-    lists: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for record_id, name, value in db.execute(
+    values = db.execute(
         f"SELECT record_id, field, value FROM record_values WHERE field IN ({', '.join('?' * len(listed))})"
-        " ORDER BY record_id, field, position",
-        listed,
-    ):
-        lists[record_id][name].append(value)
+        f" AND record_id IN (SELECT id FROM records WHERE {where}) ORDER BY record_id, field, position",
+        [*listed, *params],
+    )
+    pending = next(values, None)
     images = dict(db.execute("SELECT record_id, count(*) FROM media WHERE medium = 'image' GROUP BY record_id"))
-    found = []
     for row in db.query(f"SELECT {', '.join(columns)}, created_at FROM records WHERE {where} ORDER BY id", params):
-        entity = row | {"field_access": _decoded(row["field_access"] or "{}")}
-        entity |= {name: lists[row["id"]].get(name, []) for name in listed}
+        lists: dict[str, list[str]] = {name: [] for name in listed}
+        while pending is not None and pending[0] == row["id"]:
+            lists[pending[1]].append(pending[2])
+            pending = next(values, None)
+        entity = row | {"field_access": _decoded(row["field_access"] or "{}")} | lists
         seen = view(entity, RECORD_FIELDS, reader) if reader else entity
         if seen:
             seen["images"] = images.get(row["id"], 0)
             seen["created_at"] = row["created_at"]
-            found.append(seen)
-    return found
+            yield seen
+
+
+def _where(reader: str | None, chosen: Scope) -> tuple[str, list[str]]:
+    """The records of the scope's area that the reader may count, as a SQL condition on ``records``."""
+    where, params = sql_condition(reader) if reader else ("1", [])
+    if chosen.area:  # a record is in the area when one of its places is the area or lies under it
+        where += (
+            " AND id IN (SELECT record_id FROM record_values WHERE field = 'region_codes'"
+            " AND value IN (SELECT value FROM json_each(?)))"
+        )
+        params = [*params, json.dumps(_subtree(chosen.area))]
+    return where, params
+
+
+def _subtree(region: Region) -> list[str]:
+    """The codes of a region and of every region under it."""
+    return [region.code, *(code for child in divisions().children(region.code) for code in _subtree(child))]
 
 
 @lru_cache(maxsize=256)
@@ -238,12 +257,24 @@ def _inheritors(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     ]
 
 
-def _creators(db: sqlite_utils.Database) -> dict[str, str]:
-    return dict(db.execute("SELECT entity_id, user FROM revisions WHERE entity = 'record' AND version = 1"))
+def _creators(db: sqlite_utils.Database, chosen: Scope) -> dict[str, str]:
+    where, params = _where(None, chosen)
+    return dict(
+        db.execute(
+            "SELECT entity_id, user FROM revisions WHERE entity = 'record' AND version = 1"
+            f" AND entity_id IN (SELECT id FROM records WHERE {where})",
+            params,
+        )
+    )
 
 
-def _saves(db: sqlite_utils.Database) -> list[tuple[str, str]]:
-    return db.execute("SELECT DISTINCT entity_id, substr(at, 1, 10) FROM revisions WHERE entity = 'record'").fetchall()
+def _saves(db: sqlite_utils.Database, chosen: Scope) -> Iterator[tuple[str, str]]:
+    where, params = _where(None, chosen)
+    return db.execute(
+        "SELECT DISTINCT entity_id, substr(at, 1, 10) FROM revisions WHERE entity = 'record'"
+        f" AND entity_id IN (SELECT id FROM records WHERE {where})",
+        params,
+    )
 
 
 def _within(chosen: Scope, stamp: str | None) -> bool:
@@ -356,19 +387,19 @@ def _count(db: sqlite_utils.Database, chosen: Scope, reader: str | None, level: 
     found = Census(chosen, reader, units(chosen.area, level))
     sets = found.sets
     unit_codes = {u.code for u in found.units}
-    records = {}
-    for record in _records(db, reader):
+    records: dict[str, str | None] = {}  # id -> status of each record counted
+    for record in _records(db, reader, chosen):
         places = _places(record.get("region_codes") or [])
         if (chosen.area and chosen.area.code not in places) or not _within(chosen, record["created_at"]):
             continue
-        records[record["id"]] = record
+        records[record["id"]] = record.get("status")
         found.titles[record["id"]] = record.get("title") or record["id"]
         _count_record(sets, record, places & unit_codes, reader)
     if reader is None:
-        creators = _creators(db)
+        creators = _creators(db, chosen)
         for record_id in records:
-            _add(sets, "curator", f"{creators.get(record_id, NOT_GIVEN)}|{records[record_id].get('status')}", record_id)
-        for record_id, when in _saves(db):
+            _add(sets, "curator", f"{creators.get(record_id, NOT_GIVEN)}|{records[record_id]}", record_id)
+        for record_id, when in _saves(db, chosen):
             if record_id in records and _within(chosen, when):
                 _add(sets, "saved", when[:7], record_id)
         sets["saved"] = {k: sorted(set(v)) for k, v in sorted(sets.get("saved", {}).items())}
@@ -404,7 +435,7 @@ def _age_band(person: dict[str, Any], year: int) -> str:
 
 
 def _count_risk(
-    sets, titles: dict[str, str], records: dict[str, dict[str, Any]], people: list[dict[str, Any]], chosen: Scope
+    sets, titles: dict[str, str], records: dict[str, str | None], people: list[dict[str, Any]], chosen: Scope
 ) -> None:
     """Inheritors of the area (their places, or their items in scope) by age and sex and by batch; the
     items with no living inheritor, and those whose living inheritors are all AGED or older."""

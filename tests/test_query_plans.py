@@ -8,11 +8,11 @@ from collections.abc import Callable
 
 import pytest
 
-from heritage import listings, store
+from heritage import census, listings, store
 from heritage.db import write
 from heritage.visibility import PUBLISHED, RESEARCHER
 
-BIG = ("records", "inheritors", "record_values")
+BIG = ("records", "inheritors", "record_values", "revisions")
 
 
 def _stored(db) -> None:
@@ -70,3 +70,18 @@ def test_the_same_items_are_grouped_from_an_index_alone(db):
     plans = _plans(db, lambda: store.same_items(db))
     assert not _whole_tables(plans), plans
     assert any("COVERING INDEX idx_records_title_category" in p for p in plans), plans
+
+
+@pytest.mark.parametrize("reader", [None, RESEARCHER])
+def test_a_province_census_reads_only_the_records_of_its_area(db, reader):
+    _stored(db)
+    with write(db):
+        store.put(
+            db, store.RECORD, {"id": "B1", "title": "京剧", "category": "传统戏剧", "region_codes": ["110000"]}, "t"
+        )
+    counted: list[census.Census] = []
+    plans = _plans(db, lambda: counted.append(census.census(db, census.scope("520000"), reader)))
+    whole = [p for p in plans if p.split()[:2] in (["SCAN", t] for t in ("records", "record_values", "revisions"))]
+    assert plans and not whole, plans
+    assert any("idx_record_values_field_value (field=? AND value=?)" in p for p in plans), plans  # by place
+    assert counted[0].ids("total") == [f"R{n:03d}" for n in range(30)]
