@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import sqlite_utils
 
 from heritage.db import now, write
 from heritage.fields import INHERITOR_FIELDS, LIST_TYPES, RECORD_FIELDS, Field
+from heritage.items import item_key
 
 Migration = Callable[[sqlite_utils.Database], None]
 MIGRATIONS: list[tuple[str, Migration]] = []
@@ -301,8 +303,16 @@ def _store_at_scale(db: sqlite_utils.Database) -> None:
         db.execute(
             f"CREATE INDEX idx_{table}_field_access ON {table} (id, field_access) WHERE field_access NOT IN ('', '{{}}')"
         )
-    # records of one name and category (heritage.store.same_items): grouped from the index alone
-    db.table("records").create_index(["title", "category"])
+    # records of one item from one place (heritage.store.same_items): grouped from an index alone
+    db.execute("ALTER TABLE records ADD COLUMN item_key TEXT")
+    db.conn.create_function(
+        "item_key", 3, lambda title, category, places: item_key(title, category, json.loads(places))
+    )
+    db.execute(
+        "UPDATE records SET item_key = item_key(title, category, (SELECT json_group_array(value)"
+        " FROM record_values WHERE record_id = records.id AND field = 'region_codes'))"
+    )
+    db.table("records").create_index(["item_key", "id"])
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:

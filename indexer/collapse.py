@@ -9,17 +9,22 @@ from whoosh import query as Q
 from heritage import history, store
 from indexer.engines import Engine
 
-_cache: dict[tuple[int, int | None], list[frozenset[int]]] = {}
+_cache: dict[tuple[int, int | None], tuple[dict[int, int], frozenset[int]]] = {}
 
 
-def _copies(eng: Engine, db: sqlite_utils.Database) -> list[frozenset[int]]:
-    """The documents of each item the store holds more than once, for this reader and data version."""
+def _copies(eng: Engine, db: sqlite_utils.Database) -> tuple[dict[int, int], frozenset[int]]:
+    """Each document of an item the store holds more than once -> the number of its item, and those
+    documents, for this reader and data version (a query looks only at the copies it matched)."""
     key = (id(eng.reader_cache), history.last_change(db))
     if key not in _cache:
         _cache.clear()
-        _cache[key] = [
-            frozenset().union(*(eng.docs("id", record_id) for record_id in ids)) for ids in store.same_items(db)
-        ]
+        item_of = {
+            docnum: item
+            for item, ids in enumerate(store.same_items(db))
+            for record_id in ids
+            for docnum in eng.docs("id", record_id)
+        }
+        _cache[key] = item_of, frozenset(item_of)
     return _cache[key]
 
 
@@ -30,7 +35,11 @@ def collapse(eng: Engine, db: sqlite_utils.Database, query: Q.Query, matched: fr
     the query matches; one pass per item made a query over many copies take seconds): an item's
     best is its first copy in that order, as ranking its copies alone would give (Whoosh orders by
     score, then by document number, and a score does not depend on the documents ranked with it)."""
-    met = [found for docs in _copies(eng, db) if len(found := docs & matched) > 1]
+    item_of, copied = _copies(eng, db)
+    items: dict[int, set[int]] = {}
+    for docnum in matched & copied:
+        items.setdefault(item_of[docnum], set()).add(docnum)
+    met = [found for found in items.values() if len(found) > 1]
     if not met:
         return matched
     copies = frozenset().union(*met)

@@ -4,6 +4,7 @@ import json
 
 from heritage import articles, migrations
 from heritage.db import connect, write
+from heritage.items import item_key
 from heritage.visibility import PUBLISHED
 
 
@@ -59,11 +60,17 @@ def test_the_store_at_scale_gets_its_indexes_over_the_records_it_holds(tmp_path)
         db.table("records").insert(
             {"id": "R1", "title": "苗族古歌", "category": "民间文学", "status": PUBLISHED, "access": "public"}
         )
+        for position, code in enumerate(["522600", "520000"]):
+            db.table("record_values").insert(
+                {"record_id": "R1", "field": "region_codes", "position": position, "value": code}
+            )
     assert "0012_store_at_scale" in migrations.migrate(db)
     indexes = {index.name for index in db.table("records").indexes}
     assert {
         "idx_records_status_access_id_updated_at",
         "idx_records_field_access",
-        "idx_records_title_category",
+        "idx_records_item_key_id",
     } <= indexes
-    assert db.execute("SELECT id FROM records INDEXED BY idx_records_title_category").fetchall() == [("R1",)]
+    assert db.execute("SELECT item_key FROM records").fetchall() == [
+        (item_key("苗族古歌", "民间文学", ["520000", "522600"]),)
+    ]
