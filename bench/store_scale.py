@@ -15,12 +15,15 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import shutil
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -29,7 +32,7 @@ from index_speed import NATIONAL_LIST, make_store  # noqa: E402
 from labelled import QUERIES  # noqa: E402
 from load import row, run, start_server  # noqa: E402
 
-from heritage import listings, store, users  # noqa: E402
+from heritage import census, census_files, listings, store, users  # noqa: E402
 from heritage.store import open_store  # noqa: E402
 from indexer import index  # noqa: E402
 from web import create_app  # noqa: E402
@@ -223,7 +226,9 @@ def load_table(home: Path, clients: int, seconds: float) -> None:
     server, address = start_server(home)
     port = int(address.rsplit(":", 1)[1])
     try:
+        worker_counted(home)  # a new worker counts the figures again: not while the clients search
         paths = search_paths(random.Random(7))
+        urllib.request.urlopen(address + paths[0][1], timeout=600).read()  # the reader's sets and the copies
         run(port, paths, clients, 10)  # warm the caches
         searched = run(port, paths, clients, seconds)
         static = run(port, [("static", "/static/site.css")], clients, seconds)
@@ -237,9 +242,39 @@ def load_table(home: Path, clients: int, seconds: float) -> None:
     print(row("对照：静态文件 /static/site.css（同一服务器）", *static))
 
 
+PRECOMPUTE = (
+    "import sys; from heritage import census, store; census.precompute(sys.argv[1], store.open_store(sys.argv[1]))"
+)
+
+
+def precomputed(home: Path) -> tuple[float, float]:
+    """Count the figures the pages show by default as the sync worker does, in a process of its own
+    (so that pages here read the files, as the site's do); seconds, and MB of the files."""
+    shutil.rmtree(home / census_files.FOLDER, ignore_errors=True)  # derived: counted again from the store
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", PRECOMPUTE, str(home)], check=True)
+    took = time.perf_counter() - started
+    return took, sum(f.stat().st_size for f in (home / census_files.FOLDER).glob("*.json")) / 1e6
+
+
+def worker_counted(home: Path, timeout: float = 1800) -> None:
+    """Wait until the server's sync worker has found the default figures counted for the store as it is
+    now (a save since the bench's count would have it count them again)."""
+    db = open_store(home, readonly=True)
+    chosen = census.Scope(census.area(census.deployment_region(home)))
+    deadline = time.monotonic() + timeout
+    while not all(census.is_precomputed(db, chosen, r) for r in (None, "researcher", "public")):
+        assert time.monotonic() < deadline, "同步进程没有算好普查统计"
+        time.sleep(5)
+    db.conn.close()
+
+
 def measure(home: Path, options: argparse.Namespace, folder: Path) -> None:
     statements = Statements()
     peer_home = indexed(folder / "national", 0, engine_of(home))
+    for name, counted in (("派生存储", home), ("国家级名录", peer_home)):
+        seconds, size = precomputed(counted)
+        print(f"{name}：同步进程算三种读者的普查统计 {seconds:.0f} 秒，文件 {size:.0f} MB")
     page_table(Site(home, statements), Site(peer_home, statements), options.times, options.plans)
     if options.clients:
         load_table(home, options.clients, options.seconds)

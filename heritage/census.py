@@ -329,6 +329,8 @@ def precompute(home: Path, db: sqlite_utils.Database) -> int:
             with _LOCK:
                 if key in _KEPT:
                     continue
+            if census_files.current(db, _file_name(chosen, reader, level), state):
+                continue  # counted by an earlier worker for the store as it is
             found = _count(db, chosen, reader, level)
         finally:
             db.conn.rollback()
@@ -342,7 +344,7 @@ def is_precomputed(
     db: sqlite_utils.Database, chosen: Scope, reader: str | None = None, level: str | None = None
 ) -> bool:
     """Whether the figures of a scope are kept in a file for the store as it is now."""
-    return census_files.read(db, _file_name(chosen, reader, level or default_level(chosen)), _state(db)) is not None
+    return census_files.current(db, _file_name(chosen, reader, level or default_level(chosen)), _state(db))
 
 
 def default_level(chosen: Scope) -> str:
