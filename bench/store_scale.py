@@ -243,7 +243,8 @@ def load_table(home: Path, clients: int, seconds: float) -> None:
 
 
 PRECOMPUTE = (
-    "import sys; from heritage import census, store; census.precompute(sys.argv[1], store.open_store(sys.argv[1]))"
+    "import sys, pathlib; from heritage import census, store; "
+    "home = pathlib.Path(sys.argv[1]); census.precompute(home, store.open_store(home))"
 )
 
 
