@@ -135,7 +135,8 @@ def inheritor_items(
     items: dict[str, list[dict[str, Any]]] = {}
     for row in db.query(
         "SELECT x.inheritor_id, r.id, r.title, r.status, r.access, r.field_access FROM inheritor_items x"
-        " JOIN records r ON r.id = x.record_id WHERE x.inheritor_id IN (SELECT value FROM json_each(?))"
+        # CROSS JOIN keeps this order: the inheritors' items first, each record by its id (not every visible record)
+        " CROSS JOIN records r ON r.id = x.record_id WHERE x.inheritor_id IN (SELECT value FROM json_each(?))"
         f" AND {where} ORDER BY x.inheritor_id, x.position",
         [json.dumps(inheritor_ids), *params],
     ):

@@ -86,3 +86,10 @@ def test_a_province_census_reads_only_the_records_of_its_area(db, reader):
     assert plans and not whole, plans
     assert any("idx_record_values_field_value (field=? AND value=?)" in p for p in plans), plans  # by place
     assert counted[0].ids("total") == [f"R{n:03d}" for n in range(30)]
+
+
+def test_the_items_of_a_page_of_inheritors_are_read_from_those_inheritors(db):
+    _stored(db)
+    plans = _plans(db, lambda: listings.inheritor_items(db, ["P001", "P002"]))
+    assert plans[0].startswith("SEARCH x USING INDEX sqlite_autoindex_inheritor_items_1 (inheritor_id=?)"), plans
+    assert any("(status=? AND access=? AND id=?)" in p for p in plans), plans  # each record by its id
