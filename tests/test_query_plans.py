@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from heritage import census, listings, store
+from heritage import census, history, listings, store
 from heritage.db import write
 from heritage.visibility import PUBLISHED, RESEARCHER
 
@@ -93,3 +93,9 @@ def test_the_items_of_a_page_of_inheritors_are_read_from_those_inheritors(db):
     plans = _plans(db, lambda: listings.inheritor_items(db, ["P001", "P002"]))
     assert plans[0].startswith("SEARCH x USING INDEX sqlite_autoindex_inheritor_items_1 (inheritor_id=?)"), plans
     assert any("(status=? AND access=? AND id=?)" in p for p in plans), plans  # each record by its id
+
+
+def test_a_curators_recent_saves_are_read_from_their_saves(db):
+    _stored(db)
+    plans = _plans(db, lambda: history.recent_records(db, "test"))
+    assert plans[0] == "SEARCH r USING INDEX idx_revisions_user_at (user=?)", plans  # not every revision
