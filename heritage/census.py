@@ -14,8 +14,8 @@ import os
 import runpy
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -156,15 +156,33 @@ def _descendants(region: Region | None, level: str) -> list[Region]:
 
 @dataclass
 class Census:
-    """The figures of one scope as one reader may count them: {figure: {key: ids}}."""
+    """The figures of one scope as one reader may count them: {figure: {key: count}}, and the ids behind
+    each count with what each is called ({"sets": {figure: {key: ids}}, "titles": {id: name}}), which a
+    census read from its files reads only when a list is asked for (at 10^6 records they are most of it)."""
 
     scope: Scope
     reader: str | None
     units: list[Region]
-    sets: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    titles: dict[str, str] = field(default_factory=dict)  # what each counted record or inheritor is called
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    listed: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    source: Callable[[], dict[str, Any] | None] | None = field(default=None, repr=False, compare=False)
     # what pages make of these figures (a drawn map), kept with them: both last while the store is unchanged
     derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def sets(self) -> dict[str, dict[str, list[str]]]:
+        """{figure: {key: ids}}."""
+        return self._listed()["sets"]
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """What each counted record or inheritor is called."""
+        return self._listed()["titles"]
+
+    def _listed(self) -> dict[str, Any]:
+        if self.listed is None:
+            self.listed = (self.source() if self.source else None) or {"sets": {}, "titles": {}}
+        return self.listed
 
     def ids(self, figure: str, key: str = "") -> list[str]:
         """The ids a figure counts under a key (records, or inheritors for age and batch), by id."""
@@ -172,11 +190,11 @@ class Census:
 
     def count(self, figure: str, key: str = "") -> int:
         """How many the figure counts under a key."""
-        return len(self.ids(figure, key))
+        return self.counts.get(figure, {}).get(key, 0)
 
     def keys(self, figure: str) -> list[str]:
         """The keys a figure has counts for, in order."""
-        return list(self.sets.get(figure, {}))
+        return list(self.counts.get(figure, {}))
 
     def gaps(self) -> list[Region]:
         """The units of the area without any record: the survey's gaps."""
@@ -304,8 +322,13 @@ def census(db: sqlite_utils.Database, chosen: Scope, reader: str | None = None, 
         if key in _KEPT:
             _KEPT.move_to_end(key)
             return _KEPT[key]
-    kept = census_files.read(db, _file_name(chosen, reader, level), state)
-    found = _from_file(kept, chosen, reader, level) if kept else _count(db, chosen, reader, level)
+    name = _file_name(chosen, reader, level)
+    kept = census_files.read(db, name, state)
+    if kept:
+        lists = census_files.later(db, [*name, "lists"], state)
+        found = Census(chosen, reader, units(chosen.area, level), kept["counts"], source=lists)
+    else:
+        found = _count(db, chosen, reader, level)
     _keep(key, found)
     return found
 
@@ -334,8 +357,10 @@ def precompute(home: Path, db: sqlite_utils.Database) -> int:
             found = _count(db, chosen, reader, level)
         finally:
             db.conn.rollback()
-        census_files.write(db, _file_name(chosen, reader, level), state, {"sets": found.sets, "titles": found.titles})
-        _keep(key, found)
+        name = _file_name(chosen, reader, level)
+        census_files.write(db, [*name, "lists"], state, found._listed())  # before the counts that point to it
+        census_files.write(db, name, state, {"counts": found.counts})
+        _keep(key, replace(found, listed=None, source=census_files.later(db, [*name, "lists"], state)))
         counted += 1
     return counted
 
@@ -372,10 +397,6 @@ def _file_name(chosen: Scope, reader: str | None, level: str) -> list[Any]:
     return [chosen.params(), reader, level]
 
 
-def _from_file(kept: dict[str, Any], chosen: Scope, reader: str | None, level: str) -> Census:
-    return Census(chosen, reader, units(chosen.area, level), kept["sets"], kept["titles"])
-
-
 def _keep(key: tuple[Any, ...], found: Census) -> None:
     with _LOCK:
         _KEPT[key] = found
@@ -386,7 +407,7 @@ def _keep(key: tuple[Any, ...], found: Census) -> None:
 def _count(db: sqlite_utils.Database, chosen: Scope, reader: str | None, level: str | None) -> Census:
     with _LOCK:
         _COUNTED[0] += 1
-    found = Census(chosen, reader, units(chosen.area, level))
+    found = Census(chosen, reader, units(chosen.area, level), listed={"sets": {}, "titles": {}})
     sets = found.sets
     unit_codes = {u.code for u in found.units}
     records: dict[str, str | None] = {}  # id -> status of each record counted
@@ -408,6 +429,7 @@ def _count(db: sqlite_utils.Database, chosen: Scope, reader: str | None, level: 
         # the risk figures rest on inheritors' birth dates, which the public may not see: workspace only
         _count_risk(sets, found.titles, records, _inheritors(db), chosen)
     _order(found)
+    found.counts = {figure: {key: len(ids) for key, ids in keyed.items()} for figure, keyed in sets.items()}
     return found
 
 

@@ -10,13 +10,14 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
 FOLDER = "census"
-FORMAT = 1  # raised whenever what a file holds changes: older files are then counted again
+FORMAT = 2  # raised whenever what a file holds changes: older files are then counted again
 
 
 def _folder(db: sqlite_utils.Database) -> Path | None:
@@ -43,7 +44,16 @@ def current(db: sqlite_utils.Database, name: Any, state: Any) -> bool:
 
 def read(db: sqlite_utils.Database, name: Any, state: Any) -> dict[str, Any] | None:
     """What was kept under a name when the store was in this state, or None."""
+    return _read(_path(db, name, state), name, state)
+
+
+def later(db: sqlite_utils.Database, name: Any, state: Any) -> Callable[[], dict[str, Any] | None]:
+    """:func:`read` of a name and a state when called, without the connection (which a request closes)."""
     path = _path(db, name, state)
+    return lambda: _read(path, name, state)
+
+
+def _read(path: Path | None, name: Any, state: Any) -> dict[str, Any] | None:
     try:
         kept = json.loads(path.read_text("utf-8")) if path else None
     except (OSError, ValueError):
