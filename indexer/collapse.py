@@ -3,28 +3,42 @@ heritage.store.same_items) show once in results, the best ranked of them kept.""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlite_utils
 from whoosh import query as Q
 
 from heritage import history, store
 from indexer.engines import Engine
 
-_cache: dict[tuple[int, int | None], tuple[dict[int, int], frozenset[int]]] = {}
+
+@dataclass(frozen=True)
+class Copies:
+    """The documents of the items the store holds more than once, for one reader and data version."""
+
+    item_of: dict[int, int]  # document -> the number of its item
+    record_of: dict[int, str]  # document -> its record's id
+    docs_of: dict[str, frozenset[int]]  # record id -> its documents
+    docs: frozenset[int]  # every such document
 
 
-def _copies(eng: Engine, db: sqlite_utils.Database) -> tuple[dict[int, int], frozenset[int]]:
-    """Each document of an item the store holds more than once -> the number of its item, and those
-    documents, for this reader and data version (a query looks only at the copies it matched)."""
+_cache: dict[tuple[int, int | None], Copies] = {}
+
+
+def _copies(eng: Engine, db: sqlite_utils.Database) -> Copies:
+    """The copies for this reader and data version, looked up once (a query then reads them from here)."""
     key = (id(eng.reader_cache), history.last_change(db))
     if key not in _cache:
         _cache.clear()
-        item_of = {
-            docnum: item
-            for item, ids in enumerate(store.same_items(db))
-            for record_id in ids
-            for docnum in eng.docs("id", record_id)
-        }
-        _cache[key] = item_of, frozenset(item_of)
+        item_of: dict[int, int] = {}
+        record_of: dict[int, str] = {}
+        docs_of: dict[str, frozenset[int]] = {}
+        for item, ids in enumerate(store.same_items(db)):
+            for record_id in ids:
+                docs_of[record_id] = eng.docs("id", record_id)
+                for docnum in docs_of[record_id]:
+                    item_of[docnum], record_of[docnum] = item, record_id
+        _cache[key] = Copies(item_of, record_of, docs_of, frozenset(item_of))
     return _cache[key]
 
 
@@ -35,22 +49,22 @@ def collapse(eng: Engine, db: sqlite_utils.Database, query: Q.Query, matched: fr
     the query matches; one pass per item made a query over many copies take seconds): an item's
     best is its first copy in that order, as ranking its copies alone would give (Whoosh orders by
     score, then by document number, and a score does not depend on the documents ranked with it)."""
-    item_of, copied = _copies(eng, db)
+    known = _copies(eng, db)
     items: dict[int, set[int]] = {}
-    for docnum in matched & copied:
-        items.setdefault(item_of[docnum], set()).add(docnum)
+    for docnum in matched & known.docs:
+        items.setdefault(known.item_of[docnum], set()).add(docnum)
     met = [found for found in items.values() if len(found) > 1]
     if not met:
         return matched
     copies = frozenset().union(*met)
     rank: dict[int, int] = {}
     for at, (record_id, _) in enumerate(eng.ranked(query, copies, "relevance", 1, len(copies))):
-        for docnum in eng.docs("id", record_id):
+        for docnum in known.docs_of.get(record_id, ()):
             rank.setdefault(docnum, at)
     left_out: set[int] = set()
     for found in met:
         ranked = [docnum for docnum in found if docnum in rank]
         best = min(ranked, key=rank.__getitem__) if ranked else min(found)
-        kept = eng.docs("id", eng.stored(best)["id"]) if ranked else frozenset([best])
+        kept = known.docs_of[known.record_of[best]] if ranked else frozenset([best])
         left_out |= found - kept
     return matched - left_out
