@@ -298,6 +298,9 @@ def _store_at_scale(db: sqlite_utils.Database) -> None:
     # what a reader may open, in id order (the sitemap's files and counts): read from the index alone
     db.table("records").create_index(["status", "access", "id", "updated_at"])
     db.table("inheritors").create_index(["access", "id", "updated_at"])
+    # a queue in waiting order, ties by id, from the index alone (its last page at 10^6 records: 1.5 s)
+    db.execute("DROP INDEX idx_records_status_updated_at")
+    db.table("records").create_index(["status", "updated_at", "id"])
     # a queue searched by part of a name or an id: matched in the index alone, not row by row
     db.table("records").create_index(["status", "title", "id", "updated_at"])
     # the few entities whose field access differs from the fields' defaults (indexer.hidden)
