@@ -14,7 +14,8 @@ import os
 import runpy
 import threading
 from collections import OrderedDict, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -155,15 +156,33 @@ def _descendants(region: Region | None, level: str) -> list[Region]:
 
 @dataclass
 class Census:
-    """The figures of one scope as one reader may count them: {figure: {key: ids}}."""
+    """The figures of one scope as one reader may count them: {figure: {key: count}}, and the ids behind
+    each count with what each is called ({"sets": {figure: {key: ids}}, "titles": {id: name}}), which a
+    census read from its files reads only when a list is asked for (at 10^6 records they are most of it)."""
 
     scope: Scope
     reader: str | None
     units: list[Region]
-    sets: dict[str, dict[str, list[str]]] = field(default_factory=dict)
-    titles: dict[str, str] = field(default_factory=dict)  # what each counted record or inheritor is called
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    listed: dict[str, Any] | None = field(default=None, repr=False, compare=False)
+    source: Callable[[], dict[str, Any] | None] | None = field(default=None, repr=False, compare=False)
     # what pages make of these figures (a drawn map), kept with them: both last while the store is unchanged
     derived: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def sets(self) -> dict[str, dict[str, list[str]]]:
+        """{figure: {key: ids}}."""
+        return self._listed()["sets"]
+
+    @property
+    def titles(self) -> dict[str, str]:
+        """What each counted record or inheritor is called."""
+        return self._listed()["titles"]
+
+    def _listed(self) -> dict[str, Any]:
+        if self.listed is None:
+            self.listed = (self.source() if self.source else None) or {"sets": {}, "titles": {}}
+        return self.listed
 
     def ids(self, figure: str, key: str = "") -> list[str]:
         """The ids a figure counts under a key (records, or inheritors for age and batch), by id."""
@@ -171,11 +190,11 @@ class Census:
 
     def count(self, figure: str, key: str = "") -> int:
         """How many the figure counts under a key."""
-        return len(self.ids(figure, key))
+        return self.counts.get(figure, {}).get(key, 0)
 
     def keys(self, figure: str) -> list[str]:
         """The keys a figure has counts for, in order."""
-        return list(self.sets.get(figure, {}))
+        return list(self.counts.get(figure, {}))
 
     def gaps(self) -> list[Region]:
         """The units of the area without any record: the survey's gaps."""
@@ -186,34 +205,52 @@ def _add(sets: dict[str, dict[str, list[str]]], figure: str, key: str, entity_id
     sets.setdefault(figure, {}).setdefault(key, []).append(entity_id)
 
 
-def _records(db: sqlite_utils.Database, reader: str | None) -> list[dict[str, Any]]:
-    """Every record the reader may count, as they may see it: for the workspace every field (its
-    completeness is counted), with long texts reduced to filled or not; for a reader the fields a
-    reader's figures read, and those the visibility rule decides by."""
-    where, params = sql_condition(reader) if reader else ("1", [])
+def _records(db: sqlite_utils.Database, reader: str | None, chosen: Scope) -> Iterator[dict[str, Any]]:
+    """Every record of the area (all, for the whole country) that the reader may count, as they may see
+    it, in id order: for the workspace every field (its completeness is counted), with long texts reduced
+    to filled or not; for a reader the fields a reader's figures read, and those the visibility rule
+    decides by.  Rows and their list values are read side by side in id order, one record at a time."""
+    where, params = _where(reader, chosen)
     if reader:
         columns, listed = [name for name in _SHORT if name in _READ], [name for name in _LISTS if name in _READ]
     else:
         filled = [f"CASE WHEN nullif({name}, '') IS NULL THEN NULL ELSE 1 END AS {name}" for name in sorted(_LONG)]
         columns, listed = _SHORT + filled, _LISTS
-    lists: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for record_id, name, value in db.execute(
+    values = db.execute(
         f"SELECT record_id, field, value FROM record_values WHERE field IN ({', '.join('?' * len(listed))})"
-        " ORDER BY record_id, field, position",
-        listed,
-    ):
-        lists[record_id][name].append(value)
+        f" AND record_id IN (SELECT id FROM records WHERE {where}) ORDER BY record_id, field, position",
+        [*listed, *params],
+    )
+    pending = next(values, None)
     images = dict(db.execute("SELECT record_id, count(*) FROM media WHERE medium = 'image' GROUP BY record_id"))
-    found = []
     for row in db.query(f"SELECT {', '.join(columns)}, created_at FROM records WHERE {where} ORDER BY id", params):
-        entity = row | {"field_access": _decoded(row["field_access"] or "{}")}
-        entity |= {name: lists[row["id"]].get(name, []) for name in listed}
+        lists: dict[str, list[str]] = {name: [] for name in listed}
+        while pending is not None and pending[0] == row["id"]:
+            lists[pending[1]].append(pending[2])
+            pending = next(values, None)
+        entity = row | {"field_access": _decoded(row["field_access"] or "{}")} | lists
         seen = view(entity, RECORD_FIELDS, reader) if reader else entity
         if seen:
             seen["images"] = images.get(row["id"], 0)
             seen["created_at"] = row["created_at"]
-            found.append(seen)
-    return found
+            yield seen
+
+
+def _where(reader: str | None, chosen: Scope) -> tuple[str, list[str]]:
+    """The records of the scope's area that the reader may count, as a SQL condition on ``records``."""
+    where, params = sql_condition(reader) if reader else ("1", [])
+    if chosen.area:  # a record is in the area when one of its places is the area or lies under it
+        where += (
+            " AND id IN (SELECT record_id FROM record_values WHERE field = 'region_codes'"
+            " AND value IN (SELECT value FROM json_each(?)))"
+        )
+        params = [*params, json.dumps(_subtree(chosen.area))]
+    return where, params
+
+
+def _subtree(region: Region) -> list[str]:
+    """The codes of a region and of every region under it."""
+    return [region.code, *(code for child in divisions().children(region.code) for code in _subtree(child))]
 
 
 @lru_cache(maxsize=256)
@@ -238,12 +275,24 @@ def _inheritors(db: sqlite_utils.Database) -> list[dict[str, Any]]:
     ]
 
 
-def _creators(db: sqlite_utils.Database) -> dict[str, str]:
-    return dict(db.execute("SELECT entity_id, user FROM revisions WHERE entity = 'record' AND version = 1"))
+def _creators(db: sqlite_utils.Database, chosen: Scope) -> dict[str, str]:
+    where, params = _where(None, chosen)
+    return dict(
+        db.execute(
+            "SELECT entity_id, user FROM revisions WHERE entity = 'record' AND version = 1"
+            f" AND entity_id IN (SELECT id FROM records WHERE {where})",
+            params,
+        )
+    )
 
 
-def _saves(db: sqlite_utils.Database) -> list[tuple[str, str]]:
-    return db.execute("SELECT DISTINCT entity_id, substr(at, 1, 10) FROM revisions WHERE entity = 'record'").fetchall()
+def _saves(db: sqlite_utils.Database, chosen: Scope) -> Iterator[tuple[str, str]]:
+    where, params = _where(None, chosen)
+    return db.execute(
+        "SELECT DISTINCT entity_id, substr(at, 1, 10) FROM revisions WHERE entity = 'record'"
+        f" AND entity_id IN (SELECT id FROM records WHERE {where})",
+        params,
+    )
 
 
 def _within(chosen: Scope, stamp: str | None) -> bool:
@@ -273,8 +322,13 @@ def census(db: sqlite_utils.Database, chosen: Scope, reader: str | None = None, 
         if key in _KEPT:
             _KEPT.move_to_end(key)
             return _KEPT[key]
-    kept = census_files.read(db, _file_name(chosen, reader, level), state)
-    found = _from_file(kept, chosen, reader, level) if kept else _count(db, chosen, reader, level)
+    name = _file_name(chosen, reader, level)
+    kept = census_files.read(db, name, state)
+    if kept:
+        lists = census_files.later(db, [*name, "lists"], state)
+        found = Census(chosen, reader, units(chosen.area, level), kept["counts"], source=lists)
+    else:
+        found = _count(db, chosen, reader, level)
     _keep(key, found)
     return found
 
@@ -298,11 +352,15 @@ def precompute(home: Path, db: sqlite_utils.Database) -> int:
             with _LOCK:
                 if key in _KEPT:
                     continue
+            if census_files.current(db, _file_name(chosen, reader, level), state):
+                continue  # counted by an earlier worker for the store as it is
             found = _count(db, chosen, reader, level)
         finally:
             db.conn.rollback()
-        census_files.write(db, _file_name(chosen, reader, level), state, {"sets": found.sets, "titles": found.titles})
-        _keep(key, found)
+        name = _file_name(chosen, reader, level)
+        census_files.write(db, [*name, "lists"], state, found._listed())  # before the counts that point to it
+        census_files.write(db, name, state, {"counts": found.counts})
+        _keep(key, replace(found, listed=None, source=census_files.later(db, [*name, "lists"], state)))
         counted += 1
     return counted
 
@@ -311,7 +369,7 @@ def is_precomputed(
     db: sqlite_utils.Database, chosen: Scope, reader: str | None = None, level: str | None = None
 ) -> bool:
     """Whether the figures of a scope are kept in a file for the store as it is now."""
-    return census_files.read(db, _file_name(chosen, reader, level or default_level(chosen)), _state(db)) is not None
+    return census_files.current(db, _file_name(chosen, reader, level or default_level(chosen)), _state(db))
 
 
 def default_level(chosen: Scope) -> str:
@@ -339,10 +397,6 @@ def _file_name(chosen: Scope, reader: str | None, level: str) -> list[Any]:
     return [chosen.params(), reader, level]
 
 
-def _from_file(kept: dict[str, Any], chosen: Scope, reader: str | None, level: str) -> Census:
-    return Census(chosen, reader, units(chosen.area, level), kept["sets"], kept["titles"])
-
-
 def _keep(key: tuple[Any, ...], found: Census) -> None:
     with _LOCK:
         _KEPT[key] = found
@@ -353,28 +407,29 @@ def _keep(key: tuple[Any, ...], found: Census) -> None:
 def _count(db: sqlite_utils.Database, chosen: Scope, reader: str | None, level: str | None) -> Census:
     with _LOCK:
         _COUNTED[0] += 1
-    found = Census(chosen, reader, units(chosen.area, level))
+    found = Census(chosen, reader, units(chosen.area, level), listed={"sets": {}, "titles": {}})
     sets = found.sets
     unit_codes = {u.code for u in found.units}
-    records = {}
-    for record in _records(db, reader):
+    records: dict[str, str | None] = {}  # id -> status of each record counted
+    for record in _records(db, reader, chosen):
         places = _places(record.get("region_codes") or [])
         if (chosen.area and chosen.area.code not in places) or not _within(chosen, record["created_at"]):
             continue
-        records[record["id"]] = record
+        records[record["id"]] = record.get("status")
         found.titles[record["id"]] = record.get("title") or record["id"]
         _count_record(sets, record, places & unit_codes, reader)
     if reader is None:
-        creators = _creators(db)
+        creators = _creators(db, chosen)
         for record_id in records:
-            _add(sets, "curator", f"{creators.get(record_id, NOT_GIVEN)}|{records[record_id].get('status')}", record_id)
-        for record_id, when in _saves(db):
+            _add(sets, "curator", f"{creators.get(record_id, NOT_GIVEN)}|{records[record_id]}", record_id)
+        for record_id, when in _saves(db, chosen):
             if record_id in records and _within(chosen, when):
                 _add(sets, "saved", when[:7], record_id)
         sets["saved"] = {k: sorted(set(v)) for k, v in sorted(sets.get("saved", {}).items())}
         # the risk figures rest on inheritors' birth dates, which the public may not see: workspace only
         _count_risk(sets, found.titles, records, _inheritors(db), chosen)
     _order(found)
+    found.counts = {figure: {key: len(ids) for key, ids in keyed.items()} for figure, keyed in sets.items()}
     return found
 
 
@@ -404,7 +459,7 @@ def _age_band(person: dict[str, Any], year: int) -> str:
 
 
 def _count_risk(
-    sets, titles: dict[str, str], records: dict[str, dict[str, Any]], people: list[dict[str, Any]], chosen: Scope
+    sets, titles: dict[str, str], records: dict[str, str | None], people: list[dict[str, Any]], chosen: Scope
 ) -> None:
     """Inheritors of the area (their places, or their items in scope) by age and sex and by batch; the
     items with no living inheritor, and those whose living inheritors are all AGED or older."""

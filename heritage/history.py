@@ -82,7 +82,8 @@ def recent_records(db: sqlite_utils.Database, user: str, limit: int = 10) -> lis
     return list(
         db.query(
             "SELECT r.entity_id AS id, max(r.at) AS at, c.title FROM revisions r JOIN records c ON c.id = r.entity_id"
-            " WHERE r.entity = 'record' AND r.user = ? GROUP BY r.entity_id ORDER BY at DESC LIMIT ?",
+            # +r.entity: read the user's saves through (user, at), not every record's revisions through entity
+            " WHERE +r.entity = 'record' AND r.user = ? GROUP BY r.entity_id ORDER BY at DESC, max(r.id) DESC LIMIT ?",
             [user, limit],
         )
     )

@@ -36,10 +36,13 @@ def queue_count(db: sqlite_utils.Database, status: str, query: str = "") -> int:
 def queue_ids(db: sqlite_utils.Database, status: str, query: str, limit: int, offset: int) -> list[str]:
     """One page of a queue's record ids, oldest change first (the longest waiting on top)."""
     where, params = _queue(status, query)
+    # searched, the matches are found in the (status, title, id, updated_at) index and then sorted: walking
+    # the queue in (status, updated_at) order would read every row of the status to find a rare name
+    order = "+updated_at, id" if query else "updated_at, id"
     return [
         row[0]
         for row in db.execute(
-            f"SELECT id FROM records WHERE {where} ORDER BY updated_at, id LIMIT ? OFFSET ?", [*params, limit, offset]
+            f"SELECT id FROM records WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?", [*params, limit, offset]
         )
     ]
 
@@ -135,7 +138,8 @@ def inheritor_items(
     items: dict[str, list[dict[str, Any]]] = {}
     for row in db.query(
         "SELECT x.inheritor_id, r.id, r.title, r.status, r.access, r.field_access FROM inheritor_items x"
-        " JOIN records r ON r.id = x.record_id WHERE x.inheritor_id IN (SELECT value FROM json_each(?))"
+        # CROSS JOIN keeps this order: the inheritors' items first, each record by its id (not every visible record)
+        " CROSS JOIN records r ON r.id = x.record_id WHERE x.inheritor_id IN (SELECT value FROM json_each(?))"
         f" AND {where} ORDER BY x.inheritor_id, x.position",
         [json.dumps(inheritor_ids), *params],
     ):

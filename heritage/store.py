@@ -7,6 +7,7 @@ all-or-nothing transaction.
 
 from __future__ import annotations
 
+import itertools
 import json
 import secrets
 from collections.abc import Iterable, Iterator
@@ -20,6 +21,7 @@ import sqlite_utils
 from heritage import outbox, versioned
 from heritage.db import connect
 from heritage.fields import INHERITOR_FIELDS, LIST_TYPES, RECORD_FIELDS, Field
+from heritage.items import item_key
 from heritage.migrations import migrate
 
 DB_NAME = "heritage.db"
@@ -61,11 +63,12 @@ def new_id(kind: Kind) -> str:
 
 def get(db: sqlite_utils.Database, kind: Kind, entity_id: str) -> dict[str, Any] | None:
     """One record or inheritor with all its fields, or None."""
-    rows = db.execute(f"SELECT * FROM {kind.table} WHERE id = ?", [entity_id]).fetchall()
-    if not rows:
+    cursor = db.execute(f"SELECT * FROM {kind.table} WHERE id = ?", [entity_id])
+    row = cursor.fetchone()
+    if row is None:
         return None
-    columns = [d[0] for d in db.execute(f"SELECT * FROM {kind.table} LIMIT 0").description]
-    return _assemble(db, kind, dict(zip(columns, rows[0], strict=True)))
+    columns = [d[0] for d in cursor.description]
+    return _assemble(db, kind, dict(zip(columns, row, strict=True)))
 
 
 def find_id(db: sqlite_utils.Database, kind: Kind, column: str, value: str) -> str | None:
@@ -150,6 +153,8 @@ def put(db: sqlite_utils.Database, kind: Kind, entity: dict[str, Any], user: str
     def write_rows(version: int, stamp: str, created_at: str) -> None:
         row = {f.name: _column_value(f, merged[f.name]) for f in kind.fields if f.type not in LIST_TYPES}
         row.update(version=version, updated_at=stamp, created_at=created_at)
+        if kind is RECORD:
+            row["item_key"] = item_key(merged["title"], merged["category"], merged["region_codes"] or [])
         db.execute(_upsert_sql(kind.table, tuple(row)), list(row.values()))
         _write_lists(db, kind, merged)
         outbox.add(db, kind.name, merged["id"], version, stamp)
@@ -233,15 +238,9 @@ def titles_and_aliases(db: sqlite_utils.Database, record_ids: Iterable[str] | No
 
 def same_items(db: sqlite_utils.Database) -> list[list[str]]:
     """Records the store holds more than once for one item: the ids of each set of records with the
-    same name, category and places (records of one item from one place), by id."""
-    # the places are read through the (record_id, field, position) key: the (field, value) index would scan
+    same name, category and places (records of one item from one place, heritage.items), by id."""
     rows = db.execute(
-        "WITH twice AS (SELECT title, category FROM records GROUP BY title, category HAVING count(*) > 1)"
-        " SELECT r.id, r.title, r.category, (SELECT group_concat(value, ',') FROM (SELECT value FROM record_values"
-        " WHERE record_id = r.id AND +field = 'region_codes' ORDER BY value))"
-        " FROM records r JOIN twice USING (title, category) ORDER BY r.id"
-    ).fetchall()
-    items: dict[tuple[str, str, str], list[str]] = {}
-    for record_id, title, category, places in rows:
-        items.setdefault((title, category, places or ""), []).append(record_id)
-    return [ids for ids in items.values() if len(ids) > 1]
+        "SELECT item_key, id FROM records WHERE item_key IN"
+        " (SELECT item_key FROM records GROUP BY item_key HAVING count(*) > 1) ORDER BY item_key, id"
+    )
+    return [[record_id for _, record_id in group] for _, group in itertools.groupby(rows, key=lambda row: row[0])]

@@ -15,24 +15,34 @@ from indexer.engines import Engine
 
 @dataclass(frozen=True)
 class Copies:
-    """The documents of each item the store holds more than once, every such document, and its item."""
+    """The documents of the items the store holds more than once, for one reader and data version."""
 
-    items: list[DocSet]
-    every: DocSet
-    item_of: dict[int, int]
+    items: list[DocSet]  # the documents of each such item
+    every: DocSet  # every such document
+    item_of: dict[int, int]  # document -> the number of its item
+    record_of: dict[int, str]  # document -> its record's id
+    docs_of: dict[str, DocSet]  # record id -> its documents
 
 
 _cache: dict[tuple[int, int | None], Copies] = {}
 
 
 def copies(eng: Engine, db: sqlite_utils.Database) -> Copies:
-    """The copies of items, for this reader and data version."""
+    """The copies for this reader and data version, looked up once (a query then reads them from here)."""
     key = (id(eng.reader_cache), history.last_change(db))
     if key not in _cache:
         _cache.clear()
-        items = [union(eng.docs("id", record_id) for record_id in ids) for ids in store.same_items(db)]
-        item_of = {docnum: at for at, docs in enumerate(items) for docnum in docs}
-        _cache[key] = Copies(items, union(items), item_of)
+        items: list[DocSet] = []
+        item_of: dict[int, int] = {}
+        record_of: dict[int, str] = {}
+        docs_of: dict[str, DocSet] = {}
+        for item, ids in enumerate(store.same_items(db)):
+            for record_id in ids:
+                docs_of[record_id] = eng.docs("id", record_id)
+                for docnum in docs_of[record_id]:
+                    item_of[docnum], record_of[docnum] = item, record_id
+            items.append(union(docs_of[record_id] for record_id in ids))
+        _cache[key] = Copies(items, union(items), item_of, record_of, docs_of)
     return _cache[key]
 
 
@@ -49,13 +59,11 @@ def collapse(eng: Engine, db: sqlite_utils.Database, query: Q.Query, matched: Do
     if not met:
         return matched
     copied = union(met)
-    rank: dict[int, int] = {}
-    for at, (docnum, _) in enumerate(eng.ranked(query, copied, "relevance", 1, len(copied))):
-        rank[docnum] = at
+    rank = {docnum: at for at, (docnum, _) in enumerate(eng.ranked(query, copied, "relevance", 1, len(copied)))}
     left_out: list[DocSet] = []
     for found in met:
         ranked = [docnum for docnum in found if docnum in rank]
         best = min(ranked, key=rank.__getitem__) if ranked else min(found)
-        kept = eng.docs("id", eng.stored(best)["id"]) if ranked else DocSet([best])
+        kept = known.docs_of[known.record_of[best]] if ranked else DocSet([best])
         left_out.append(found - kept)
     return matched - union(left_out)

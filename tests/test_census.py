@@ -181,3 +181,13 @@ def test_heritage_report_writes_the_area_and_refuses_bad_arguments_in_chinese(ma
         assert not (tmp_path / "bad.xlsx").exists()
     wrong = run_report(home, "-o", str(tmp_path / "report.csv"))
     assert wrong.exit_code == 1 and "文件名应以 .xlsx 结尾" in wrong.output
+
+
+def test_the_counts_are_read_from_their_file_and_the_lists_only_when_a_list_is_asked_for(home, db):
+    make(db)
+    assert census.precompute(home, db) == 3
+    kept = census.census(db, census.Scope(), PUBLIC)  # as the worker kept it: the counts, and where the lists are
+    counted = census._count(db, census.Scope(), PUBLIC, None)
+    assert kept.listed is None and kept.count("total") == counted.count("total") > 0
+    assert kept.keys("category") == counted.keys("category")
+    assert kept.ids("total") == counted.ids("total") and kept.titles == counted.titles  # read now

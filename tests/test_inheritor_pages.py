@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from heritage import corpus
+import sqlite3
+
+from heritage import corpus, store
+from heritage.db import write
 from heritage.store import open_store
 from tests.shipped import shipped_rows
 from tests.test_site import page
@@ -67,3 +70,27 @@ def test_an_empty_store_tells_the_public_calmly_and_shows_no_command(tmp_path):
     text = page(app.test_client(), "/inheritors")
     assert "目前还没有公开的传承人资料" in text
     assert "heritage" not in text.split("<main")[1].split("</main>")[0] and "<code>" not in text
+
+
+def test_the_list_is_read_once_for_each_state_of_the_store(tmp_path, monkeypatch):
+    home = tmp_path / "instance"
+    db = open_store(home)
+    with write(db):
+        for n, name in enumerate(["王五", "李四"]):
+            store.put(db, store.INHERITOR, {"id": f"P{n}", "name": name}, "test")
+    ran: list[str] = []
+    connect = sqlite3.connect
+
+    def traced(*args, **kwargs):
+        conn = connect(*args, **kwargs)
+        conn.set_trace_callback(ran.append)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", traced)
+    client = create_app({"TESTING": True, "HERITAGE_HOME": str(home)}).test_client()
+    listed = [page(client, "/inheritors") for _ in range(3)]
+    assert sum(" FROM inheritors WHERE " in sql for sql in ran) == 1 and listed[0] == listed[2]
+    assert listed[0].index("李四") < listed[0].index("王五")  # by pinyin: Li before Wang
+    with write(db):
+        store.put(db, store.INHERITOR, {"id": "P2", "name": "阿三"}, "test")
+    assert "阿三" in page(client, "/inheritors") and sum(" FROM inheritors WHERE " in sql for sql in ran) == 2

@@ -4,6 +4,7 @@ import json
 
 from heritage import articles, migrations
 from heritage.db import connect, write
+from heritage.items import item_key
 from heritage.visibility import PUBLISHED
 
 
@@ -50,3 +51,26 @@ def test_an_article_kind_becomes_its_genre_in_rows_and_revisions(tmp_path):
     (stored,) = [json.loads(r["diff"]) for r in db.table("revisions").rows]
     assert stored == {"title": [None, "保护条例"], "genre": [None, "新闻"]}
     assert "kind" not in db.table("articles").columns_dict
+
+
+def test_the_store_at_scale_gets_its_indexes_over_the_records_it_holds(tmp_path):
+    db = connect(tmp_path / "heritage.db")
+    _migrated_until(db, "0011_exhibit_sections")
+    with write(db):
+        db.table("records").insert(
+            {"id": "R1", "title": "苗族古歌", "category": "民间文学", "status": PUBLISHED, "access": "public"}
+        )
+        for position, code in enumerate(["522600", "520000"]):
+            db.table("record_values").insert(
+                {"record_id": "R1", "field": "region_codes", "position": position, "value": code}
+            )
+    assert "0012_store_at_scale" in migrations.migrate(db)
+    indexes = {index.name for index in db.table("records").indexes}
+    assert {
+        "idx_records_status_access_id_updated_at",
+        "idx_records_field_access",
+        "idx_records_item_key_id",
+    } <= indexes
+    assert db.execute("SELECT item_key FROM records").fetchall() == [
+        (item_key("苗族古歌", "民间文学", ["520000", "522600"]),)
+    ]

@@ -10,11 +10,11 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 
-from heritage import lineage, listings, vocab
+from heritage import history, lineage, listings, vocab
 from heritage.regions import divisions
 from indexer.analysis import pinyin_of
 from indexer.search import PLAIN_MODE
-from web.db import get_db
+from web.db import get_db, home
 from web.numbers import int_arg, whole
 from web.searching import overview, run_search
 from web.visible import audience, public_inheritor
@@ -63,7 +63,7 @@ def inheritors():
     ethnic, category = request.args.get("ethnic", "")[:20], request.args.get("category", "")[:20]
     name = request.args.get("name", "").strip()[:20]
     db = get_db()
-    everyone = sorted(listings.inheritors(db, audience()), key=lambda p: (_name_key(p.get("name") or ""), p["id"]))
+    everyone = _everyone(db, audience())
     named = {p["id"] for p in listings.inheritors(db, audience(), name=name)} if name else None
     people = [
         p
@@ -99,6 +99,20 @@ def inheritors():
         categories=[(c.name, by_category[c.name]) for c in vocab.CATEGORIES if by_category[c.name]],
         groups=by_group.most_common(),
     )
+
+
+_LISTED: dict[str, tuple[Any, list[dict[str, Any]]]] = {}  # reader -> (store state, its inheritors)
+
+
+def _everyone(db, reader: str) -> list[dict[str, Any]]:
+    """The inheritors a reader may see, in the order of the pinyin of their names: read and sorted
+    once for each state of the store (a save moves it), not on every page of the list."""
+    state = (str(home()), history.last_change(db))
+    kept = _LISTED.get(reader)
+    if kept is None or kept[0] != state:
+        people = sorted(listings.inheritors(db, reader), key=lambda p: (_name_key(p.get("name") or ""), p["id"]))
+        kept = _LISTED[reader] = (state, people)
+    return kept[1]
 
 
 @lru_cache(maxsize=20_000)
