@@ -17,7 +17,6 @@ from indexer.engines import Engine
 class Copies:
     """The documents of the items the store holds more than once, for one reader and data version."""
 
-    items: list[DocSet]  # the documents of each such item
     every: DocSet  # every such document
     item_of: dict[int, int]  # document -> the number of its item
     record_of: dict[int, str]  # document -> its record's id
@@ -32,7 +31,6 @@ def copies(eng: Engine, db: sqlite_utils.Database) -> Copies:
     key = (id(eng.reader_cache), history.last_change(db))
     if key not in _cache:
         _cache.clear()
-        items: list[DocSet] = []
         item_of: dict[int, int] = {}
         record_of: dict[int, str] = {}
         docs_of: dict[str, DocSet] = {}
@@ -41,8 +39,7 @@ def copies(eng: Engine, db: sqlite_utils.Database) -> Copies:
                 docs_of[record_id] = eng.docs("id", record_id)
                 for docnum in docs_of[record_id]:
                     item_of[docnum], record_of[docnum] = item, record_id
-            items.append(union(docs_of[record_id] for record_id in ids))
-        _cache[key] = Copies(items, union(items), item_of, record_of, docs_of)
+        _cache[key] = Copies(DocSet(item_of), item_of, record_of, docs_of)
     return _cache[key]
 
 
@@ -54,16 +51,13 @@ def collapse(eng: Engine, db: sqlite_utils.Database, query: Q.Query, matched: Do
     best is its first copy in that order, as ranking its copies alone would give (Whoosh orders by
     score, then by document number, and a score does not depend on the documents ranked with it)."""
     known = copies(eng, db)
-    among = {known.item_of[docnum] for docnum in known.every & matched}
-    met = [found for at in sorted(among) if len(found := known.items[at] & matched) > 1]
-    if not met:
+    among = known.every & matched
+    if len(among) < 2:
         return matched
-    copied = union(met)
-    rank = {docnum: at for at, (docnum, _) in enumerate(eng.ranked(query, copied, "relevance", 1, len(copied)))}
-    left_out: list[DocSet] = []
-    for found in met:
-        ranked = [docnum for docnum in found if docnum in rank]
-        best = min(ranked, key=rank.__getitem__) if ranked else min(found)
-        kept = known.docs_of[known.record_of[best]] if ranked else DocSet([best])
-        left_out.append(found - kept)
-    return matched - union(left_out)
+    best: dict[int, DocSet] = {}  # item -> the documents kept of it
+    for docnum, _ in eng.ranked(query, among, "relevance", 1, len(among)):
+        if (item := known.item_of[docnum]) not in best:
+            best[item] = known.docs_of[known.record_of[docnum]]
+    for docnum in among - union(best.values()):  # copies the ranking lacks: the lowest of an item
+        best.setdefault(known.item_of[docnum], DocSet([docnum]))
+    return matched - (among - union(best.values()))

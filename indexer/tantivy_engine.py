@@ -6,7 +6,7 @@ BM25 over the same boosted query tree (indexer.tantivy_compiler); sort keys come
 
 from __future__ import annotations
 
-import heapq
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -101,31 +101,38 @@ class TantivyEngine(Engine):
         return {name: values[0] for name, values in fields.items() if values}
 
     def ranked(self, query: Q.Query, matched: DocSet, sort: str, page: int, limit: int) -> list[tuple[int, float]]:
-        wanted, first = matched & self.matching(query), (page - 1) * limit
+        wanted, first, needed = matched & self.matching(query), (page - 1) * limit, page * limit
         if sort in _ORDERS:
-            rank = self._order(sort)
-            best = heapq.nsmallest(page * limit, wanted, key=lambda d: (rank.get(d, len(rank)), d))
-            return [(d, 0.0) for d in best[first:]]
-        scores = self._scores(query)
-        best = heapq.nsmallest(page * limit, wanted, key=lambda d: (-scores.get(d, 0.0), d))
-        return [(d, scores.get(d, 0.0)) for d in best[first:]]
+            return [(d, 0.0) for d in _first(self._order(sort), wanted, needed)[first:]]
+        ordered, scores = self._scores(query)
+        return [(d, scores.get(d, 0.0)) for d in _first(ordered, wanted, needed)[first:]]
 
-    def _scores(self, query: Q.Query) -> dict[int, float]:
-        """Tantivy's score of every document the query matches (cached per reader and query)."""
-        return self.reader_cache.ranks.remember(
-            ("scores", repr(query)),
-            lambda: {d: float(score) for score, d in self._all(tantivy_query(query, self._schema()))},
-        )
+    def _scores(self, query: Q.Query) -> tuple[list[int], dict[int, float]]:
+        """The documents the query matches by tantivy's score, best first (then by number), and each one's
+        score (cached per reader and query)."""
 
-    def _order(self, sort: str) -> dict[int, int]:
-        """Each document's place in a sort order (cached per reader); documents without the key last."""
+        def read() -> tuple[list[int], dict[int, float]]:
+            scores = {d: float(score) for score, d in self._all(tantivy_query(query, self._schema()))}
+            return sorted(scores, key=lambda d: (-scores[d], d)), scores
 
-        def read() -> dict[int, int]:
+        return self.reader_cache.ranks.remember(("scores", repr(query)), read)
+
+    def _order(self, sort: str) -> list[int]:
+        """Every document in a sort order (cached per reader); documents without the key last, by number."""
+
+        def read() -> list[int]:
             fieldname, descending = _ORDERS[sort]
             order = tantivy.Order.Desc if descending else tantivy.Order.Asc
             keyed = self._all(tantivy.Query.all_query(), order_by_field=fieldname, order=order)
-            present = [d for key, d in keyed if key is not None]
-            missing = sorted(d for key, d in keyed if key is None)
-            return {d: at for at, d in enumerate(present + missing)}
+            return [d for key, d in keyed if key is not None] + sorted(d for key, d in keyed if key is None)
 
         return self.reader_cache.ranks.remember(("order", sort), read)
+
+
+def _first(order: list[int], wanted: DocSet, count: int) -> list[int]:
+    """The first ``count`` wanted documents in an order, walked until that many are found (a page of a
+    large result is found near the start); wanted documents the order lacks come after, by number."""
+    found = list(itertools.islice((d for d in order if d in wanted), count))
+    if len(found) < min(count, len(wanted)):
+        found += list(itertools.islice(wanted - DocSet(found), count - len(found)))
+    return found
