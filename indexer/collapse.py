@@ -3,6 +3,7 @@ heritage.store.same_items) show once in results, the best ranked of them kept.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -21,6 +22,9 @@ class Copies:
     item_of: dict[int, int]  # document -> the number of its item
     record_of: dict[int, str]  # document -> its record's id
     docs_of: dict[str, DocSet]  # record id -> its documents
+    items: list[DocSet]  # each item's documents
+    firsts: DocSet  # each item's lowest document
+    first_records: DocSet  # the documents of the records those are of
 
 
 _cache: dict[tuple[int, int | None], Copies] = {}
@@ -34,12 +38,16 @@ def copies(eng: Engine, db: sqlite_utils.Database) -> Copies:
         item_of: dict[int, int] = {}
         record_of: dict[int, str] = {}
         docs_of: dict[str, DocSet] = {}
+        items: list[DocSet] = []
         for item, ids in enumerate(store.same_items(db)):
             for record_id in ids:
                 docs_of[record_id] = eng.docs("id", record_id)
                 for docnum in docs_of[record_id]:
                     item_of[docnum], record_of[docnum] = item, record_id
-        _cache[key] = Copies(DocSet(item_of), item_of, record_of, docs_of)
+            items.append(union(docs_of[record_id] for record_id in ids))
+        firsts = DocSet(docs.min() for docs in items if docs)
+        first_records = union(docs_of[record_of[docnum]] for docnum in firsts)
+        _cache[key] = Copies(DocSet(item_of), item_of, record_of, docs_of, items, firsts, first_records)
     return _cache[key]
 
 
@@ -49,15 +57,37 @@ def collapse(eng: Engine, db: sqlite_utils.Database, query: Q.Query, matched: Do
     The copies matched are ranked together in one pass of the engine (each pass walks every document
     the query matches; one pass per item made a query over many copies take seconds): an item's
     best is its first copy in that order, as ranking its copies alone would give (Whoosh orders by
-    score, then by document number, and a score does not depend on the documents ranked with it)."""
+    score, then by document number, and a score does not depend on the documents ranked with it).
+    When every document scores alike (no words: browsing), the best is the lowest-numbered copy."""
     known = copies(eng, db)
     among = known.every & matched
     if len(among) < 2:
         return matched
-    best: dict[int, DocSet] = {}  # item -> the documents kept of it
-    for docnum, _ in eng.ranked(query, among, "relevance", 1, len(among)):
-        if (item := known.item_of[docnum]) not in best:
-            best[item] = known.docs_of[known.record_of[docnum]]
+    if isinstance(query, Q.Every):
+        return matched - (among - _lowest_kept(known, matched, among))
+    best = _first_of_each(known, (docnum for docnum, _ in eng.ranked(query, among, "relevance", 1, len(among))))
     for docnum in among - union(best.values()):  # copies the ranking lacks: the lowest of an item
         best.setdefault(known.item_of[docnum], DocSet([docnum]))
     return matched - (among - union(best.values()))
+
+
+def _first_of_each(known: Copies, order: Iterable[int]) -> dict[int, DocSet]:
+    """Each item's first copy in an order: item -> the documents of its record."""
+    best: dict[int, DocSet] = {}
+    for docnum in order:
+        if (item := known.item_of[docnum]) not in best:
+            best[item] = known.docs_of[known.record_of[docnum]]
+    return best
+
+
+def _lowest_kept(known: Copies, matched: DocSet, among: DocSet) -> DocSet:
+    """The documents kept of each item when every document scores alike: its lowest-numbered matched copy's
+    record; by set operations where an item's lowest copy is matched, one item at a time where it is not."""
+    lost = known.firsts - matched  # items whose lowest copy is not matched
+    if len(lost) > len(among):  # most items lost it: one pass over the matched copies instead
+        return union(_first_of_each(known, among).values())
+    kept = [known.first_records & matched]
+    for docnum in lost:
+        if found := known.items[known.item_of[docnum]] & matched:
+            kept.append(known.docs_of[known.record_of[found.min()]])
+    return union(kept)

@@ -184,3 +184,24 @@ def test_pages_of_a_ranked_search_follow_on(ranked):
         whole = ids(search(home, db, query, limit=20))
         parts = ids(search(home, db, query, limit=10)) + ids(search(home, db, query, limit=10, page=2))
         assert len(whole) > 10 and parts == whole, query
+
+
+def test_browsing_shows_each_item_once_by_its_first_copy_the_reader_may_see(ranked):
+    home, db = ranked
+    here = {"region": KAILI, "category": "传统美术"}
+
+    def browsed():
+        answer = search(home, db, "", filters=here, limit=50)
+        assert answer["total"] == len(ids(answer))
+        return {i for i in ids(answer) if i[0] in "DE"}
+
+    assert browsed() == {"D1", "E1"}
+    with write(db):
+        store.put(db, store.RECORD, {**store.get(db, store.RECORD, "D1"), "status": "待审核"}, "curator")
+    index.sync(home, db)
+    try:
+        assert browsed() == {"D2", "E1"}
+    finally:
+        with write(db):
+            store.put(db, store.RECORD, {**store.get(db, store.RECORD, "D1"), "status": "已发布"}, "curator")
+        index.sync(home, db)
