@@ -3,6 +3,7 @@ heritage.store.same_items) show once in results, the best ranked of them kept.""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -65,19 +66,20 @@ def collapse(eng: Engine, db: sqlite_utils.Database, query: Q.Query, matched: Do
         return matched
     if isinstance(query, Q.Every):
         return matched - (among - _lowest_kept(known, matched, among))
-    best = _first_of_each(known, (docnum for docnum, _ in eng.ranked(query, among, "relevance", 1, len(among))))
-    for docnum in among - union(best.values()):  # copies the ranking lacks: the lowest of an item
-        best.setdefault(known.item_of[docnum], DocSet([docnum]))
-    return matched - (among - union(best.values()))
+    ranked = [docnum for docnum, _ in eng.ranked(query, among, "relevance", 1, len(among))]
+    lacking = among - DocSet(ranked)  # copies the ranking lacks come after, lowest first
+    return matched - (among - _first_of_each(known, itertools.chain(ranked, lacking)))
 
 
-def _first_of_each(known: Copies, order: Iterable[int]) -> dict[int, DocSet]:
-    """Each item's first copy in an order: item -> the documents of its record."""
-    best: dict[int, DocSet] = {}
+def _first_of_each(known: Copies, order: Iterable[int]) -> DocSet:
+    """The documents of each item's first copy in an order (all the documents of that copy's record)."""
+    seen: set[int] = set()
+    kept: list[int] = []
     for docnum in order:
-        if (item := known.item_of[docnum]) not in best:
-            best[item] = known.docs_of[known.record_of[docnum]]
-    return best
+        if (item := known.item_of[docnum]) not in seen:
+            seen.add(item)
+            kept.extend(known.docs_of[known.record_of[docnum]])
+    return DocSet(kept)
 
 
 def _lowest_kept(known: Copies, matched: DocSet, among: DocSet) -> DocSet:
@@ -85,7 +87,7 @@ def _lowest_kept(known: Copies, matched: DocSet, among: DocSet) -> DocSet:
     record; by set operations where an item's lowest copy is matched, one item at a time where it is not."""
     lost = known.firsts - matched  # items whose lowest copy is not matched
     if len(lost) > len(among):  # most items lost it: one pass over the matched copies instead
-        return union(_first_of_each(known, among).values())
+        return _first_of_each(known, among)
     kept = [known.first_records & matched]
     for docnum in lost:
         if found := known.items[known.item_of[docnum]] & matched:
