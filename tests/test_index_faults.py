@@ -49,6 +49,17 @@ def _kill_after(process, seconds):
     process.wait(30)
 
 
+def _kill_while_building(home, args, delay):
+    """Start a rebuild and kill -9 it ``delay`` seconds after its new generation's folder appears (while it
+    writes documents: a fast machine may finish a rebuild within any fixed time after the start)."""
+    known = set((home / "index").glob("gen-*"))
+    process = _heritage(home, *args)
+    deadline = time.monotonic() + 120
+    while not set((home / "index").glob("gen-*")) - known and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    _kill_after(process, delay)
+
+
 def _in_sync(home, db):
     state = index.status(home, db)
     return state["available"] and not (state["missing"] or state["stale"] or state["extra"] or state["pending"])
@@ -59,7 +70,7 @@ def test_kill_during_rebuild_keeps_the_old_index(big_home):
     before = index.current_generation(home)
     rng = random.Random(1)
     for _ in range(3):
-        _kill_after(_heritage(home, "index", "--rebuild", "--procs", "2"), rng.uniform(0.5, 2.5))
+        _kill_while_building(home, ("index", "--rebuild", "--procs", "2"), rng.uniform(0.0, 0.2))
         assert index.current_generation(home) == before
         assert search(home, db, "蜡染")["total"] > 3000
     assert (
