@@ -321,17 +321,24 @@ def _store_at_scale(db: sqlite_utils.Database) -> None:
 
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations this database lacks, each in its own write transaction."""
+    """Apply the migrations this database lacks, each in its own write transaction; whether one is
+    lacking is read inside that transaction, so processes opening the store together (``heritage serve``
+    and its workers) apply each migration once."""
     if "migrations" not in db.table_names():
         with write(db):
             db.table("migrations").create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
-    done = {row["name"] for row in db.table("migrations").rows}
     applied = []
     for name, function in MIGRATIONS:
-        if name in done:
+        if _applied(db, name):
             continue
         with write(db):
+            if _applied(db, name):  # another process applied it while this one waited for the lock
+                continue
             function(db)
             db.table("migrations").insert({"name": name, "applied_at": now()})
         applied.append(name)
     return applied
+
+
+def _applied(db: sqlite_utils.Database, name: str) -> bool:
+    return db.execute("SELECT 1 FROM migrations WHERE name = ?", [name]).fetchone() is not None

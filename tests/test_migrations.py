@@ -1,6 +1,8 @@
 """Migrations carry a database from any earlier schema to the current one without losing what it holds."""
 
 import json
+import subprocess
+import sys
 
 from heritage import articles, migrations
 from heritage.db import connect, write
@@ -74,3 +76,29 @@ def test_the_store_at_scale_gets_its_indexes_over_the_records_it_holds(tmp_path)
     assert db.execute("SELECT item_key FROM records").fetchall() == [
         (item_key("苗族古歌", "民间文学", ["520000", "522600"]),)
     ]
+
+
+MIGRATE = """
+import sys
+from heritage.db import connect
+from heritage.migrations import migrate
+migrate(connect(sys.argv[1]))
+"""
+
+
+def test_processes_opening_an_older_store_together_apply_each_migration_once(tmp_path):
+    """heritage serve and its two workers open the store at once: each migration runs in one of them."""
+    path = tmp_path / "heritage.db"
+    db = connect(path)
+    _migrated_until(db, "0011_exhibit_sections")
+    with write(db):
+        db["records"].insert_all(
+            {"id": f"R{n}", "title": f"记录{n}", "category": "民俗", "status": PUBLISHED, "access": "public"}
+            for n in range(20_000)
+        )
+    db.conn.close()
+    starts = [subprocess.Popen([sys.executable, "-c", MIGRATE, str(path)], stderr=subprocess.PIPE) for _ in range(3)]
+    errors = [process.communicate(timeout=300)[1].decode() for process in starts]
+    assert [process.returncode for process in starts] == [0, 0, 0], errors
+    names = [row[0] for row in connect(path).execute("SELECT name FROM migrations")]
+    assert names.count("0012_store_at_scale") == 1
