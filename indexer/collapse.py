@@ -3,15 +3,14 @@ heritage.store.same_items) show once in results, the best ranked of them kept.""
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import sqlite_utils
 from whoosh import query as Q
 
 from heritage import history, store
-from indexer.docsets import DocSet, union
+from indexer.docsets import DocSet, from_array, to_array, union
 from indexer.engines import Engine
 
 
@@ -26,6 +25,9 @@ class Copies:
     items: list[DocSet]  # each item's documents
     firsts: DocSet  # each item's lowest document
     first_records: DocSet  # the documents of the records those are of
+    docs: np.ndarray  # every such document, ascending, and aligned with it:
+    item: np.ndarray  # the number of its item
+    record: np.ndarray  # the number of its record
 
 
 _cache: dict[tuple[int, int | None], Copies] = {}
@@ -48,7 +50,14 @@ def copies(eng: Engine, db: sqlite_utils.Database) -> Copies:
             items.append(union(docs_of[record_id] for record_id in ids))
         firsts = DocSet(docs.min() for docs in items if docs)
         first_records = union(docs_of[record_of[docnum]] for docnum in firsts)
-        _cache[key] = Copies(DocSet(item_of), item_of, record_of, docs_of, items, firsts, first_records)
+        every = DocSet(item_of)
+        docs = to_array(every)
+        numbers = {record_id: number for number, record_id in enumerate(docs_of)}
+        item_numbers = np.fromiter((item_of[d] for d in every), dtype=np.int64, count=len(every))
+        record_numbers = np.fromiter((numbers[record_of[d]] for d in every), dtype=np.int64, count=len(every))
+        _cache[key] = Copies(
+            every, item_of, record_of, docs_of, items, firsts, first_records, docs, item_numbers, record_numbers
+        )
     return _cache[key]
 
 
@@ -66,20 +75,16 @@ def collapse(eng: Engine, db: sqlite_utils.Database, query: Q.Query, matched: Do
         return matched
     if isinstance(query, Q.Every):
         return matched - (among - _lowest_kept(known, matched, among))
-    ranked = [docnum for docnum, _ in eng.ranked(query, among, "relevance", 1, len(among))]
-    lacking = among - DocSet(ranked)  # copies the ranking lacks come after, lowest first
-    return matched - (among - _first_of_each(known, itertools.chain(ranked, lacking)))
+    return matched - (among - _first_of_each(known, eng.order(query, among)))
 
 
-def _first_of_each(known: Copies, order: Iterable[int]) -> DocSet:
-    """The documents of each item's first copy in an order (all the documents of that copy's record)."""
-    seen: set[int] = set()
-    kept: list[int] = []
-    for docnum in order:
-        if (item := known.item_of[docnum]) not in seen:
-            seen.add(item)
-            kept.extend(known.docs_of[known.record_of[docnum]])
-    return DocSet(kept)
+def _first_of_each(known: Copies, order: np.ndarray) -> DocSet:
+    """The documents of each item's first copy in an order (all the documents of that copy's record), by
+    array operations: at 10^6 records a loop over the 80,000 copies a broad word matches took 70 ms."""
+    at = np.searchsorted(known.docs, order)  # each document's place among the copies
+    first = np.unique(known.item[at], return_index=True)[1]  # each item's first place in the order
+    kept = np.isin(known.record, known.record[at[first]], kind="table")  # record numbers are dense
+    return from_array(known.docs[kept])
 
 
 def _lowest_kept(known: Copies, matched: DocSet, among: DocSet) -> DocSet:
@@ -87,7 +92,7 @@ def _lowest_kept(known: Copies, matched: DocSet, among: DocSet) -> DocSet:
     record; by set operations where an item's lowest copy is matched, one item at a time where it is not."""
     lost = known.firsts - matched  # items whose lowest copy is not matched
     if len(lost) > len(among):  # most items lost it: one pass over the matched copies instead
-        return _first_of_each(known, among)
+        return _first_of_each(known, to_array(among))
     kept = [known.first_records & matched]
     for docnum in lost:
         if found := known.items[known.item_of[docnum]] & matched:

@@ -2,7 +2,7 @@
 facet value, the set algebra that answers the compiler's query trees exactly, the visible set, the
 suspects, homophones and synonyms.  An engine (indexer.engine for Whoosh, indexer.tantivy_engine)
 gives the primitives: ``refresh``, ``_postings``, ``_leaf``, ``_doc_frequency``, ``_lexicon``,
-``doc_count``, ``stored`` and ``ranked``.  Document numbers are opaque integers, valid within one reader.
+``doc_count``, ``stored`` and ``ranked`` (and may give a faster ``order``).  Document numbers are opaque integers, valid within one reader.
 
 The query trees are the compiler's (indexer.compiler builds them from whoosh.query's classes, used
 here only as the shape of a query); each engine runs the leaves it cannot answer from term sets
@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import sqlite_utils
 from whoosh import query as Q
 
 from heritage import corpus, history
 from heritage.visibility import index_terms
 from indexer import analysis, hidden
-from indexer.docsets import EMPTY, DocSet, union
+from indexer.docsets import EMPTY, DocSet, to_array, union
 from indexer.index import Generation
 
 NOT_OPENED = "检索引擎尚未打开索引：先调用 refresh()"
@@ -105,6 +106,12 @@ class Engine:
     def ranked(self, query: Q.Query, matched: DocSet, sort: str, page: int, limit: int) -> list[tuple[int, float]]:
         """(docnum, score) of one page of the matched documents, by the engine's scoring or a sort key."""
         raise NotImplementedError
+
+    def order(self, query: Q.Query, matched: DocSet) -> np.ndarray:
+        """Every matched document by the engine's scoring, best first (ties by number), then those the scoring
+        lacks, by number: the order collapse keeps each item's first copy by."""
+        ranked = [docnum for docnum, _ in self.ranked(query, matched, "relevance", 1, len(matched))]
+        return np.concatenate([np.array(ranked, dtype=np.uint64), to_array(matched - DocSet(ranked))])
 
     # --- shared ---------------------------------------------------------------------------------------
 

@@ -8,19 +8,30 @@ from __future__ import annotations
 
 import itertools
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+import numpy as np
 import tantivy
 from whoosh import query as Q
 
 from indexer import analysis, choice
-from indexer.docsets import EMPTY, DocSet
+from indexer.docsets import EMPTY, DocSet, from_array, to_array
 from indexer.engines import NOT_OPENED, Engine, ReaderCache
 from indexer.index import current_generation, open_generation
 from indexer.tantivy_compiler import tantivy_query
 from indexer.tantivy_index import commit_stamp
 
 _SEGMENT = 32  # a docnum is segment << 32 | document
+
+
+class _Scored(NamedTuple):
+    """The documents a query matches, best first (then by number), as a list and an array, and their scores."""
+
+    order: list[int]
+    array: np.ndarray
+    scores: dict[int, float]
+
+
 # Sort orders by fast field: the field, and whether the largest comes first.
 _ORDERS = {"year": ("year", True), "year_asc": ("year", False), "title": ("title_key", False)}
 
@@ -104,16 +115,21 @@ class TantivyEngine(Engine):
         wanted, first, needed = matched & self.matching(query), (page - 1) * limit, page * limit
         if sort in _ORDERS:
             return [(d, 0.0) for d in _first(self._order(sort), wanted, needed)[first:]]
-        ordered, scores = self._scores(query)
-        return [(d, scores.get(d, 0.0)) for d in _first(ordered, wanted, needed)[first:]]
+        scored = self._scores(query)
+        return [(d, scored.scores.get(d, 0.0)) for d in _first(scored.order, wanted, needed)[first:]]
 
-    def _scores(self, query: Q.Query) -> tuple[list[int], dict[int, float]]:
-        """The documents the query matches by tantivy's score, best first (then by number), and each one's
-        score (cached per reader and query)."""
+    def order(self, query: Q.Query, matched: DocSet) -> np.ndarray:
+        ordered = self._scores(query).array
+        ranked = ordered[np.isin(ordered, to_array(matched), assume_unique=True)]
+        return np.concatenate([ranked, to_array(matched - from_array(ranked))])
 
-        def read() -> tuple[list[int], dict[int, float]]:
+    def _scores(self, query: Q.Query) -> _Scored:
+        """The documents the query matches by tantivy's score (cached per reader and query)."""
+
+        def read() -> _Scored:
             scores = {d: float(score) for score, d in self._all(tantivy_query(query, self._schema()))}
-            return sorted(scores, key=lambda d: (-scores[d], d)), scores
+            order = sorted(scores, key=lambda d: (-scores[d], d))
+            return _Scored(order, np.array(order, dtype=np.uint64), scores)
 
         return self.reader_cache.ranks.remember(("scores", repr(query)), read)
 
