@@ -27,7 +27,8 @@ With --home: an existing indexed data folder (e.g. bench/store_scale.py --build,
 again: with the server stopped it deletes their rows and revisions, leaves an outbox row for each so
 that heritage.index.sync removes them from the index, then deletes those outbox rows, its account and
 the census files counted during the run (after a failure, and at the start of the next run when one
-was killed, it takes out every record its account saved).  The store is then as it was; the index holds the same
+was killed, it takes out every record its account saved; a killed run leaves its `heritage serve`
+running: stop that first).  The store is then as it was; the index holds the same
 records, and its dictionary keeps the new titles' words until the next rebuild.  The domain has no
 deletion (records are withdrawn, never deleted), so those deletes are this benchmark's own.
 Every generated title is new, so every sync also grows the dictionary, as a curator's new item does.
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import http.client
 import inspect
 import json
@@ -199,6 +201,33 @@ def found(address: str, title: str, record_id: str) -> bool:
     return any(hit["id"] == record_id for hit in answers(address, title))
 
 
+def answering(address: str) -> bool:
+    """Whether the server answers yet (a big data folder takes a while to open)."""
+    try:
+        urllib.request.urlopen(address + "/robots.txt", timeout=5).close()
+        return True
+    except OSError:
+        return False
+
+
+def serving(home: Path, timeout: float) -> tuple[subprocess.Popen, str]:
+    """`heritage serve` on the data folder, once it answers; fails loudly when it ends instead."""
+    server, address = start_server(home)
+    try:
+        wait_for(lambda: server.poll() is not None or answering(address), timeout, "网站没有启动", 0.5)
+    except SystemExit:
+        stop(server)
+        raise
+    if server.poll() is not None:
+        raise SystemExit(f"错误：heritage serve 没有启动（退出码 {server.returncode}）")
+    return server, address
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=60)
+
+
 def timed_search(address: str, query: str) -> float:
     """Milliseconds of one public search (the peer: a word the index already holds)."""
     started = time.perf_counter()
@@ -316,16 +345,20 @@ def add_account(db) -> None:
     users.add_user(db, ACCOUNT, PASSWORD, "admin", "同步测速")
 
 
-def saved_by_account(db) -> list[str]:
-    """The ids of the records the benchmark's account saved (a run that was killed left them)."""
+def saved_by_account(db) -> tuple[list[str], float]:
+    """The ids of the records the benchmark's account saved (a run that was killed left them), and a
+    moment (epoch seconds) just before its first save."""
     query = "SELECT DISTINCT entity_id FROM revisions WHERE entity = ? AND user = ?"
-    return [row[0] for row in db.execute(query, [store.RECORD.name, ACCOUNT])]
+    first = db.execute("SELECT min(at) FROM revisions WHERE user = ?", [ACCOUNT]).fetchone()[0]
+    since = dt.datetime.fromisoformat(first).timestamp() - 1 if first else time.time()
+    return [row[0] for row in db.execute(query, [store.RECORD.name, ACCOUNT])], since
 
 
-def take_out(home: Path, db, record_ids: list[str], census_before: set[str]) -> None:
+def take_out(home: Path, db, record_ids: list[str], since: float) -> None:
     """Put the store back as it was, with the server stopped: delete the records, their revisions and
     outbox rows, leave an outbox row each so that the index sync removes them, then delete those rows,
-    the account and the census files counted meanwhile."""
+    the account and the census files counted since then (a file is named by the store's newest revision,
+    whose number a later save would reuse)."""
     marks = ", ".join("?" * len(record_ids))
     kind = store.RECORD
     with write(db):
@@ -342,15 +375,11 @@ def take_out(home: Path, db, record_ids: list[str], census_before: set[str]) -> 
     with write(db):
         db.execute(f"DELETE FROM outbox WHERE entity = ? AND entity_id IN ({marks})", [kind.name, *record_ids])
     folder = home / census_files.FOLDER
-    for name in census_files_now(home) - census_before:
-        (folder / name).unlink()
-    if not census_before and folder.is_dir() and not any(folder.iterdir()):
-        folder.rmdir()  # the run made it
-
-
-def census_files_now(home: Path) -> set[str]:
-    folder = home / census_files.FOLDER
-    return {path.name for path in folder.iterdir()} if folder.is_dir() else set()
+    for path in folder.iterdir() if folder.is_dir() else ():
+        if path.stat().st_mtime >= since:
+            path.unlink()
+    if folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()  # counted afresh when the site starts
 
 
 def in_place(home: Path, options: argparse.Namespace) -> tuple[list[Save], list[float], str]:
@@ -359,21 +388,22 @@ def in_place(home: Path, options: argparse.Namespace) -> tuple[list[Save], list[
     try:
         if users.get(db, ACCOUNT):
             print(f"上次运行被中断：先取出账户 {ACCOUNT} 保存的记录", file=sys.stderr)
-            take_out(home, db, saved_by_account(db), census_files_now(home))
-        census_before = census_files_now(home)
+            take_out(home, db, *saved_by_account(db))
+        began = time.time()
         add_account(db)
-        server, address = start_server(home)
         created: list[str] = []
         finished = False
         try:
-            measured = saves(home, address, options.saves, options.timeout, created)
-            finished = True
-            return measured
+            server, address = serving(home, options.timeout)
+            try:
+                measured = saves(home, address, options.saves, options.timeout, created)
+                finished = True
+                return measured
+            finally:
+                stop(server)
         finally:
-            server.terminate()
-            server.wait(timeout=60)
             # after a failure, every record the account saved (a save may have gone through unseen)
-            take_out(home, db, created if finished else saved_by_account(db), census_before)
+            take_out(home, db, *((created, began) if finished else saved_by_account(db)))
     finally:
         db.conn.close()
 
@@ -388,7 +418,7 @@ def national(options: argparse.Namespace) -> tuple[tuple[list[Save], list[float]
         db = open_store(home)
         add_account(db)
         db.conn.close()
-        server, address = start_server(home)
+        server, address = serving(home, options.timeout)
         try:
             measured = saves(home, address, options.saves, options.timeout, [])
             before = searchable_total(address)
@@ -402,8 +432,7 @@ def national(options: argparse.Namespace) -> tuple[tuple[list[Save], list[float]
             )
             times = {"searchable": time.perf_counter() - started, "imported": imported}
         finally:
-            server.terminate()
-            server.wait(timeout=60)
+            stop(server)
         times["imported_alone"] = heritage(copy, "import", str(rows))
         times["synced_alone"] = heritage(copy, "index")
     return measured, times, total
