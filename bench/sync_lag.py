@@ -68,7 +68,7 @@ from heritage import census, census_files, outbox, store, users  # noqa: E402
 from heritage.db import now, write  # noqa: E402
 from heritage.store import open_store  # noqa: E402
 from heritage.visibility import PUBLIC, RESEARCHER  # noqa: E402
-from indexer import index  # noqa: E402
+from indexer import choice, index  # noqa: E402
 
 CHARS = "山水云风花月星河林石金木火土日光春秋冬夏江湖海天青红白黑龙凤鹤鹿竹梅兰菊松柏桃李"
 KINDS = (("节", "民俗"), ("歌", "传统音乐"), ("舞", "传统舞蹈"), ("技艺", "传统技艺"), ("绣", "传统美术"))
@@ -176,6 +176,17 @@ class Save:
     found_ms: float  # publish returned → found by /api/search as the public
     whole_ms: float  # the new-record POST sent → found
     recounted_s: float  # found → the census figures counted again for the store as it is
+
+
+@dataclass
+class Measured:
+    """The saves of one run, the peer searches and their word, and what the data folder held."""
+
+    saves: list[Save]
+    peer: list[float]
+    word: str
+    records: int
+    engine: str
 
 
 def new_title(rng: random.Random, number: int) -> tuple[str, str]:
@@ -316,15 +327,14 @@ def one_save(
     return Save(title, saved, submitted, published, *ms, (found_at - began) * 1000, recount)
 
 
-def saves(
-    home: Path, address: str, count: int, timeout: float, created: list[str]
-) -> tuple[list[Save], list[float], str]:
+def saves(home: Path, address: str, count: int, timeout: float, created: list[str]) -> Measured:
     """Sign in and make ``count`` saves one after another, each once the server is quiet again (the
     last one found and the census counted) and after a random pause as long as one round of the sync
     worker at most; the peer searches and their word, timed before each save.  ``created`` gets the
     ids of the records made."""
     db = open_store(home, readonly=True)
     rng = random.Random()
+    records = store.count(db, store.RECORD)
     try:
         word = answers(address, "", 1)[0]["title"]  # also the first search: the reader warmed
         wait_for(lambda: not outbox.pending_count(db) and recounted(home, db), timeout, "服务器没有安静下来", 0.5)
@@ -335,7 +345,7 @@ def saves(
             peer += [timed_search(address, word) for _ in range(5)]
             time.sleep(rng.uniform(0, worker_interval()))  # saves come at any moment of the worker's round
             done.append(one_save(browser, address, home, db, *new_title(rng, number), timeout, created))
-        return done, peer, word
+        return Measured(done, peer, word, records, choice.chosen(home))
     finally:
         db.conn.close()
 
@@ -382,7 +392,7 @@ def take_out(home: Path, db, record_ids: list[str], since: float) -> None:
         folder.rmdir()  # counted afresh when the site starts
 
 
-def in_place(home: Path, options: argparse.Namespace) -> tuple[list[Save], list[float], str]:
+def in_place(home: Path, options: argparse.Namespace) -> Measured:
     """The saves on an existing data folder, taken out again afterwards (even when a save fails)."""
     db = open_store(home)
     try:
@@ -408,11 +418,11 @@ def in_place(home: Path, options: argparse.Namespace) -> tuple[list[Save], list[
         db.conn.close()
 
 
-def national(options: argparse.Namespace) -> tuple[tuple[list[Save], list[float], str], dict[str, float], int]:
+def national(options: argparse.Namespace) -> tuple[Measured, dict[str, float]]:
     """The saves, then the import, on the national list in a temporary folder."""
     with tempfile.TemporaryDirectory() as folder:
         home, copy = Path(folder) / "instance", Path(folder) / "copy"
-        total = prepare(home)
+        prepare(home)
         shutil.copytree(home, copy)
         rows = write_rows(Path(folder) / "rows.csv", options.rows, "甲")
         db = open_store(home)
@@ -435,15 +445,7 @@ def national(options: argparse.Namespace) -> tuple[tuple[list[Save], list[float]
             stop(server)
         times["imported_alone"] = heritage(copy, "import", str(rows))
         times["synced_alone"] = heritage(copy, "index")
-    return measured, times, total
-
-
-def records_in(home: Path) -> int:
-    db = open_store(home, readonly=True)
-    try:
-        return store.count(db, store.RECORD)
-    finally:
-        db.conn.close()
+    return measured, times
 
 
 def phases(save: Save) -> tuple[float, ...]:
@@ -467,8 +469,12 @@ def worker_interval() -> float:
     return inspect.signature(index.run_worker_process).parameters["interval"].default
 
 
-def print_saves(measured: tuple[list[Save], list[float], str]) -> None:
-    done, peer, word = measured
+def print_saves(measured: Measured, where: str) -> None:
+    done, peer, word = measured.saves, measured.peer, measured.word
+    print(
+        f"\n{measured.records:,} 条记录的数据文件夹（{where}，检索引擎 {measured.engine}）；"
+        f"经工作台逐条保存并发布 {len(done)} 条新记录\n"
+    )
     print(
         "| 保存 | 新建 POST ms | 提交审核 ms | 发布 ms | 等同步进程下一轮 ms | 同步到提交 ms | 提交→检索得到 ms "
         "| **发布→公众检索得到 ms** | 新建→检索得到 ms | 随后重算普查统计 s |"
@@ -503,15 +509,10 @@ def main() -> None:
     if options.home:
         if not (options.home / store.DB_NAME).is_file():
             parser.error(f"{options.home} 里没有 {store.DB_NAME}")
-        measured = in_place(options.home, options)
-        print(
-            f"\n{records_in(options.home):,} 条记录的数据文件夹 {options.home}；经工作台逐条保存并发布 {options.saves} 条新记录\n"
-        )
-        print_saves(measured)
+        print_saves(in_place(options.home, options), str(options.home))
         return
-    measured, times, total = national(options)
-    print(f"\n{total:,} 条记录的数据文件夹（国家级名录与随附语料）；经工作台逐条保存并发布 {options.saves} 条新记录\n")
-    print_saves(measured)
+    measured, times = national(options)
+    print_saves(measured, "国家级名录与随附语料")
     print(f"\n导入 {options.rows:,} 条新记录（每个标题都是新词）\n")
     print("| 测量 | 秒 | 每秒条数 |")
     print("|---|---:|---:|")
