@@ -53,6 +53,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
@@ -208,8 +209,25 @@ def answers(address: str, query: str, limit: int = 20) -> list[dict]:
 
 
 def found(address: str, title: str, record_id: str) -> bool:
-    """Whether the record is among the public's answers to a search for its title."""
-    return any(hit["id"] == record_id for hit in answers(address, title))
+    """Whether the record is among the public's answers to a search for its title (not yet while the
+    index is being swapped: 503)."""
+    try:
+        return any(hit["id"] == record_id for hit in answers(address, title))
+    except urllib.error.HTTPError as error:
+        if error.code != 503:
+            raise
+        return False
+
+
+def first_title(address: str) -> str:
+    """The title of the first record the public finds (the first search also warms the reader)."""
+    try:
+        results = answers(address, "", 1)
+    except urllib.error.HTTPError as error:
+        raise SystemExit(f"错误：检索不可用（状态码 {error.code}）") from None
+    if not results:
+        raise SystemExit("错误：数据文件夹里没有公众检索得到的记录")
+    return results[0]["title"]
 
 
 def answering(address: str) -> bool:
@@ -336,7 +354,7 @@ def saves(home: Path, address: str, count: int, timeout: float, created: list[st
     rng = random.Random()
     records = store.count(db, store.RECORD)
     try:
-        word = answers(address, "", 1)[0]["title"]  # also the first search: the reader warmed
+        word = first_title(address)
         wait_for(lambda: not outbox.pending_count(db) and recounted(home, db), timeout, "服务器没有安静下来", 0.5)
         browser = Browser(address)
         browser.sign_in(ACCOUNT, PASSWORD)
@@ -379,7 +397,8 @@ def take_out(home: Path, db, record_ids: list[str], since: float) -> None:
         for record_id in record_ids:
             outbox.add(db, kind.name, record_id, 0, now())
         db.execute("DELETE FROM users WHERE username = ?", [ACCOUNT])
-    index.sync(home, db)
+    if record_ids:
+        index.sync(home, db)
     if outbox.pending_count(db):
         raise SystemExit("错误：检索索引没有删去测速记录：请运行 heritage index")
     with write(db):
@@ -509,6 +528,8 @@ def main() -> None:
     if options.home:
         if not (options.home / store.DB_NAME).is_file():
             parser.error(f"{options.home} 里没有 {store.DB_NAME}")
+        if index.current_generation(options.home) is None:
+            parser.error(f"{options.home} 还没有检索索引：请先运行 heritage --home {options.home} index --rebuild")
         print_saves(in_place(options.home, options), str(options.home))
         return
     measured, times = national(options)
