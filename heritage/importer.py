@@ -187,7 +187,7 @@ def _entities(
     """Each row as a valid entity, or None when the row has problems (added to the report);
     ``listed``: the rows are national-list items, laid over the stored record of the same item."""
     seen: dict[tuple[str, str], int] = {}
-    header_of = {f.name: h for h, f in columns.items()}
+    header_of = {f.name: f.zh for f in kind.fields} | {f.name: h for h, f in columns.items()}
     for number, line, row in sheet.rows:
         report.rows += 1
         problems = sheet.take_problems()

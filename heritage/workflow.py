@@ -9,6 +9,7 @@ import sqlite_utils
 
 from heritage import store
 from heritage.fields import ACCESS_LABELS
+from heritage.visibility import PUBLISHED
 
 # The fields only the workflow sets: an edit or a restore keeps their stored values.
 WORKFLOW_FIELDS = frozenset({"status", "status_reason", "reviewer"})
@@ -27,8 +28,9 @@ TRANSITIONS = {
     ("待审核", "已发布"): (REVIEWERS, "审核通过并发布"),
     ("待审核", "退回"): (REVIEWERS, "退回"),
     ("线索", "退回"): (REVIEWERS, "退回"),
-    ("已发布", "调查中"): (REVIEWERS, "撤回修改"),
+    ("已发布", "调查中"): (REVIEWERS, "撤回发布，改为调查中"),
 }
+LOCKED = "已发布的记录只有审核人能修改：请审核人先“撤回发布，改为调查中”，改好后再提交审核"
 
 
 class WorkflowError(ValueError):
@@ -38,6 +40,14 @@ class WorkflowError(ValueError):
 def moves(status: str, role: str) -> list[tuple[str, str]]:
     """The moves a role may make from a status: (target status, button label)."""
     return [(to, label) for (start, to), (roles, label) in TRANSITIONS.items() if start == status and role in roles]
+
+
+def locked(record: dict[str, Any] | None, role: str) -> str | None:
+    """Why a role may not change a record (its fields or its media) as it stands, or None when it may: a
+    published record changes only by a reviewer, so nothing reaches the public without review."""
+    if record and record["status"] == PUBLISHED and role not in REVIEWERS | {OPERATOR}:
+        return LOCKED
+    return None
 
 
 def _transition_refusal(start: str, to: str, role: str) -> str | None:
@@ -62,8 +72,9 @@ def refusals(db: sqlite_utils.Database, role: str, kind: store.Kind, entity: dic
     """What of this write the role may not do, as (field name, reason in Chinese); empty when all is allowed.
 
     The one rule every path that writes a record or an inheritor goes through.  The operator (the
-    command line) may do anything.  Otherwise: only curators, reviewers and admins write; a record's
-    status changes only by a move the role may make (a new record starts as 线索, 调查中 or 待审核;
+    command line) may do anything.  Otherwise: only curators, reviewers and admins write, and a published
+    record only reviewers and admins (``locked``); a record's status changes only by a move the role may
+    make (a new record starts as 线索, 调查中 or 待审核;
     退回 needs a reason); 审核人 is recorded by publishing, never written; and a curator never opens
     anything wider — neither the entity's 访问级别 nor any field's — than it is stored (a new inheritor:
     than the defaults; a new record is unpublished, and a reviewer sees its levels before publishing)."""
@@ -75,7 +86,9 @@ def refusals(db: sqlite_utils.Database, role: str, kind: store.Kind, entity: dic
     found = []
     if kind is store.RECORD:
         to = _effective(stored, entity, "status")
-        if stored is None and to not in STARTS:
+        if reason := locked(stored, role):
+            found.append(("status", reason))
+        elif stored is None and to not in STARTS:
             found.append(("status", f"新记录的状态应为 {'、'.join(STARTS)} 之一：发布须经审核"))
         elif stored is not None and to != stored["status"]:
             reason = _transition_refusal(stored["status"], to, role)

@@ -3,11 +3,12 @@ editing with errors beside fields, conflicts, history, exhibits, bulk import, pu
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 
-from heritage import store, users
+from heritage import media, store, users
 from heritage.db import write
 from indexer import index
 from web import create_app
@@ -569,3 +570,31 @@ def test_the_edit_page_links_to_the_public_page_only_when_readers_may_open_it(ap
     assert "公开页面" in curator.text("/curate/records/C134")
     assert "公开页面" not in curator.text("/curate/records/XLINK")
     assert "公开页面" not in curator.text(f"/curate/records/{new_record(curator)}")
+
+
+def test_a_published_record_is_changed_only_through_review(app, corpus_index):
+    home, db = corpus_index
+    curator, reviewer = Session(app, "zhang"), Session(app, "li")
+    record_id = new_record(curator, title="待审核后才公开的项目", content="经审核的说明。")
+    curator.post(f"/curate/records/{record_id}/move", to="待审核")
+    reviewer.post(f"/curate/records/{record_id}/move", to="已发布")
+    page = curator.text(f"/curate/records/{record_id}")
+    assert "已发布的记录只有审核人能修改" in page and re.search(r'value="save" disabled>保存', page)
+    form = {"title": "待审核后才公开的项目", "category": "传统技艺", "content": "未经审核的说明。"}
+    refused = curator.post(
+        f"/curate/records/{record_id}", action="save", version=version_of(curator, record_id), **form
+    )
+    assert refused.status_code == 422 and "已发布的记录只有审核人能修改" in refused.get_data(as_text=True)
+    assert store.get(db, store.RECORD, record_id)["content"] == "经审核的说明。"
+    picture = {"image": (io.BytesIO(b"not read"), "a.jpg"), "csrf_token": curator.csrf}
+    curator.client.post(f"/curate/records/{record_id}/images", data=picture, content_type="multipart/form-data")
+    assert "图片未保存：已发布的记录只有审核人能修改" in curator.text(f"/curate/records/{record_id}")
+    assert media.images(db, record_id) == []
+    # the reviewer takes it back; the curator's change goes public only when it is published again
+    reviewer.post(f"/curate/records/{record_id}/move", to="调查中", version=version_of(reviewer, record_id))
+    saved = curator.post(f"/curate/records/{record_id}", action="save", version=version_of(curator, record_id), **form)
+    assert saved.status_code == 302 and "未经审核的说明" not in Session(app).text(f"/records/{record_id}")
+    curator.post(f"/curate/records/{record_id}/move", to="待审核")
+    reviewer.post(f"/curate/records/{record_id}/move", to="已发布")
+    assert "未经审核的说明" in Session(app).text(f"/records/{record_id}")
+    assert "撤回发布，改为调查中" in reviewer.text(f"/curate/records/{record_id}")

@@ -10,7 +10,7 @@ import pytest
 from heritage import history, store, vocab
 from heritage.db import write
 from heritage.importer import import_file
-from heritage.workflow import OPERATOR, WorkflowError, move, moves, refusals
+from heritage.workflow import LOCKED, OPERATOR, WorkflowError, locked, move, moves, refusals
 
 ROLES = ("curator", "reviewer", "admin", "researcher")
 # The census workflow as the README tells it: (from, to) -> who may make the move.
@@ -140,7 +140,7 @@ def test_a_status_changes_only_by_a_move_the_role_may_make(db):
 
 @pytest.mark.parametrize("role", ["curator", "reviewer", "admin"])
 def test_the_reviewer_is_recorded_by_publishing_never_written(db, role: str):
-    _record(db, "R1", "已发布", reviewer="乙")
+    _record(db, "R1", "调查中", reviewer="乙")  # published once, then taken back
     assert refusals(db, role, store.RECORD, {"id": "R1", "reviewer": "乙"}) == []
     assert refusals(db, role, store.RECORD, {"id": "R1", "reviewer": "丙"}) == [
         ("reviewer", "审核人在发布时自动记录，不能填写")
@@ -207,3 +207,21 @@ def test_a_restore_goes_through_the_rule(db):
     with write(db):
         history.restore(db, store.RECORD, "R1", 1, "乙", role="reviewer")
     assert store.get(db, store.RECORD, "R1")["access"] == "public"
+
+
+def test_a_published_record_is_changed_only_by_a_reviewer(db, tmp_path: Path):
+    _record(db, "R1", "已发布", content="旧的说明。")
+    edit = {"id": "R1", "content": "未经审核的新说明。"}
+    assert refusals(db, "curator", store.RECORD, edit) == [("status", LOCKED)]
+    assert locked(store.get(db, store.RECORD, "R1"), "curator") == LOCKED
+    for role in ("reviewer", "admin", OPERATOR):
+        assert refusals(db, role, store.RECORD, edit) == [] and locked(store.get(db, store.RECORD, "R1"), role) is None
+    sheet = tmp_path / "records.csv"
+    sheet.write_text("编号,项目名称,类别,基本内容\nR1,苗族蜡染技艺,传统技艺,导入的新说明。\n", "utf-8")
+    refused = import_file(db, sheet, role="curator")
+    assert not refused.committed and [(p.row, p.column) for p in refused.problems] == [(2, "状态")]
+    assert store.get(db, store.RECORD, "R1")["content"] == "旧的说明。"
+    # once a reviewer takes it back to 调查中, the curator edits it and it goes through review again
+    with write(db):
+        move(db, "R1", "调查中", "乙", "reviewer")
+    assert refusals(db, "curator", store.RECORD, edit) == []

@@ -118,7 +118,7 @@ def test_upload_through_the_workspace_and_rebuild(corpus_index, tmp_path):
     from web import create_app
 
     home, db = corpus_index
-    users.add_user(db, "uploader", PASSWORDS["zhang"], "curator")
+    users.add_user(db, "uploader", PASSWORDS["zhang"], "reviewer")  # C134 is published
     app = create_app({"TESTING": True, "HERITAGE_HOME": str(home)})
     curator = Session(app)
     curator.post("/login", username="uploader", password=PASSWORDS["zhang"])

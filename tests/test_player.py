@@ -92,11 +92,13 @@ def test_a_video_plays_on_the_exhibit_page_with_its_transcript(site, browser):
         assert watched.problems == []
 
 
-def test_a_curator_uploads_a_song_watches_it_transcode_and_plays_it(site, browser, corpus_index, tmp_path):
+def test_a_reviewer_uploads_a_song_to_a_published_record_watches_it_transcode_and_plays_it(
+    site, browser, corpus_index, tmp_path
+):
     from heritage import users
 
     home, db = corpus_index
-    users.add_user(db, "player-curator", "curator-pass-7", "curator")
+    users.add_user(db, "player-curator", "curator-pass-7", "reviewer")  # C067 is published
     watched = Watched(browser, viewport={"width": 1280, "height": 900})
     page = watched.page
     page.goto(site + "/login")

@@ -11,11 +11,11 @@ from typing import Any
 from flask import Blueprint, abort, flash, jsonify, redirect, request, send_file, url_for
 from werkzeug.datastructures import FileStorage
 
-from heritage import captions, media, probe, recordings, store, transcode
+from heritage import captions, media, probe, recordings, store, transcode, workflow
 from heritage.db import write
 from heritage.workflow import EDITORS
 from web.db import get_db, get_store, home
-from web.sessions import requires
+from web.sessions import current_user, requires
 from web.visible import audience, record_or_none
 
 bp = Blueprint("curate_media", __name__)
@@ -50,6 +50,8 @@ def _take(record_id: str, field: str, what: str, ingest: Callable[[FileStorage],
     flashed, when it is refused (nothing is kept then)."""
     if store.find_id(get_store(), store.RECORD, "id", record_id) is None:
         abort(404)
+    if _refused(record_id, f"{what}未保存"):
+        return None
     upload_file = request.files.get(field)
     try:
         if upload_file is None or not upload_file.filename:
@@ -58,6 +60,14 @@ def _take(record_id: str, field: str, what: str, ingest: Callable[[FileStorage],
     except media.MediaError as error:
         flash(f"{what}未保存：{error}")
         return None
+
+
+def _refused(record_id: str, what: str) -> bool:
+    """Whether the user may not change the record's media now (heritage.workflow.locked), the reason flashed."""
+    reason = workflow.locked(store.get(get_store(), store.RECORD, record_id), current_user()["role"])
+    if reason:
+        flash(f"{what}：{reason}。")
+    return reason is not None
 
 
 def _add(record_id: str, stored: dict[str, Any], details: dict[str, Any], medium: str) -> str:
@@ -112,6 +122,8 @@ def move(media_id: str):
     """One place earlier or later."""
     db = get_store()
     row = media.get(db, media_id) or abort(404)
+    if _refused(row["record_id"], "顺序未改"):
+        return _back(row["record_id"], _part(row))
     with write(db):
         media.move(db, media_id, -1 if request.form.get("step") == "up" else 1)
     return _back(row["record_id"], _part(row))
@@ -124,6 +136,8 @@ def delete(media_id: str):
     """Remove an image, a sound or a video and its files."""
     db = get_store()
     row = media.get(db, media_id) or abort(404)
+    if _refused(row["record_id"], "未删除"):
+        return _back(row["record_id"], _part(row))
     with write(db):
         storage_id, medium = media.delete(db, media_id)
     media.remove_files(home(), storage_id, medium)
@@ -157,6 +171,8 @@ def upload_captions(media_id: str):
     row = media.get(db, media_id)
     if row is None or row["medium"] == media.IMAGE:
         abort(404)
+    if _refused(row["record_id"], "字幕未保存"):
+        return _back(row["record_id"], "recordings")
     upload_file = request.files.get("captions")
     try:
         if upload_file is None or not upload_file.filename:

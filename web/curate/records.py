@@ -117,6 +117,7 @@ def _form_page(
             score=score,
             missing=missing,
             moves=workflow.moves(entity["status"], current_user()["role"]),
+            locked=workflow.locked(entity, current_user()["role"]),
             on_site=view(entity, reader=RESEARCHER) is not None,
             inheritors=listings.inheritor_names(db, entity["id"]),
             contact=clues.contact(db, entity["id"]),
