@@ -214,7 +214,7 @@ def test_wrong_process_counts_are_refused_in_chinese(tmp_path):
     for settings, options, words in (
         ("", ("--dev", "--processes", "2"), "开发模式（--dev）只用一个网站进程"),
         (SETTINGS + 'WEB_PROCESSES = "many"\n', (), "site.cfg 的 WEB_PROCESSES 应为 0（每核一个进程）或正整数"),
-        (SETTINGS, ("--processes", "-1"), "-1"),
+        (SETTINGS, ("--processes", "-1"), "--processes 应为 0（每核一个进程）或正整数，现在是 -1"),
     ):
         (home / "site.cfg").write_text(settings, "utf-8")
         result = subprocess.run(

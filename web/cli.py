@@ -51,7 +51,7 @@ def _serve_forked(config: dict[str, Any], threads: int, home: Path, sock: socket
 @click.option("--threads", default=8, show_default=True, help="每个网站进程的服务线程数。")
 @click.option(
     "--processes",
-    type=click.IntRange(min=0),
+    type=int,
     help="网站进程数，共用一个端口（默认为 site.cfg 的 WEB_PROCESSES，没有时 1；0 为每核一个）。",
 )
 @click.option("--dev", is_flag=True, help="开发模式：没有 HERITAGE_SECRET_KEY 时使用临时密钥，Cookie 不限 HTTPS。")

@@ -35,12 +35,11 @@ class BadCount(ValueError):
 
 def count(given: int | None, configured: Any) -> int:
     """How many web processes: ``--processes`` when given, else WEB_PROCESSES of site.cfg, else 1;
-    0 means one per core of this machine."""
-    if given is None:
-        if isinstance(configured, bool) or not isinstance(configured, int) or configured < 0:
-            raise BadCount(f"site.cfg 的 WEB_PROCESSES 应为 0（每核一个进程）或正整数，现在是 {configured!r}")
-        given = configured
-    return given or len(os.sched_getaffinity(0))
+    0 means one per core of this machine (BadCount, in Chinese, for anything else)."""
+    chosen, where = (configured, "site.cfg 的 WEB_PROCESSES") if given is None else (given, "--processes")
+    if isinstance(chosen, bool) or not isinstance(chosen, int) or chosen < 0:
+        raise BadCount(f"{where} 应为 0（每核一个进程）或正整数，现在是 {chosen!r}")
+    return chosen or len(os.sched_getaffinity(0))
 
 
 def listening(host: str, port: int) -> socket.socket:
