@@ -1,5 +1,5 @@
 """`heritage serve` with two web processes on one port (web.prefork): both answer, both see a save made
-in the workspace, a process that dies is reported and replaced, SIGTERM leaves no process behind.
+in the workspace, a process that dies is reported and replaced, SIGTERM or Ctrl-C leaves no process behind.
 
 Which process answered is read from /proc (which process holds the server side of a connection), so
 the site tells the public nothing new."""
@@ -129,10 +129,14 @@ def _wait_for(condition, what: str, timeout: float = 90):
     return found
 
 
-def _stopped_without_orphans(process: subprocess.Popen, everyone: set[int]) -> None:
-    process.send_signal(signal.SIGTERM)
+def _stopped_without_orphans(process: subprocess.Popen, everyone: set[int], ctrl_c: bool = False) -> None:
+    """Stop the server by SIGTERM, or by Ctrl-C as a terminal sends it (to every process of the group);
+    it ends with 0 and no process it started outlives it."""
+    for pid in {process.pid} | everyone if ctrl_c else {process.pid}:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGINT if ctrl_c else signal.SIGTERM)
     assert process.wait(timeout=60) == 0
-    _wait_for(lambda: not [pid for pid in everyone if _alive(pid)], "SIGTERM 之后仍有子进程在运行")
+    _wait_for(lambda: not [pid for pid in everyone if _alive(pid)], "网站停止之后仍有子进程在运行")
 
 
 @contextlib.contextmanager
@@ -179,7 +183,7 @@ def test_two_processes_answer_and_each_sees_a_workspace_save(corpus_index):
             connection.close()
 
 
-def test_a_dead_process_is_reported_and_replaced(corpus_index):
+def test_a_dead_process_is_reported_and_replaced_and_ctrl_c_stops_all(corpus_index):
     with _site(corpus_index[0], "replaced", SETTINGS, ("--processes", "2")) as (process, _, port, log):
         first = _serving(process, port)
         dead = min(first)
@@ -191,7 +195,8 @@ def test_a_dead_process_is_reported_and_replaced(corpus_index):
         for connection in answering.values():
             connection.close()
         assert set(answering) == now  # the new one answers too
-        _stopped_without_orphans(process, _descendants(process.pid))
+        _stopped_without_orphans(process, _descendants(process.pid), ctrl_c=True)
+        assert "Traceback" not in log.read_text("utf-8")
 
 
 def test_processes_that_keep_dying_stop_the_site_with_the_reason(corpus_index):
