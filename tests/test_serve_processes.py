@@ -230,3 +230,12 @@ def test_wrong_process_counts_are_refused_in_chinese(tmp_path):
         )
         assert result.returncode != 0 and words in result.stderr, result.stderr
         assert "Traceback" not in result.stderr + result.stdout and "网站已启动" not in result.stdout
+
+
+def test_dev_mode_serves_in_one_process_whatever_site_cfg_says(corpus_index):
+    settings = "WEB_PROCESSES = 2\n"
+    with _site(corpus_index[0], "dev", settings, ("--dev",)) as (process, _, port, log):
+        text = log.read_text("utf-8")
+        assert "开发模式只用一个网站进程（不按 site.cfg 的 WEB_PROCESSES）" in text and "1 个网站进程" in text
+        assert _web_processes(process.pid, port) == set()  # the server itself answers
+        _stopped_without_orphans(process, _descendants(process.pid))

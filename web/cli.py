@@ -75,7 +75,7 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, proces
     if dev and count > 1:
         if processes is not None:
             _stop(ctx, "开发模式（--dev）只用一个网站进程：去掉 --processes，或去掉 --dev 并设置 HERITAGE_SECRET_KEY。")
-        click.echo(f"提示：开发模式只用一个网站进程（不按 site.cfg 的 WEB_PROCESSES = {count}）。")
+        click.echo("提示：开发模式只用一个网站进程（不按 site.cfg 的 WEB_PROCESSES）。")
         count = 1
     prefork.stop_on_terminate()
     try:  # bind before saying the site has started
