@@ -14,7 +14,9 @@ from __future__ import annotations
 import argparse
 import http.client
 import multiprocessing
+import os
 import random
+import secrets
 import socket
 import statistics
 import subprocess
@@ -120,11 +122,13 @@ def row(name: str, results: list, elapsed: float) -> str:
     )
 
 
-def start_server(home: Path) -> tuple[subprocess.Popen, str]:
-    """`heritage serve` on a free port, once it answers; returns the process and its address."""
+def start_server(home: Path, processes: int | None = None) -> tuple[subprocess.Popen, str]:
+    """`heritage serve` on a free port, once it answers; returns the process and its address.  With
+    ``processes`` it runs as in production (``--processes N``, a throwaway secret key), else ``--dev``."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    mode = ["--dev"] if processes is None else ["--processes", str(processes)]
     server = subprocess.Popen(
         [
             sys.executable,
@@ -133,12 +137,13 @@ def start_server(home: Path) -> tuple[subprocess.Popen, str]:
             "--home",
             str(home),
             "serve",
-            "--dev",
+            *mode,
             "--port",
             str(port),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        env=dict(os.environ, HERITAGE_SECRET_KEY=secrets.token_hex(32)),
     )
     for _ in range(300):
         try:

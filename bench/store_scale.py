@@ -5,6 +5,7 @@ through the real server (waitress), beside a static file served by it in the sam
 
 Build a store once:  .venv/bin/python bench/store_scale.py --build PATH --size 1000000
 Measure it:          .venv/bin/python bench/store_scale.py --home PATH [--times 10] [--clients 8] [--seconds 30]
+                     [--processes 1 2]  (the search page with concurrent clients once per count of web processes)
 Without --home a store of --size records (20,000 by default) is built and indexed in a temporary folder.
 Pages run in this process through Flask's test client; the first request of each is reported apart
 (figures counted, caches filled), p50 and p95 are of the next --times.
@@ -225,24 +226,58 @@ def search_paths(rng: random.Random, count: int = 2000) -> list[tuple[str, str]]
     ]
 
 
-def load_table(home: Path, clients: int, seconds: float) -> None:
-    server, address = start_server(home)
-    port = int(address.rsplit(":", 1)[1])
+def web_processes(server: int) -> list[int]:
+    """The processes that serve the site: the server's forked children (they share its command line),
+    else the server itself."""
+    command = Path(f"/proc/{server}/cmdline").read_bytes()
+    children = [
+        int(entry.name)
+        for entry in Path("/proc").iterdir()
+        if entry.name.isdigit() and _parent(entry) == server and (entry / "cmdline").read_bytes() == command
+    ]
+    return children or [server]
+
+
+def _parent(process: Path) -> int | None:
     try:
-        worker_counted(home)  # a new worker counts the figures again: not while the clients search
-        paths = search_paths(random.Random(7))
-        urllib.request.urlopen(address + paths[0][1], timeout=600).read()  # the reader's sets and the copies
-        run(port, paths, clients, 10)  # warm the caches
-        searched = run(port, paths, clients, seconds)
-        static = run(port, [("static", "/static/site.css")], clients, seconds)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-    print(f"\n检索页：{clients} 个并发客户端，各 {seconds:.0f} 秒，经 heritage serve（waitress）\n")
+        return int((process / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError):
+        return None
+
+
+def memory(pid: int) -> tuple[float, float]:
+    """MB of a process: its RSS, and the part of it that it does not share with another (private pages)."""
+    lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]
+    kb = {name: int(value.split()[0]) for name, value in (line.split(":", 1) for line in lines)}
+    return kb["Rss"] / 1024, (kb["Private_Clean"] + kb["Private_Dirty"]) / 1024
+
+
+def load_table(home: Path, clients: int, seconds: float, processes: list[int]) -> None:
+    rows, sizes = [], []
+    for count in processes:
+        server, address = start_server(home, count)
+        port = int(address.rsplit(":", 1)[1])
+        try:
+            worker_counted(home)  # a new worker counts the figures again: not while the clients search
+            paths = search_paths(random.Random(7))
+            urllib.request.urlopen(address + paths[0][1], timeout=600).read()  # the reader's sets and the copies
+            run(port, paths, clients, 10)  # warm the caches
+            searched = run(port, paths, clients, seconds)
+            static = run(port, [("static", "/static/site.css")], clients, seconds)
+            sizes.append((count, memory(web_processes(server.pid)[0])))
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        rows.append(row(f"检索页（标注查询，三分之一带筛选或第 2 页），{count} 个网站进程", *searched))
+        rows.append(row(f"对照：静态文件 /static/site.css（同一服务器），{count} 个网站进程", *static))
+    print(
+        f"\n检索页：{clients} 个并发客户端，各 {seconds:.0f} 秒，经 heritage serve --processes N（waitress 每进程 8 线程）\n"
+    )
     print("| 场景 | 请求数 | 每秒请求 | p50 ms | p95 ms | p99 ms | 错误 |")
     print("|---|---:|---:|---:|---:|---:|---:|")
-    print(row("检索页（标注查询，三分之一带筛选或第 2 页）", *searched))
-    print(row("对照：静态文件 /static/site.css（同一服务器）", *static))
+    print("\n".join(rows))
+    for count, (rss, private) in sizes:
+        print(f"{count} 个网站进程：测完之后其中一个的 RSS {rss:.0f} MB，独占（不与其他进程共享）{private:.0f} MB")
 
 
 PRECOMPUTE = (
@@ -281,7 +316,7 @@ def measure(home: Path, options: argparse.Namespace, folder: Path) -> None:
         print(f"{name}：同步进程算三种读者的普查统计 {seconds:.0f} 秒，文件 {size:.0f} MB")
     page_table(Site(home, statements), Site(peer_home, statements), options.times, options.plans)
     if options.clients:
-        load_table(home, options.clients, options.seconds)
+        load_table(home, options.clients, options.seconds, options.processes)
 
 
 def main() -> None:
@@ -294,6 +329,9 @@ def main() -> None:
     parser.add_argument("--plans", action="store_true", help="print the statements whose plans read a table whole")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients of the search page (0: none)")
     parser.add_argument("--seconds", type=float, default=30, help="how long the clients search")
+    parser.add_argument(
+        "--processes", type=int, nargs="+", default=[1], help="web processes of the server, one row each: 1 2"
+    )
     options = parser.parse_args()
     if not NATIONAL_LIST.exists():
         print(f"跳过：{NATIONAL_LIST} 不存在")

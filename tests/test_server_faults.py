@@ -4,50 +4,13 @@ from __future__ import annotations
 
 import http.client
 import os
-import re
 import signal
 import threading
 import time
-import urllib.parse
 
 from heritage import store, users
 from heritage.store import open_store
-from tests.live import start_server
-
-
-class Curator:
-    """A curator talking HTTP to the server: cookies and the form token kept by hand."""
-
-    def __init__(self, address: str):
-        self.host = urllib.parse.urlsplit(address).netloc
-        self.cookie = ""
-        self.csrf = ""
-
-    def request(self, method: str, path: str, form: dict | None = None) -> http.client.HTTPResponse:
-        connection = http.client.HTTPConnection(self.host, timeout=10)
-        headers = {"Cookie": self.cookie}
-        body = None
-        if form is not None:
-            body = urllib.parse.urlencode({"csrf_token": self.csrf, **form})
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            response.text = response.read().decode("utf-8", "replace")
-        finally:
-            connection.close()
-        cookie = response.getheader("Set-Cookie")
-        if cookie:
-            self.cookie = cookie.split(";", 1)[0]
-        found = re.search(r'name="csrf_token" value="([^"]+)"', response.text)
-        if found:
-            self.csrf = found[1]
-        return response
-
-    def sign_in(self, username: str, password: str) -> None:
-        self.request("GET", "/login")
-        assert self.request("POST", "/login", {"username": username, "password": password}).status == 302
-        self.request("GET", "/curate/records/new")
+from tests.live import Curator, start_server
 
 
 def test_kill_9_during_saves_loses_no_acknowledged_save(corpus_index):

@@ -1,14 +1,17 @@
 """``heritage serve``: the site on a real WSGI server (waitress), with the index worker and the media
 jobs worker (heritage.transcode) running beside it, each a process of its own (so that neither indexing
 nor transcoding holds the GIL against the request threads), and a thread warming each new reader of
-the index (indexer.warmer)."""
+the index (indexer.warmer); with ``--processes N`` the site itself runs in N processes (web.prefork)."""
 
 from __future__ import annotations
 
 import errno
+import functools
 import logging
 import multiprocessing
+import socket
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -17,7 +20,7 @@ from heritage.store import open_store
 from heritage.users import any_account
 from indexer.index import run_worker_process
 from indexer.warmer import Warmer
-from web import ConfigError, create_app
+from web import ConfigError, create_app, prefork
 
 
 def _stop(ctx: click.Context, message: str) -> None:
@@ -25,26 +28,61 @@ def _stop(ctx: click.Context, message: str) -> None:
     ctx.exit(1)
 
 
+def _serve(server: Any, home: Path) -> None:
+    """Run a waitress server in this process until it is stopped, warming each new index reader."""
+    warmer = Warmer(home)
+    warmer.start()
+    try:
+        server.run()
+    finally:
+        warmer.stop()
+
+
+def _serve_forked(config: dict[str, Any], threads: int, home: Path, sock: socket.socket) -> None:
+    """One of ``--processes N``: its own site (app, store connections, index reader) on the shared socket."""
+    import waitress
+
+    _serve(waitress.create_server(create_app(config), sockets=[sock], threads=threads, ident="heritage"), home)
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8080, show_default=True)
-@click.option("--threads", default=8, show_default=True, help="服务线程数。")
+@click.option("--threads", default=8, show_default=True, help="每个网站进程的服务线程数。")
+@click.option(
+    "--processes",
+    type=int,
+    help="网站进程数，共用一个端口（默认为 site.cfg 的 WEB_PROCESSES，没有时 1；0 为每核一个）。",
+)
 @click.option("--dev", is_flag=True, help="开发模式：没有 HERITAGE_SECRET_KEY 时使用临时密钥，Cookie 不限 HTTPS。")
 @click.pass_context
-def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: bool) -> None:
+def serve_command(ctx: click.Context, host: str, port: int, threads: int, processes: int | None, dev: bool) -> None:
     """启动网站（waitress），并在后台把修改同步进检索索引、把音频和视频转码为网页版本。"""
     import waitress
 
     home = Path(ctx.find_root().obj)
-    config = {"HERITAGE_HOME": str(home)}
+    config: dict[str, Any] = {"HERITAGE_HOME": str(home)}
     if dev:
         config.update(DEBUG=True, SESSION_COOKIE_SECURE=False)
     try:
         app = create_app(config)
     except ConfigError as error:
         _stop(ctx, str(error))
+    try:
+        count = prefork.count(processes, app.config.get("WEB_PROCESSES", 1))
+    except prefork.BadCount as error:
+        _stop(ctx, str(error))
+    if dev and count > 1:
+        if processes is not None:
+            _stop(ctx, "开发模式（--dev）只用一个网站进程：去掉 --processes，或去掉 --dev 并设置 HERITAGE_SECRET_KEY。")
+        click.echo("提示：开发模式只用一个网站进程（不按 site.cfg 的 WEB_PROCESSES）。")
+        count = 1
+    prefork.stop_on_terminate()
     try:  # bind before saying the site has started
-        server = waitress.create_server(app, host=host, port=port, threads=threads, ident="heritage")
+        if count == 1:
+            server = waitress.create_server(app, host=host, port=port, threads=threads, ident="heritage")
+        else:
+            sock = prefork.listening(host, port)
     except OSError as error:
         if error.errno == errno.EADDRINUSE:
             _stop(
@@ -61,11 +99,10 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: b
             (transcode.run_worker_process, "heritage-media-jobs"),
         )
     ]
-    for worker in workers:
-        worker.start()
-    warmer = Warmer(home)
-    warmer.start()
-    click.echo(f"网站已启动：http://{host}:{port}/ （数据：{home}）")
+    with prefork.deaf_to_ctrl_c():
+        for worker in workers:
+            worker.start()
+    click.echo(f"网站已启动：http://{host}:{port}/ （数据：{home}，{count} 个网站进程）")
     db = open_store(home)
     has_users = any_account(db)
     db.conn.close()
@@ -75,9 +112,13 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, dev: b
             f"在 http://{host}:{port}/login 登录工作台。"
         )
     try:
-        server.run()
+        if count == 1:
+            _serve(server, home)
+        else:
+            prefork.Prefork(functools.partial(_serve_forked, config, threads, home), sock, count).run()
+    except prefork.FailingProcesses as error:
+        _stop(ctx, str(error))
     finally:
-        warmer.stop()
         for worker in workers:
             worker.terminate()
             worker.join(10)
