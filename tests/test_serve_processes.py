@@ -155,7 +155,7 @@ def _site(home: Path, name: str, settings: str, options: tuple[str, ...]):
 
 def test_two_processes_answer_and_each_sees_a_workspace_save(corpus_index):
     home, db = corpus_index
-    users.add_user(db, "duo", "duo-pass-0001", "curator")
+    users.add_user(db, "duo", "duo-pass-0001", "reviewer")  # C134 is published: reviewers edit it
     pinned: dict[int, http.client.HTTPConnection] = {}
     with _site(home, "processes", SETTINGS + "WEB_PROCESSES = 2\n", ()) as (process, address, port, log):
         web = _serving(process, port)
