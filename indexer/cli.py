@@ -34,13 +34,14 @@ def index_command(ctx: click.Context, rebuild: bool, watch: bool, interval: floa
     """把数据库的修改同步到检索索引（唯一的写入者）；没有索引或加 --rebuild 时重建。"""
     home = _home(ctx)
     db = open_store(home)
-    if not (rebuild or watch) and index_store.current_generation(home) and index_store.worker_running(home):
+    if not rebuild and index_store.current_generation(home) and index_store.worker_running(home):
         pending = outbox.pending_count(db)
         backlog = (
             f"发件箱中的 {pending} 项修改会由它在几秒内写入检索索引" if pending else "发件箱已清空，检索索引是最新的"
         )
         click.echo(
-            f"网站（heritage serve）或 heritage index --watch 的索引同步正在运行：{backlog}，无需再运行 heritage index。"
+            f"网站（heritage serve）或 heritage index --watch 的索引同步正在运行：{backlog}，"
+            f"无需再运行 heritage index{' --watch' if watch else ''}。"
         )
         return
     if rebuild or index_store.current_generation(home) is None:

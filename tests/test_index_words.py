@@ -166,6 +166,8 @@ def test_heritage_index_leaves_the_work_to_a_running_worker(indexed):
             )
         result = heritage(home, "index")
         assert result.exit_code == 0 and "同步正在运行" in result.output and "无需再运行" in result.output
+        result = heritage(home, "index", "--watch")  # a second worker would only compete for the writer
+        assert result.exit_code == 0 and "无需再运行 heritage index --watch" in result.output
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and index.status(home, db)["pending"]:
             time.sleep(0.1)
