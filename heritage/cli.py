@@ -232,7 +232,7 @@ def user() -> None:
 
 
 @user.command("add")
-@click.argument("username")
+@click.argument("username", metavar="用户名")
 @click.option(
     "--role",
     type=click.Choice(users.ROLES),
@@ -260,7 +260,7 @@ def user_add(ctx, username, role, display_name, password) -> None:
 
 
 @user.command("passwd")
-@click.argument("username")
+@click.argument("username", metavar="用户名")
 @password_option(
     "--password",
     envvar="HERITAGE_PASSWORD",
@@ -279,7 +279,7 @@ def user_passwd(ctx, username, password) -> None:
 
 
 @user.command("disable")
-@click.argument("username")
+@click.argument("username", metavar="用户名")
 @click.option("--enable", is_flag=True, help="重新启用。")
 @click.pass_context
 def user_disable(ctx, username, enable) -> None:

@@ -18,6 +18,7 @@ import click
 from heritage import transcode
 from heritage.store import open_store
 from heritage.users import any_account
+from indexer import choice
 from indexer.index import run_worker_process
 from indexer.warmer import Warmer
 from web import ConfigError, create_app, prefork
@@ -46,8 +47,8 @@ def _serve_forked(config: dict[str, Any], threads: int, home: Path, sock: socket
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8080, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听的地址（对外服务时为 0.0.0.0）。")
+@click.option("--port", default=8080, show_default=True, help="监听的端口。")
 @click.option("--threads", default=8, show_default=True, help="每个网站进程的服务线程数。")
 @click.option(
     "--processes",
@@ -66,7 +67,8 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, proces
         config.update(DEBUG=True, SESSION_COOKIE_SECURE=False)
     try:
         app = create_app(config)
-    except ConfigError as error:
+        engine = choice.chosen(home)
+    except (ConfigError, choice.UnknownEngine) as error:
         _stop(ctx, str(error))
     try:
         count = prefork.count(processes, app.config.get("WEB_PROCESSES", 1))
@@ -102,7 +104,7 @@ def serve_command(ctx: click.Context, host: str, port: int, threads: int, proces
     with prefork.deaf_to_ctrl_c():
         for worker in workers:
             worker.start()
-    click.echo(f"网站已启动：http://{host}:{port}/ （数据：{home}，{count} 个网站进程）")
+    click.echo(f"网站已启动：http://{host}:{port}/ （数据：{home}，检索引擎 {engine}，{count} 个网站进程）")
     db = open_store(home)
     has_users = any_account(db)
     db.conn.close()
