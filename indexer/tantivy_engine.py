@@ -24,20 +24,60 @@ from indexer.tantivy_index import commit_stamp
 _SEGMENT = 32  # a docnum is segment << 32 | document
 
 
-class _Scored(NamedTuple):
-    """The documents a query matches, best first (then by number); and by number, with their scores.  Arrays,
+_HEAD = 1024  # a page of a large result is found among the first documents of its order
+
+
+class _Ranking(NamedTuple):
+    """Documents in an order, and the same documents by number with each one's place in the order.  Arrays,
     not lists: a list of 700,000 numbers takes 28 MB, and a reader keeps the orders of its recent queries."""
 
     order: np.ndarray
     numbers: np.ndarray
+    places: np.ndarray
+
+    def first(self, wanted: DocSet, count: int) -> list[int]:
+        """The first ``count`` wanted documents in the order: looked for among the first documents, then (when
+        the wanted ones are sparse) by their places; wanted documents the order lacks come after, by number."""
+        head = self.order[:_HEAD]
+        found = head[np.isin(head, to_array(from_array(head) & wanted), assume_unique=True)]
+        if len(found) < count and len(self.order) > _HEAD:
+            found = self.order[self._places_of(wanted)]
+        chosen = found[:count].tolist()
+        if len(chosen) < min(count, len(wanted)):
+            chosen += list(itertools.islice(wanted - DocSet(chosen), count - len(chosen)))
+        return chosen
+
+    def all_of(self, wanted: DocSet) -> np.ndarray:
+        """Every wanted document in the order, then those the order lacks, by number."""
+        ranked = self.order[self._places_of(wanted)]
+        return np.concatenate([ranked, to_array(wanted - from_array(ranked))])
+
+    def _places_of(self, wanted: DocSet) -> np.ndarray:
+        """The places in the order of the wanted documents it holds, first first."""
+        docs = to_array(wanted)
+        at = np.searchsorted(self.numbers, docs)
+        held = at < len(self.numbers)
+        held[held] = self.numbers[at[held]] == docs[held]
+        return np.sort(self.places[at[held]])
+
+
+def _ranking(order: np.ndarray) -> _Ranking:
+    places = np.argsort(order)
+    return _Ranking(order, order[places], places)
+
+
+class _Scored(NamedTuple):
+    """The documents a query matches, best first (then by number), and their scores by number."""
+
+    ranking: _Ranking
     scores: np.ndarray
 
     def score_of(self, docs: list[int]) -> list[float]:
         """The scores of some documents (0 for those the query does not match)."""
-        wanted = np.array(docs, dtype=np.uint64)
-        at = np.searchsorted(self.numbers, wanted)
-        known = at < len(self.numbers)
-        known[known] = self.numbers[at[known]] == wanted[known]
+        numbers, wanted = self.ranking.numbers, np.array(docs, dtype=np.uint64)
+        at = np.searchsorted(numbers, wanted)
+        known = at < len(numbers)
+        known[known] = numbers[at[known]] == wanted[known]
         return [float(self.scores[i]) if k else 0.0 for i, k in zip(at, known, strict=True)]
 
 
@@ -125,15 +165,13 @@ class TantivyEngine(Engine):
     def ranked(self, query: Q.Query, matched: DocSet, sort: str, page: int, limit: int) -> list[tuple[int, float]]:
         wanted, first, needed = matched & self.matching(query), (page - 1) * limit, page * limit
         if sort in _ORDERS:
-            return [(d, 0.0) for d in _first(self._order(sort), wanted, needed)[first:]]
+            return [(d, 0.0) for d in self._order(sort).first(wanted, needed)[first:]]
         scored = self._scores(query)
-        docs = _first(scored.order, wanted, needed)[first:]
+        docs = scored.ranking.first(wanted, needed)[first:]
         return list(zip(docs, scored.score_of(docs), strict=True))
 
     def order(self, query: Q.Query, matched: DocSet) -> np.ndarray:
-        ordered = self._scores(query).order
-        ranked = ordered[np.isin(ordered, to_array(matched), assume_unique=True)]
-        return np.concatenate([ranked, to_array(matched - from_array(ranked))])
+        return self._scores(query).ranking.all_of(matched)
 
     def _scores(self, query: Q.Query) -> _Scored:
         """The documents the query matches by tantivy's score (cached per reader and query)."""
@@ -142,35 +180,20 @@ class TantivyEngine(Engine):
             hits = self._hits(tantivy_query(query, self._schema()))
             scores = np.fromiter((score for score, _ in hits), dtype=np.float64, count=len(hits))
             docs = np.fromiter((_docnum(address) for _, address in hits), dtype=np.uint64, count=len(hits))
-            best, by_number = np.lexsort((docs, -scores)), np.argsort(docs)
-            return _Scored(docs[best], docs[by_number], scores[by_number])
+            best = np.lexsort((docs, -scores))
+            ranking = _ranking(docs[best])
+            return _Scored(ranking, scores[best][ranking.places])
 
         return self.reader_cache.ranks.remember(("scores", repr(query)), read)
 
-    def _order(self, sort: str) -> np.ndarray:
+    def _order(self, sort: str) -> _Ranking:
         """Every document in a sort order (cached per reader); documents without the key last, by number."""
 
-        def read() -> np.ndarray:
+        def read() -> _Ranking:
             fieldname, descending = _ORDERS[sort]
             order = tantivy.Order.Desc if descending else tantivy.Order.Asc
             keyed = self._all(tantivy.Query.all_query(), order_by_field=fieldname, order=order)
             docs = [d for key, d in keyed if key is not None] + sorted(d for key, d in keyed if key is None)
-            return np.array(docs, dtype=np.uint64)
+            return _ranking(np.array(docs, dtype=np.uint64))
 
         return self.reader_cache.ranks.remember(("order", sort), read)
-
-
-def _first(order: np.ndarray, wanted: DocSet, count: int) -> list[int]:
-    """The first ``count`` wanted documents in an order, walked a stretch at a time until that many are found
-    (a page of a large result is found near the start; each stretch twice the last, for sparse ones);
-    wanted documents the order lacks come after, by number."""
-    found: list[int] = []
-    start, stretch = 0, 1024
-    while len(found) < count and start < len(order):
-        part = order[start : start + stretch]
-        found += part[np.isin(part, to_array(from_array(part) & wanted), assume_unique=True)].tolist()
-        start, stretch = start + stretch, stretch * 2
-    found = found[:count]
-    if len(found) < min(count, len(wanted)):
-        found += list(itertools.islice(wanted - DocSet(found), count - len(found)))
-    return found
