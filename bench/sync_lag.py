@@ -122,6 +122,9 @@ def searchable_total(address: str) -> int:
     return search_json(address, "", 1)["total"]
 
 
+IDLE = 60  # seconds a browser's connection may stay unused before it is opened again
+
+
 class Browser:
     """One keep-alive connection carrying a session cookie and the form token, as a signed-in browser."""
 
@@ -130,6 +133,7 @@ class Browser:
         self.connection = http.client.HTTPConnection(host, int(port), timeout=600)
         self.cookies: dict[str, str] = {}
         self.csrf = ""
+        self.used = time.monotonic()
 
     def send(self, method: str, path: str, form: dict[str, str] | None = None) -> tuple[int, str, str, float]:
         """(status, Location, body, milliseconds) of one request, redirects not followed."""
@@ -138,11 +142,14 @@ class Browser:
         if form is not None:
             body = urllib.parse.urlencode({"csrf_token": self.csrf, **form})
             headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if time.monotonic() - self.used > IDLE:  # waitress closes a connection idle for 120 s: a new one
+            self.connection.close()
         started = time.perf_counter()
         self.connection.request(method, urllib.parse.quote(path, safe="/?=&%"), body, headers)
         response = self.connection.getresponse()
         text = response.read().decode("utf-8", "replace")
         spent = (time.perf_counter() - started) * 1000
+        self.used = time.monotonic()
         for header in response.msg.get_all("Set-Cookie") or []:
             self.cookies |= {name: morsel.value for name, morsel in SimpleCookie(header).items()}
         found = re.search(r'name="csrf_token" value="([^"]+)"', text)
