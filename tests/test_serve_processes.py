@@ -220,6 +220,8 @@ def test_wrong_process_counts_are_refused_in_chinese(tmp_path):
         ("", ("--dev", "--processes", "2"), "开发模式（--dev）只用一个网站进程"),
         (SETTINGS + 'WEB_PROCESSES = "many"\n', (), "site.cfg 的 WEB_PROCESSES 应为 0（每核一个进程）或正整数"),
         (SETTINGS, ("--processes", "-1"), "--processes 应为 0（每核一个进程）或正整数，现在是 -1"),
+        (SETTINGS, ("--processes", "100000"), "--processes 至多为"),
+        (SETTINGS + "WEB_PROCESSES = 100000\n", (), "site.cfg 的 WEB_PROCESSES 至多为"),
     ):
         (home / "site.cfg").write_text(settings, "utf-8")
         result = subprocess.run(

@@ -23,6 +23,7 @@ import click
 
 DEATHS, WINDOW = 5, 60.0  # this many deaths within WINDOW seconds: a crash loop, not bad luck
 BACKLOG = 1024  # waitress's own default
+PER_CORE = 4  # more web processes than this per core only queue for the cores and take memory
 
 
 class FailingProcesses(RuntimeError):
@@ -35,11 +36,17 @@ class BadCount(ValueError):
 
 def count(given: int | None, configured: Any) -> int:
     """How many web processes: ``--processes`` when given, else WEB_PROCESSES of site.cfg, else 1;
-    0 means one per core of this machine (BadCount, in Chinese, for anything else)."""
+    0 means one per core of this machine; at most PER_CORE per core (BadCount, in Chinese, for anything
+    else: each process takes hundreds of MB, and 100,000 of them took the machine's memory)."""
     chosen, where = (configured, "site.cfg 的 WEB_PROCESSES") if given is None else (given, "--processes")
     if isinstance(chosen, bool) or not isinstance(chosen, int) or chosen < 0:
         raise BadCount(f"{where} 应为 0（每核一个进程）或正整数，现在是 {chosen!r}")
-    return chosen or len(os.sched_getaffinity(0))
+    cores = len(os.sched_getaffinity(0))
+    if chosen > PER_CORE * cores:
+        raise BadCount(
+            f"{where} 至多为 {PER_CORE * cores}（本机 {cores} 个核的 {PER_CORE} 倍；每个网站进程要几百 MB 内存），现在是 {chosen}"
+        )
+    return chosen or cores
 
 
 def listening(host: str, port: int) -> socket.socket:
