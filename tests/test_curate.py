@@ -580,11 +580,12 @@ def test_a_published_record_is_changed_only_through_review(app, corpus_index):
     reviewer.post(f"/curate/records/{record_id}/move", to="已发布")
     page = curator.text(f"/curate/records/{record_id}")
     assert "已发布的记录只有审核人能修改" in page and re.search(r'value="save" disabled>保存', page)
+    assert '<fieldset class="media-tools" disabled>' in page  # the upload, order and delete buttons with it
     form = {"title": "待审核后才公开的项目", "category": "传统技艺", "content": "未经审核的说明。"}
     refused = curator.post(
         f"/curate/records/{record_id}", action="save", version=version_of(curator, record_id), **form
     )
-    assert refused.status_code == 422 and "已发布的记录只有审核人能修改" in refused.get_data(as_text=True)
+    assert refused.status_code == 422 and "未保存：已发布的记录只有审核人能修改" in refused.get_data(as_text=True)
     assert store.get(db, store.RECORD, record_id)["content"] == "经审核的说明。"
     picture = {"image": (io.BytesIO(b"not read"), "a.jpg"), "csrf_token": curator.csrf}
     curator.client.post(f"/curate/records/{record_id}/images", data=picture, content_type="multipart/form-data")
