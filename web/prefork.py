@@ -68,12 +68,16 @@ def _raise_exit(_signum: int, _frame: object) -> None:
 @contextlib.contextmanager
 def deaf_to_ctrl_c() -> Iterator[None]:
     """Processes started inside ignore Ctrl-C, which the terminal sends to the whole group: their parent
-    stops them (without it each printed a KeyboardInterrupt traceback)."""
+    stops them (without it each printed a KeyboardInterrupt traceback).  Ctrl-C is also held back from this
+    process meanwhile, not lost: Linux keeps a blocked signal pending even while it is ignored, and it
+    arrives once the handler is back (a Ctrl-C during a child's start had left the site running)."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _child(serve: Callable[[socket.socket], None], sock: socket.socket) -> None:
