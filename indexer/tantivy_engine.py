@@ -54,11 +54,16 @@ class _Ranking(NamedTuple):
 
     def _places_of(self, wanted: DocSet) -> np.ndarray:
         """The places in the order of the wanted documents it holds, first first."""
-        docs = to_array(wanted)
-        at = np.searchsorted(self.numbers, docs)
-        held = at < len(self.numbers)
-        held[held] = self.numbers[at[held]] == docs[held]
+        at, held = _found(self.numbers, to_array(wanted))
         return np.sort(self.places[at[held]])
+
+
+def _found(numbers: np.ndarray, docs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each document is among ascending numbers, and whether it is there at all."""
+    at = np.searchsorted(numbers, docs)
+    held = at < len(numbers)
+    held[held] = numbers[at[held]] == docs[held]
+    return at, held
 
 
 def _ranking(order: np.ndarray) -> _Ranking:
@@ -74,11 +79,8 @@ class _Scored(NamedTuple):
 
     def score_of(self, docs: list[int]) -> list[float]:
         """The scores of some documents (0 for those the query does not match)."""
-        numbers, wanted = self.ranking.numbers, np.array(docs, dtype=np.uint64)
-        at = np.searchsorted(numbers, wanted)
-        known = at < len(numbers)
-        known[known] = numbers[at[known]] == wanted[known]
-        return [float(self.scores[i]) if k else 0.0 for i, k in zip(at, known, strict=True)]
+        at, held = _found(self.ranking.numbers, np.array(docs, dtype=np.uint64))
+        return [float(self.scores[i]) if k else 0.0 for i, k in zip(at, held, strict=True)]
 
 
 # Sort orders by fast field: the field, and whether the largest comes first.
